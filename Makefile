@@ -1,0 +1,48 @@
+# examkit: two commands do all set-up on a fresh Debian machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# System programs examkit calls (OCR, PDF rendering) and Debian's chromium for the browser tests.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils chromium fonts-dejavu-core
+# Handwriting fonts, only to regenerate samples/ (the generated files are committed).
+FONT_PACKAGES := fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-kristi
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: setup system-packages test test-fast demo bench samples clean help
+
+help:
+	@echo "make demo   - set up, then run the whole pipeline on samples/"
+	@echo "make test   - set up, then run the test suite"
+	@echo "make bench  - set up, then run the benchmarks (figures go to BENCHMARKS.md by hand)"
+	@echo "make setup  - system packages (apt) + .venv with examkit installed"
+
+setup: system-packages $(VENV)/.installed
+
+system-packages:
+	@bash scripts/install-system-packages.sh $(APT_PACKAGES)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev,local]"
+	@touch $@
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+demo: setup
+	$(BIN)/python scripts/demo.py
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+samples:
+	@bash scripts/install-system-packages.sh $(FONT_PACKAGES)
+	$(BIN)/python samples/generate.py
+
+clean:
+	rm -rf demo-workspace demo-output bench-output .pytest_cache

@@ -1,0 +1,41 @@
+"""What every command shares: the workspace option, ``--json``, opening the workspace.
+
+Commands stay thin: parse options, open the workspace with :func:`open_workspace`, call one
+library function, print. Library functions raise :class:`examkit.errors.ExamkitError`; the root
+group (:mod:`examkit.cli`) turns those into one line and an exit code.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from examkit.workspace import Workspace
+
+WorkspaceOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $EXAMKIT_WORKSPACE, else ./examkit-workspace).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
+
+
+#: ``examkit --workspace DIR <group> <command>``: set by the root callback for this invocation.
+ROOT_WORKSPACE: ContextVar[Path | None] = ContextVar("ROOT_WORKSPACE", default=None)
+
+
+def workspace_path(workspace: Path | None) -> Path | None:
+    """The ``--workspace`` given to this command, else the one given before the group name."""
+    return workspace if workspace is not None else ROOT_WORKSPACE.get()
+
+
+def open_workspace(workspace: Path | None) -> Workspace:
+    """Open the workspace a command was pointed at (use as a context manager)."""
+    return Workspace.open(workspace_path(workspace))

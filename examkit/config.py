@@ -1,0 +1,133 @@
+"""The workspace configuration, ``examkit.toml``.
+
+A pydantic model with documented defaults. The file is written once, with comments, when a
+workspace is created; afterwards it belongs to the user, and examkit only reads it. Unknown keys
+are an error that names the key, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from examkit.errors import InputFileError
+
+CONFIG_NAME = "examkit.toml"
+
+DEFAULT_SYSTEM_PROMPT = (
+    "Du bist ein erfahrener Geschichtslehrer der gymnasialen Oberstufe. Du bekommst die "
+    "Aufgabenstellung eines Tests und die Antworten einer Schülerin oder eines Schülers. "
+    "Schreibe die Fehleranalyse: zitiere fehlerhafte Stellen wörtlich, erkläre oder frage nach, "
+    "gib für jeden Fehler den Punktabzug an und schließe mit Punkten, Leistung in Prozent und "
+    "der vorgeschlagenen Note."
+)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OcrConfig(_Section):
+    """How pages are read."""
+
+    engine: str = "tesseract"
+    lang: str = "deu"
+    dpi: int = Field(300, ge=50, le=1200)
+    workers: int = Field(0, ge=0, description="0 means one per CPU core")
+    flag_below: float = Field(70.0, ge=0, le=100, description="flag words with a lower confidence")
+    red_ink: bool = True
+    max_pixels: int = Field(80_000_000, ge=1_000_000)
+    preprocess: list[str] = Field(
+        default_factory=lambda: ["page", "illumination", "deskew", "denoise", "binarize", "border", "scale"]
+    )
+
+
+class AnalysisConfig(_Section):
+    """How the Fehleranalyse is computed and rendered."""
+
+    grade_scale: str = "oberstufe"
+    percent_rounding: Literal["floor", "round"] = "floor"
+    stop_marker: str = "ENDSTOP"
+    template: str | None = None
+
+
+class ExportConfig(_Section):
+    """How training records are built."""
+
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    user_template: str | None = None
+    target_model: str = "gpt-4o-mini-2024-07-18"
+
+
+class TrainConfig(_Section):
+    """Which backend trains, and on what."""
+
+    backend: Literal["openai", "local"] = "openai"
+    model: str = "gpt-4o-mini-2024-07-18"
+    base_model: str | None = None
+    base_url: str | None = None
+
+
+class Config(_Section):
+    """The whole ``examkit.toml``."""
+
+    author: str = Field("teacher", description="name stored with every revision a person saves")
+    ocr: OcrConfig = Field(default_factory=OcrConfig)
+    analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
+    export: ExportConfig = Field(default_factory=ExportConfig)
+    train: TrainConfig = Field(default_factory=TrainConfig)
+
+
+DEFAULT_TOML = f'''# examkit workspace configuration. Every key is optional; shown are the defaults.
+# Reference: README.md, "Configuration".
+
+# Name stored with every revision you save (review page, imports).
+author = "teacher"
+
+[ocr]
+engine = "tesseract"        # or "vlm" (a vision-language model, see README)
+lang = "deu"                # Tesseract languages, e.g. "deu+eng"
+dpi = 300                   # resolution PDFs are rendered at
+workers = 0                 # parallel pages; 0 = one per CPU core
+flag_below = 70.0           # words under this confidence are flagged for review
+red_ink = true              # separate the teacher's red ink from the student's writing
+max_pixels = 80000000       # refuse images larger than this (decompression bombs)
+preprocess = ["page", "illumination", "deskew", "denoise", "binarize", "border", "scale"]
+
+[analysis]
+grade_scale = "oberstufe"   # or "sek1" (grades 1-6), or a scale of your own (see README)
+percent_rounding = "floor"  # "floor" (18/21 -> 85 %) or "round"
+stop_marker = "ENDSTOP"     # appended after the grade; "" switches it off
+# template = "my-template.j2"
+
+[export]
+target_model = "gpt-4o-mini-2024-07-18"
+system_prompt = """{DEFAULT_SYSTEM_PROMPT}"""
+
+[train]
+backend = "openai"          # or "local" (open-weights LoRA, pip install -e ".[local]")
+model = "gpt-4o-mini-2024-07-18"
+# base_model = "Qwen/Qwen2.5-0.5B-Instruct"   # for the local backend
+'''
+
+
+def load_config(path: Path) -> Config:
+    """Read ``examkit.toml``; a missing file means all defaults.
+
+    Raises :class:`InputFileError` naming the file and the offending key when it is invalid.
+    """
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputFileError(path, f"not valid TOML ({exc})", advice="Fix the file or delete it to get the defaults.") from exc
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise InputFileError(path, f"{key}: {first['msg']}", advice="See README.md, Configuration.") from exc

@@ -1,0 +1,65 @@
+"""Where output goes: data to stdout, everything meant for people to stderr.
+
+``examkit ... --json | jq`` must always work, so progress, warnings and notes never touch stdout.
+Progress bars appear only on a terminal; in CI and pipes long work reports plain lines instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+T = TypeVar("T")
+
+#: For people: notes, warnings, progress, tables shown on a terminal.
+err = Console(stderr=True, highlight=False)
+
+
+def out(text: str) -> None:
+    """Write data to stdout, exactly as given plus a newline."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+def out_json(data: Any) -> None:
+    """Write one JSON document to stdout (UTF-8, not ASCII-escaped, indented for humans)."""
+    out(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def warn(message: str) -> None:
+    """A warning line on stderr."""
+    err.print(f"[yellow]warning:[/yellow] {message}", markup=True, highlight=False, soft_wrap=True)
+
+
+def note(message: str) -> None:
+    """An informational line on stderr."""
+    err.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def progress(items: Iterable[T], *, total: int | None = None, description: str = "") -> Iterator[T]:
+    """Iterate over ``items`` with a progress bar on a terminal, and plain lines elsewhere.
+
+    Off a terminal it prints ``description: i/total`` about ten times in all, so logs stay short.
+    """
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    if err.is_terminal:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(description, total=total)
+            for item in items:
+                yield item
+                bar.advance(task)
+        return
+    step = max(1, (total or 10) // 10)
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if description and (done % step == 0 or done == total):
+            note(f"{description}: {done}/{total if total is not None else '?'}")

@@ -1,0 +1,163 @@
+"""Documents, their pages, OCR results and recorded failures.
+
+Written by intake and OCR, read by review and export. OCR results are append-only: a re-run
+(``--force``) adds a newer result and never touches what people wrote (see :mod:`examkit.revisions`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from examkit.clock import now
+from examkit.errors import NotFoundError
+from examkit.models import Document, Failure, Page, PageOCR
+
+if TYPE_CHECKING:
+    from examkit.workspace import Workspace
+
+
+class Documents:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- documents --------------------------------------------------------------------------
+    def upsert(self, doc: Document) -> Document:
+        """Add a document, or update where it comes from (a rescan of the same id)."""
+        stamp = now()
+        with self.ws.transaction() as db:
+            db.execute(
+                """INSERT INTO documents (id, exam, kind, source, source_hash, typed, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET exam=excluded.exam, kind=excluded.kind,
+                     source=excluded.source, source_hash=excluded.source_hash, typed=excluded.typed,
+                     updated_at=excluded.updated_at""",
+                (doc.id, doc.exam, doc.kind, doc.source, doc.source_hash, int(doc.typed), stamp, stamp),
+            )
+        return self.get(doc.id)
+
+    def get(self, document_id: str) -> Document:
+        row = self.ws.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document {document_id!r} in {self.ws.root}", advice="See `examkit ocr status` for the ids.")
+        return _document(row)
+
+    def find(self, document_id: str) -> Document | None:
+        row = self.ws.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return _document(row) if row else None
+
+    def list(self, *, exam: str | None = None, kind: str | None = None) -> list[Document]:
+        sql, args = "SELECT * FROM documents WHERE 1=1", []
+        if exam is not None:
+            sql += " AND exam = ?"
+            args.append(exam)
+        if kind is not None:
+            sql += " AND kind = ?"
+            args.append(kind)
+        return [_document(r) for r in self.ws.db.execute(sql + " ORDER BY id", args)]
+
+    def exams(self) -> list[str]:
+        return [r[0] for r in self.ws.db.execute("SELECT DISTINCT exam FROM documents ORDER BY exam")]
+
+    def task_sheet(self, exam: str) -> Document | None:
+        """The exam's task sheet document, if one was found."""
+        row = self.ws.db.execute(
+            "SELECT * FROM documents WHERE exam = ? AND kind = 'task' ORDER BY id LIMIT 1", (exam,)
+        ).fetchone()
+        return _document(row) if row else None
+
+    # -- pages ------------------------------------------------------------------------------
+    def set_page(
+        self,
+        document_id: str,
+        number: int,
+        *,
+        image: str = "",
+        original: str = "",
+        width: int = 0,
+        height: int = 0,
+        source_hash: str = "",
+    ) -> Page:
+        """Create page ``number`` of a document, or update its image paths (same page id)."""
+        with self.ws.transaction() as db:
+            db.execute(
+                """INSERT INTO pages (document_id, number, image, original, width, height, source_hash, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(document_id, number) DO UPDATE SET image=excluded.image,
+                     original=excluded.original, width=excluded.width, height=excluded.height,
+                     source_hash=excluded.source_hash""",
+                (document_id, number, image, original, width, height, source_hash, now()),
+            )
+        row = self.ws.db.execute(
+            "SELECT * FROM pages WHERE document_id = ? AND number = ?", (document_id, number)
+        ).fetchone()
+        return Page(**dict(row))
+
+    def pages(self, document_id: str) -> list[Page]:
+        rows = self.ws.db.execute("SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,))
+        return [_page(r) for r in rows]
+
+    def page(self, page_id: int) -> Page:
+        row = self.ws.db.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no page {page_id} in {self.ws.root}")
+        return _page(row)
+
+    # -- OCR results ------------------------------------------------------------------------
+    def add_ocr(self, page_id: int, result: PageOCR) -> int:
+        """Store one engine's reading of a page (append-only); returns its id."""
+        with self.ws.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO ocr_results (page_id, engine, data, created_at) VALUES (?, ?, ?, ?)",
+                (page_id, result.engine, result.model_dump_json(), now()),
+            )
+        return int(cur.lastrowid)
+
+    def latest_ocr(self, page_id: int) -> PageOCR | None:
+        row = self.ws.db.execute(
+            "SELECT data FROM ocr_results WHERE page_id = ? ORDER BY id DESC LIMIT 1", (page_id,)
+        ).fetchone()
+        return PageOCR.model_validate_json(row[0]) if row else None
+
+    # -- failures ---------------------------------------------------------------------------
+    def record_failure(self, stage: str, path: str, reason: str, *, document_id: str | None = None) -> None:
+        """Remember that ``path`` failed in ``stage`` (shown by ``ocr status``, retried on rerun)."""
+        with self.ws.transaction() as db:
+            db.execute(
+                "UPDATE failures SET resolved_at = ? WHERE stage = ? AND path = ? AND resolved_at IS NULL",
+                (now(), stage, path),
+            )
+            db.execute(
+                "INSERT INTO failures (stage, path, document_id, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+                (stage, path, document_id, reason, now()),
+            )
+
+    def resolve_failures(self, stage: str, path: str) -> None:
+        """Mark earlier failures of ``path`` as resolved (it went through this time)."""
+        with self.ws.transaction() as db:
+            db.execute(
+                "UPDATE failures SET resolved_at = ? WHERE stage = ? AND path = ? AND resolved_at IS NULL",
+                (now(), stage, path),
+            )
+
+    def failures(self, stage: str | None = None) -> list[Failure]:
+        """Open (unresolved) failures, oldest first."""
+        sql, args = "SELECT * FROM failures WHERE resolved_at IS NULL", []
+        if stage:
+            sql += " AND stage = ?"
+            args.append(stage)
+        rows = self.ws.db.execute(sql + " ORDER BY id", args)
+        return [Failure(**{k: r[k] for k in r.keys() if k != "resolved_at"}) for r in rows]
+
+
+def _document(row) -> Document:
+    data = dict(row)
+    data["typed"] = bool(data["typed"])
+    data.pop("updated_at", None)
+    return Document(**data)
+
+
+def _page(row) -> Page:
+    data = dict(row)
+    data.pop("created_at", None)
+    return Page(**data)
+

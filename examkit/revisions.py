@@ -1,0 +1,189 @@
+"""What people wrote: page texts, analyses, exam sheets, review marks. Append-only.
+
+Every save is a new row; nothing is updated or deleted (triggers in the schema enforce it). A save
+names the revision it was based on; if a newer one exists by then, the save is refused with
+:class:`RevisionConflict` so two tabs or an editor round trip can never overwrite each other
+silently. The *current* text of a page is its newest revision, else the newest OCR reading.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Literal
+
+from examkit.clock import now
+from examkit.errors import RevisionConflict
+from examkit.models import AnalysisRevision, AnalysisSource, Layer, TextRevision, TextSource
+
+if TYPE_CHECKING:
+    from examkit.workspace import Workspace
+
+#: ``base`` for a save that does not care what came before (imports, ground truth).
+ANY = -1
+
+
+class Revisions:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # -- page texts -------------------------------------------------------------------------
+    def add_text(
+        self,
+        page_id: int,
+        text: str,
+        *,
+        layer: Layer = "student",
+        source: TextSource = "review",
+        author: str | None = None,
+        base: int | None = ANY,
+    ) -> TextRevision:
+        """Save a page text as a new revision.
+
+        ``base`` is the revision id the editor started from (``None``: it started from the OCR
+        text, no revision yet). If the newest revision is another one, nothing is written and
+        :class:`RevisionConflict` is raised. ``ANY`` skips the check.
+        """
+        author = author or self.ws.config.author
+        with self.ws.transaction() as db:
+            latest = db.execute(
+                "SELECT id FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id DESC LIMIT 1",
+                (page_id, layer),
+            ).fetchone()
+            latest_id = latest[0] if latest else None
+            if base != ANY and base != latest_id:
+                raise RevisionConflict(
+                    f"page {page_id} was saved elsewhere meanwhile (revision {latest_id}, yours was based on {base})",
+                    current_revision=latest_id,
+                )
+            cur = db.execute(
+                """INSERT INTO text_revisions (page_id, layer, text, source, author, parent_id, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (page_id, layer, text, source, author, latest_id, now()),
+            )
+            row = db.execute("SELECT * FROM text_revisions WHERE id = ?", (cur.lastrowid,)).fetchone()
+        return TextRevision(**dict(row))
+
+    def texts(self, page_id: int, layer: Layer = "student") -> list[TextRevision]:
+        """All revisions of a page's text, oldest first (the history)."""
+        rows = self.ws.db.execute(
+            "SELECT * FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id", (page_id, layer)
+        )
+        return [TextRevision(**dict(r)) for r in rows]
+
+    def latest_text(self, page_id: int, layer: Layer = "student") -> TextRevision | None:
+        row = self.ws.db.execute(
+            "SELECT * FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id DESC LIMIT 1",
+            (page_id, layer),
+        ).fetchone()
+        return TextRevision(**dict(row)) if row else None
+
+    def page_text(
+        self, page_id: int, *, source: Literal["best", "ocr", "reviewed"] = "best", layer: Layer = "student"
+    ) -> str | None:
+        """A page's text: ``reviewed`` (newest revision), ``ocr`` (newest reading), or ``best``
+        (reviewed where it exists, else OCR). ``None`` when the asked-for kind does not exist."""
+        if source in ("best", "reviewed"):
+            revision = self.latest_text(page_id, layer)
+            if revision is not None:
+                return revision.text
+            if source == "reviewed":
+                return None
+        reading = self.ws.documents.latest_ocr(page_id)
+        if reading is None:
+            return None
+        return reading.teacher_text if layer == "teacher" else reading.text
+
+    def document_text(
+        self, document_id: str, *, source: Literal["best", "ocr", "reviewed"] = "best", layer: Layer = "student"
+    ) -> str | None:
+        """All pages' texts joined by form feeds (``\\f``), or ``None`` when no page has one."""
+        texts = [self.page_text(p.id, source=source, layer=layer) for p in self.ws.documents.pages(document_id)]
+        if all(t is None for t in texts):
+            return None
+        return "\f".join(t or "" for t in texts)
+
+    # -- review marks -----------------------------------------------------------------------
+    def mark_reviewed(self, page_id: int, reviewed: bool = True, *, author: str | None = None) -> None:
+        with self.ws.transaction() as db:
+            db.execute(
+                "INSERT INTO page_reviews (page_id, reviewed, author, created_at) VALUES (?, ?, ?, ?)",
+                (page_id, int(reviewed), author or self.ws.config.author, now()),
+            )
+
+    def is_reviewed(self, page_id: int) -> bool:
+        row = self.ws.db.execute(
+            "SELECT reviewed FROM page_reviews WHERE page_id = ? ORDER BY id DESC LIMIT 1", (page_id,)
+        ).fetchone()
+        return bool(row[0]) if row else False
+
+    # -- analyses ---------------------------------------------------------------------------
+    def add_analysis(
+        self,
+        document_id: str,
+        text: str,
+        *,
+        sheet: dict | None = None,
+        source: AnalysisSource = "teacher",
+        author: str | None = None,
+        model: str | None = None,
+        base: int | None = ANY,
+    ) -> AnalysisRevision:
+        """Save an analysis of a document as a new revision (same ``base`` rule as :meth:`add_text`).
+
+        Drafts (``source="draft"``) are machine-written: they are stored for the teacher to correct
+        and never count as training data until a person saves a revision of their own.
+        """
+        author = author or (model if source == "draft" and model else self.ws.config.author)
+        with self.ws.transaction() as db:
+            latest = db.execute(
+                "SELECT id FROM analysis_revisions WHERE document_id = ? ORDER BY id DESC LIMIT 1", (document_id,)
+            ).fetchone()
+            latest_id = latest[0] if latest else None
+            if base != ANY and base != latest_id:
+                raise RevisionConflict(
+                    f"the analysis of {document_id} was saved elsewhere meanwhile (revision {latest_id}, yours was based on {base})",
+                    current_revision=latest_id,
+                )
+            cur = db.execute(
+                """INSERT INTO analysis_revisions (document_id, text, sheet, source, author, model, parent_id, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (document_id, text, json.dumps(sheet, ensure_ascii=False) if sheet is not None else None,
+                 source, author, model, latest_id, now()),
+            )
+            row = db.execute("SELECT * FROM analysis_revisions WHERE id = ?", (cur.lastrowid,)).fetchone()
+        return _analysis(row)
+
+    def analyses(self, document_id: str) -> list[AnalysisRevision]:
+        rows = self.ws.db.execute(
+            "SELECT * FROM analysis_revisions WHERE document_id = ? ORDER BY id", (document_id,)
+        )
+        return [_analysis(r) for r in rows]
+
+    def latest_analysis(self, document_id: str, *, include_drafts: bool = False) -> AnalysisRevision | None:
+        """The newest analysis a person saved (or imported); with ``include_drafts`` also drafts."""
+        sql = "SELECT * FROM analysis_revisions WHERE document_id = ?"
+        if not include_drafts:
+            sql += " AND source != 'draft'"
+        row = self.ws.db.execute(sql + " ORDER BY id DESC LIMIT 1", (document_id,)).fetchone()
+        return _analysis(row) if row else None
+
+    # -- exam sheets (tasks and maxima, entered once per exam) -------------------------------
+    def set_exam_sheet(self, exam: str, sheet: dict, *, author: str | None = None) -> int:
+        with self.ws.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO exam_sheets (exam, sheet, author, created_at) VALUES (?, ?, ?, ?)",
+                (exam, json.dumps(sheet, ensure_ascii=False), author or self.ws.config.author, now()),
+            )
+        return int(cur.lastrowid)
+
+    def exam_sheet(self, exam: str) -> dict | None:
+        row = self.ws.db.execute(
+            "SELECT sheet FROM exam_sheets WHERE exam = ? ORDER BY id DESC LIMIT 1", (exam,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+
+def _analysis(row) -> AnalysisRevision:
+    data = dict(row)
+    data["sheet"] = json.loads(data["sheet"]) if data["sheet"] else None
+    return AnalysisRevision(**data)

@@ -1,0 +1,52 @@
+"""Shared fixtures. Tests never touch the user's files or the network.
+
+An autouse fixture points the workspace at a temporary folder and removes the OpenAI settings
+of whoever runs the tests, so no test can reach a real account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from examkit.workspace import Workspace
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXAMKIT_WORKSPACE", str(tmp_path_factory.mktemp("default-ws")))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture
+def ws_path(tmp_path: Path) -> Path:
+    return tmp_path / "ws"
+
+
+@pytest.fixture
+def ws(ws_path: Path) -> Iterator[Workspace]:
+    with Workspace.open(ws_path) as workspace:
+        yield workspace
+
+
+class Cli:
+    """Runs ``examkit`` in-process, the way the console script does (exit codes included)."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        from examkit.cli import app
+
+        return self.runner.invoke(app, [str(a) for a in args], input=input)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
