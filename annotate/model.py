@@ -1,0 +1,235 @@
+"""The Fehleranalyse as data: tasks, error lines, extras, and the numbers computed from them.
+
+The seed project typed the arithmetic by hand and real teacher texts show sums that do not add
+up. Here the numbers are computed from the structure (``fehleranalyse.md``, "The structured
+model"), so a rendered analysis is consistent by construction and an audit can compare what a
+teacher *stated* with what the structure *implies*.
+
+Two strictness levels: sheets a person writes are validated strictly (half points, no negative
+deduction, deductions within the maximum), each problem named by its field path such as
+``tasks[2].errors[0].deduction``. Texts read by the parser are validated with
+``context={"lenient": True}``: they may be inconsistent, and saying how is the audit's job.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from examkit.errors import UserInputError
+
+if TYPE_CHECKING:
+    from annotate.scales import GradeScale
+
+Rounding = Literal["floor", "round"]
+
+
+def _lenient(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("lenient"))
+
+
+def _check_half(value: float | None, info: ValidationInfo, what: str) -> float | None:
+    if value is None or _lenient(info):
+        return value
+    if value < 0:
+        raise ValueError(f"{what} must not be negative (got {fmt_number(value)})")
+    if (value * 2) != int(value * 2):
+        raise ValueError(f"{what} must be a multiple of 0.5 (got {value})")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorLine(_Strict):
+    """One mistake: the student's words (optional), the teacher's comment, the points it cost.
+
+    ``deduction=None`` is an *unquantified* line (a teacher wrote no number); ``0`` is "noted,
+    no points lost" and renders as ``(kein Punktabzug)``.
+    """
+
+    quote: str | None = Field(None, description="the student's words, verbatim")
+    comment: str = Field("", description="explanation or question")
+    deduction: float | None = Field(None, description="points lost; 0 = none; null = not stated")
+
+    @field_validator("deduction")
+    @classmethod
+    def _half_points(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return _check_half(value, info, "a deduction")
+
+
+class Task(_Strict):
+    """A task (``Aufgabe 2``, ``A``, ``Paar 3``): a maximum and either sub-tasks or error lines."""
+
+    label: str
+    max: float = Field(description="the most points this task gives")
+    points: float | None = Field(None, description="explicit points; null = computed")
+    errors: list[ErrorLine] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list, description="sub-tasks, any depth")
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _label_text(cls, value: Any) -> Any:
+        # YAML reads `label: 1` as a number; a label is always text.
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @field_validator("max")
+    @classmethod
+    def _max_half(cls, value: float, info: ValidationInfo) -> float:
+        return _check_half(value, info, "max")  # type: ignore[return-value]
+
+    @field_validator("points")
+    @classmethod
+    def _points_half(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return _check_half(value, info, "points")
+
+    @model_validator(mode="after")
+    def _within_max(self, info: ValidationInfo) -> Task:
+        if _lenient(info):
+            return self
+        lost = sum(e.deduction or 0 for e in self.errors)
+        if lost > self.max:
+            raise ValueError(
+                f"deductions of {self.label!r} add up to {fmt_number(lost)}, more than its max {fmt_number(self.max)}"
+            )
+        if self.points is not None and self.points > self.max:
+            raise ValueError(f"points {fmt_number(self.points)} of {self.label!r} exceed its max {fmt_number(self.max)}")
+        return self
+
+
+class Extra(_Strict):
+    """An item outside the tasks, e.g. ``Form: 1 von 2 Punkte``."""
+
+    label: str
+    points: float
+    max: float
+
+    @field_validator("points", "max")
+    @classmethod
+    def _half(cls, value: float, info: ValidationInfo) -> float:
+        return _check_half(value, info, "points")  # type: ignore[return-value]
+
+    @model_validator(mode="after")
+    def _within_max(self, info: ValidationInfo) -> Extra:
+        if not _lenient(info) and self.points > self.max:
+            raise ValueError(f"points {fmt_number(self.points)} of {self.label!r} exceed its max {fmt_number(self.max)}")
+        return self
+
+
+class Totals(BaseModel):
+    """What the ``Insgesamt`` block says: points, maximum, percent and grade."""
+
+    points: float
+    max: float
+    percent: int
+    grade: str | None
+
+
+class Analysis(_Strict):
+    """One student's Fehleranalyse."""
+
+    title: str | None = None
+    tasks: list[Task] = Field(default_factory=list)
+    extras: list[Extra] = Field(default_factory=list)
+
+    def points(self) -> float:
+        return sum(task_points(t) for t in self.tasks) + sum(e.points for e in self.extras)
+
+    def max_points(self) -> float:
+        return sum(t.max for t in self.tasks) + sum(e.max for e in self.extras)
+
+    def totals(self, scale: GradeScale | None = None, rounding: Rounding = "floor") -> Totals:
+        """Σ over top-level tasks and extras, the percent (floor by default) and the scale's grade."""
+        points, maximum = self.points(), self.max_points()
+        pct = percent(points, maximum, rounding)
+        return Totals(points=points, max=maximum, percent=pct, grade=scale.grade_for(pct) if scale else None)
+
+    def normalized(self) -> Analysis:
+        """The same analysis without explicit points that merely repeat the computed ones."""
+        return Analysis(title=self.title, tasks=[_drop_redundant(t) for t in self.tasks], extras=list(self.extras))
+
+
+def task_points(task: Task) -> float:
+    """Explicit points if given; else Σ sub-task points; else max − Σ quantified deductions."""
+    if task.points is not None:
+        return task.points
+    if task.tasks:
+        return sum(task_points(t) for t in task.tasks)
+    return task.max - sum(e.deduction or 0 for e in task.errors)
+
+
+def computed_points(task: Task) -> float:
+    """The points the structure implies, ignoring an explicit value on this task."""
+    if task.tasks:
+        return sum(task_points(t) for t in task.tasks)
+    return task.max - sum(e.deduction or 0 for e in task.errors)
+
+
+def _drop_redundant(task: Task) -> Task:
+    subs = [_drop_redundant(t) for t in task.tasks]
+    copy = task.model_copy(update={"tasks": subs})
+    if copy.points is not None and copy.points == computed_points(copy):
+        copy = copy.model_copy(update={"points": None})
+    return copy
+
+
+def percent(points: float, maximum: float, rounding: Rounding = "floor") -> int:
+    """100·points/max, truncated (the seed: 18/21 → 85) or rounded half up; exact, no float noise."""
+    if maximum <= 0:
+        return 0
+    value = Fraction(100) * Fraction(points) / Fraction(maximum)
+    return math.floor(value) if rounding == "floor" else math.floor(value + Fraction(1, 2))
+
+
+def fmt_number(value: float) -> str:
+    """German number: ``5``, ``1,5``, ``0,25`` (whole numbers without decimals)."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``('tasks', 2, 'errors', 0, 'deduction')`` → ``tasks[2].errors[0].deduction``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The first problem of a validation error as ``path: reason`` (plus how many more)."""
+    problems = exc.errors()
+    first = problems[0]
+    msg = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key (allowed: see `examkit annotate schema`)"
+    elif first["type"] == "missing":
+        msg = "is required"
+    text = f"{field_path(tuple(first['loc']))}: {msg}"
+    if len(problems) > 1:
+        text += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+    return text
+
+
+def analysis_from_data(data: Any) -> Analysis:
+    """Validate a sheet strictly; raises :class:`UserInputError` naming the field path."""
+    if not isinstance(data, dict):
+        raise UserInputError("a sheet must be a mapping with `tasks` (see `examkit annotate schema`)")
+    try:
+        return Analysis.model_validate(data)
+    except ValidationError as exc:
+        raise UserInputError(validation_message(exc)) from exc
+
+
+def sheet_schema() -> dict[str, Any]:
+    """The JSON schema of a sheet (what ``examkit annotate schema`` prints)."""
+    schema = Analysis.model_json_schema()
+    schema["title"] = "Fehleranalyse sheet"
+    return schema
