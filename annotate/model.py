@@ -228,6 +228,19 @@ def analysis_from_data(data: Any) -> Analysis:
         raise UserInputError(validation_message(exc)) from exc
 
 
+def sheet_data(analysis: Analysis) -> dict[str, Any]:
+    """The analysis as a compact sheet (defaults left out, whole numbers as ints) for YAML/JSON."""
+
+    def tidy(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: tidy(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [tidy(v) for v in value]
+        return int(value) if isinstance(value, float) and value == int(value) else value
+
+    return tidy(analysis.model_dump(exclude_defaults=True))
+
+
 def sheet_schema() -> dict[str, Any]:
     """The JSON schema of a sheet (what ``examkit annotate schema`` prints)."""
     schema = Analysis.model_json_schema()

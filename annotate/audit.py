@@ -1,0 +1,225 @@
+"""The audit: which Fehleranalyse texts are fit to train on, and what is wrong with the others.
+
+Teachers do the arithmetic by hand, so real data holds sums that do not add up, percents that do
+not match the points and grades that contradict the scale. A model trained on them learns the
+contradictions. Each record gets the problems of ``fehleranalyse.md`` ("Checks") with a stable
+code; ``error`` problems make it unfit for training. The JSON form (:meth:`AuditRecord.to_json`)
+is the ``annotate check --json`` contract of ``cli.md``. Reading files lives in
+:mod:`annotate.sources`, the grade-threshold fit in :mod:`annotate.infer`; both are re-exported
+here so callers need one import.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+
+from annotate.model import Analysis, Rounding, Task, computed_points, fmt_number, percent, task_points
+from annotate.parse import AnalysisParseError, ParseResult, Stated, parse_text
+from annotate.scales import GradeScale, get_scale
+
+Severity = Literal["error", "warning"]
+
+SEVERITY: dict[str, Severity] = {
+    "missing-assistant": "error", "not-parsed": "error", "heading": "warning", "total-missing": "error",
+    "total-mismatch": "error", "task-mismatch": "error", "deduction-mismatch": "error",
+    "deduction-unquantified": "warning", "percent-mismatch": "error", "grade-mismatch": "warning",
+    "stop-marker-missing": "warning", "quote-not-found": "warning", "too-long": "error",
+}
+
+
+class Problem(BaseModel):
+    code: str
+    severity: Severity
+    message: str
+
+
+def problem(code: str, message: str) -> Problem:
+    return Problem(code=code, severity=SEVERITY[code], message=message)
+
+
+def _json_number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == int(value) else value
+
+
+class AuditRecord(BaseModel):
+    """One audited record: where it came from, what it states, what its structure implies."""
+
+    source: str
+    record: int
+    parsed: bool
+    stated: Stated = Stated()
+    computed: Stated = Stated()
+    tasks: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    analysis: Analysis | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``annotate check --json`` prints for this record (cli.md)."""
+
+        def numbers(s: Stated) -> dict[str, Any]:
+            return {"points": _json_number(s.points), "max": _json_number(s.max),
+                    "percent": _json_number(s.percent), "grade": s.grade}
+
+        return {
+            "source": self.source,
+            "record": self.record,
+            "parsed": self.parsed,
+            "stated": numbers(self.stated),
+            "computed": numbers(self.computed),
+            "tasks": self.tasks,
+            "problems": [p.model_dump() for p in self.problems],
+        }
+
+
+def _task_json(task: Task) -> dict[str, Any]:
+    return {
+        "label": task.label,
+        "points": _json_number(task_points(task)),
+        "max": _json_number(task.max),
+        "stated_points": _json_number(task.points),
+        "deductions": _json_number(sum(e.deduction or 0 for e in task.errors)),
+        "errors": len(task.errors),
+        "tasks": [_task_json(t) for t in task.tasks],
+    }
+
+
+# -- the checks ---------------------------------------------------------------------------------------
+def _check_task(task: Task, path: str, out: list[Problem]) -> None:
+    where = f"{path}{task.label}"
+    if task.tasks:
+        sub_max = sum(t.max for t in task.tasks)
+        if sub_max != task.max:
+            out.append(problem("task-mismatch", f"{where}: sub-task maxima add up to {fmt_number(sub_max)}, not {fmt_number(task.max)}"))
+        if task.points is not None and task.points != computed_points(task):
+            out.append(problem("task-mismatch", f"{where}: sub-task points add up to {fmt_number(computed_points(task))}, "
+                                                f"not the stated {fmt_number(task.points)}"))
+        for sub in task.tasks:
+            _check_task(sub, f"{where} › ", out)
+        return
+    if task.points is None:
+        return
+    lost = task.max - task.points
+    quantified = sum(e.deduction or 0 for e in task.errors)
+    unquantified = sum(1 for e in task.errors if e.deduction is None)
+    if quantified == lost:
+        return
+    if unquantified and quantified < lost:
+        out.append(problem("deduction-unquantified", f"{where}: {fmt_number(lost - quantified)} of the "
+                           f"{fmt_number(lost)} points lost are only explained by lines without a number"))
+    else:
+        out.append(problem("deduction-mismatch", f"{where}: {fmt_number(task.points)} von {fmt_number(task.max)} means "
+                           f"{fmt_number(lost)} lost, but the deductions add up to {fmt_number(quantified)}"))
+
+
+def _normalize_quote(text: str) -> str:
+    text = re.sub(r"[„“”«»\"']", "", text).replace("-\n", "")
+    return " ".join(text.lower().split())
+
+
+def quote_found(quote: str, student_text: str) -> bool:
+    """Whether the student wrote ``quote``, tolerating OCR slips (fuzzy partial match)."""
+    needle, haystack = _normalize_quote(quote), _normalize_quote(student_text)
+    if not needle or needle in haystack:
+        return True
+    cutoff = 85 if len(needle) >= 12 else 92
+    return fuzz.partial_ratio(needle, haystack, score_cutoff=cutoff) > 0
+
+
+def _quotes(tasks: list[Task]):
+    for task in tasks:
+        for e in task.errors:
+            if e.quote:
+                yield task.label, e.quote
+        yield from _quotes(task.tasks)
+
+
+def _check_summary(result: ParseResult, computed: Stated, scale: GradeScale, rounding: Rounding, out: list[Problem]) -> None:
+    stated = result.stated
+    if not result.has_summary:
+        out.append(problem("total-missing", "no `Insgesamt` summary with points (`Punkte: 20 von 24`)"))
+        return
+    if stated.points != computed.points or stated.max != computed.max:
+        out.append(problem("total-mismatch", f"stated {fmt_number(stated.points)} von {fmt_number(stated.max)}, "  # type: ignore[arg-type]
+                           f"but the tasks add up to {fmt_number(computed.points)} von {fmt_number(computed.max)}"))  # type: ignore[arg-type]
+    points, maximum = stated.points, stated.max
+    if stated.percent is not None and maximum:
+        exact = Fraction(100) * Fraction(points) / Fraction(maximum)  # type: ignore[arg-type]
+        allowed = {math.floor(exact), math.floor(exact + Fraction(1, 2))}
+        if stated.percent not in allowed:
+            out.append(problem("percent-mismatch", f"stated {fmt_number(stated.percent)}%, but {fmt_number(points)}/"  # type: ignore[arg-type]
+                               f"{fmt_number(maximum)} is {float(exact):.1f}%"))
+    if stated.grade is not None and maximum:
+        pct = percent(points, maximum, rounding)  # type: ignore[arg-type]
+        if not scale.matches(stated.grade, pct):
+            out.append(problem("grade-mismatch", f"stated grade {stated.grade}, but {pct}% is {scale.grade_for(pct)} "
+                               f"on the {scale.name} scale"))
+
+
+def audit_text(
+    text: str | None,
+    *,
+    student_text: str | None = None,
+    scale: GradeScale | None = None,
+    rounding: Rounding = "floor",
+    stop_marker: str | None = "ENDSTOP",
+    source: str = "-",
+    record: int = 1,
+    max_tokens: int | None = None,
+    count_tokens: Callable[[str], int] | None = None,
+    record_text: str | None = None,
+) -> AuditRecord:
+    """Audit one Fehleranalyse; ``text=None`` is a training record without an assistant answer.
+
+    ``student_text`` enables ``quote-not-found``; ``max_tokens`` with ``count_tokens`` enables
+    ``too-long`` (counted over ``record_text``, the whole training record, else ``text``).
+    """
+    scale = scale or get_scale("oberstufe")
+    problems: list[Problem] = []
+    if max_tokens is not None and count_tokens is not None:
+        tokens = count_tokens(record_text if record_text is not None else (text or ""))
+        if tokens > max_tokens:
+            problems.append(problem("too-long", f"{tokens} tokens, more than the limit of {max_tokens}"))
+    if text is None or not text.strip():
+        problems.insert(0, problem("missing-assistant", "the record has no assistant answer (or an empty completion)"))
+        return AuditRecord(source=source, record=record, parsed=False, problems=problems)
+    try:
+        result = parse_text(text, stop_marker=stop_marker)
+    except AnalysisParseError as exc:
+        problems.insert(0, problem("not-parsed", exc.message))
+        return AuditRecord(source=source, record=record, parsed=False, problems=problems)
+    analysis = result.analysis
+    totals = analysis.totals(scale, rounding)
+    computed = Stated(points=totals.points, max=totals.max, percent=totals.percent, grade=totals.grade)
+    checks: list[Problem] = []
+    if not result.heading_ok:
+        checks.append(problem("heading", "the text does not start with `Fehleranalyse`"))
+    _check_summary(result, computed, scale, rounding, checks)
+    for task in analysis.tasks:
+        _check_task(task, "", checks)
+    if stop_marker and not result.stop_marker_found:
+        checks.append(problem("stop-marker-missing", f"the stop marker {stop_marker!r} is missing"))
+    if student_text is not None:
+        for label, quote in _quotes(analysis.tasks):
+            if not quote_found(quote, student_text):
+                checks.append(problem("quote-not-found", f"{label}: \"{quote}\" is not in the student's answer"))
+    return AuditRecord(source=source, record=record, parsed=True, stated=result.stated, computed=computed,
+                       tasks=[_task_json(t) for t in analysis.tasks], problems=checks + problems, analysis=analysis)
+
+
+from annotate.infer import InferredScale, infer_scale  # noqa: E402  (re-exported; they import this module's types lazily)
+from annotate.sources import audit_path  # noqa: E402
+
+__all__ = ["AuditRecord", "InferredScale", "Problem", "audit_path", "audit_text", "infer_scale", "quote_found"]

@@ -1,0 +1,124 @@
+"""Where audited texts come from: loose ``.txt`` files, training ``.jsonl``, ``.csv``, folders.
+
+Training files are what ends up at the fine-tuning service, so the audit reads them the way it
+does: a chat record's last assistant message is the analysis and its user messages the student's
+answer; a prompt/completion record the same with its two fields. One bad line must not hide the
+other 9,999, so a line that is not JSON becomes a ``not-parsed`` record naming the line and the
+audit goes on. Spreadsheet exports from Windows are often cp1252: read with a warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotate.audit import AuditRecord, audit_text, problem
+from examkit.errors import InputFileError
+
+SUFFIXES = (".txt", ".jsonl", ".csv")
+
+
+def _read_text(path: Path, on_warning: Callable[[str], None] | None) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if on_warning:
+            on_warning(f"{path}: not UTF-8, read as Windows-1252 (cp1252)")
+        return data.decode("cp1252", errors="replace")
+
+
+def _content(message: dict[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, list):  # content parts
+        return "\n".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return content if isinstance(content, str) else ""
+
+
+def split_record(data: Any) -> tuple[str | None, str | None, str]:
+    """A training record → (assistant answer, student side, whole text for counting tokens).
+
+    Raises ``ValueError`` when the record is neither chat (``messages``) nor prompt/completion.
+    """
+    if isinstance(data, dict) and isinstance(data.get("messages"), list):
+        messages = [m for m in data["messages"] if isinstance(m, dict)]
+        answers = [_content(m) for m in messages if m.get("role") == "assistant"]
+        user = "\n".join(_content(m) for m in messages if m.get("role") == "user")
+        whole = "\n".join(_content(m) for m in messages)
+        return (answers[-1] if answers else None), user, whole
+    if isinstance(data, dict) and ("prompt" in data or "completion" in data):
+        prompt = data.get("prompt") if isinstance(data.get("prompt"), str) else ""
+        completion = data.get("completion") if isinstance(data.get("completion"), str) else None
+        return completion, prompt, f"{prompt}\n{completion or ''}"
+    raise ValueError("neither a chat record (`messages`) nor prompt/completion")
+
+
+def _jsonl(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterator[AuditRecord]:
+    for number, line in enumerate(_read_text(path, on_warning).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            answer, student, whole = split_record(json.loads(line))
+        except (json.JSONDecodeError, ValueError) as exc:
+            reason = f"line {number} is not JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else f"line {number}: {exc}"
+            yield AuditRecord(source=str(path), record=number, parsed=False, problems=[problem("not-parsed", reason)])
+            continue
+        yield audit(answer, student_text=student, source=str(path), record=number, record_text=whole)
+
+
+def _csv(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterator[AuditRecord]:
+    text = _read_text(path, on_warning)
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "completion" not in header:
+        raise InputFileError(path, f"no `completion` column (columns: {', '.join(header) or 'none'})",
+                             advice="Name the columns `prompt` and `completion`.")
+    answer_col, prompt_col = header.index("completion"), header.index("prompt") if "prompt" in header else None
+    start = reader.line_num + 1
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            answer = row[answer_col] if answer_col < len(row) else None
+            prompt = row[prompt_col] if prompt_col is not None and prompt_col < len(row) else None
+            yield audit(answer, student_text=prompt, source=str(path), record=start,
+                        record_text=f"{prompt or ''}\n{answer or ''}")
+        start = reader.line_num + 1
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    if not path.exists():
+        raise InputFileError(path, "no such file or folder")
+    return [path]
+
+
+def audit_path(
+    path: Path,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+    **options: Any,
+) -> list[AuditRecord]:
+    """Audit a file or every ``.txt``/``.jsonl``/``.csv`` under a folder; ``options`` go to :func:`audit_text`."""
+
+    def audit(text: str | None, **kw: Any) -> AuditRecord:
+        return audit_text(text, **options, **kw)
+
+    records: list[AuditRecord] = []
+    for file in _files(Path(path)):
+        suffix = file.suffix.lower()
+        if suffix == ".jsonl":
+            records.extend(_jsonl(file, audit, on_warning))
+        elif suffix == ".csv":
+            records.extend(_csv(file, audit, on_warning))
+        else:
+            records.append(audit(_read_text(file, on_warning), source=str(file), record=1))
+    return records
