@@ -79,18 +79,29 @@ class Documents:
     ) -> Page:
         """Create page ``number`` of a document, or update its image paths (same page id)."""
         with self.ws.transaction() as db:
-            db.execute(
-                """INSERT INTO pages (document_id, number, image, original, width, height, source_hash, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT(document_id, number) DO UPDATE SET image=excluded.image,
-                     original=excluded.original, width=excluded.width, height=excluded.height,
-                     source_hash=excluded.source_hash""",
-                (document_id, number, image, original, width, height, source_hash, now()),
-            )
-        row = self.ws.db.execute(
-            "SELECT * FROM pages WHERE document_id = ? AND number = ?", (document_id, number)
-        ).fetchone()
-        return Page(**dict(row))
+            return _set_page(db, document_id, number, image, original, width, height, source_hash)
+
+    def store_page_ocr(
+        self,
+        document_id: str,
+        number: int,
+        result: PageOCR,
+        *,
+        image: str = "",
+        original: str = "",
+        width: int = 0,
+        height: int = 0,
+        source_hash: str = "",
+    ) -> Page:
+        """Set a page and add its OCR reading in one transaction.
+
+        A scan killed between the two can then never leave a page whose hash says "done" but
+        whose reading is missing (or belongs to the previous content).
+        """
+        with self.ws.transaction() as db:
+            page = _set_page(db, document_id, number, image, original, width, height, source_hash)
+            _add_ocr(db, page.id, result)
+        return page
 
     def pages(self, document_id: str) -> list[Page]:
         rows = self.ws.db.execute("SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,))
@@ -106,11 +117,7 @@ class Documents:
     def add_ocr(self, page_id: int, result: PageOCR) -> int:
         """Store one engine's reading of a page (append-only); returns its id."""
         with self.ws.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO ocr_results (page_id, engine, data, created_at) VALUES (?, ?, ?, ?)",
-                (page_id, result.engine, result.model_dump_json(), now()),
-            )
-        return int(cur.lastrowid)
+            return _add_ocr(db, page_id, result)
 
     def latest_ocr(self, page_id: int) -> PageOCR | None:
         row = self.ws.db.execute(
@@ -161,3 +168,25 @@ def _page(row) -> Page:
     data.pop("created_at", None)
     return Page(**data)
 
+
+
+def _set_page(db, document_id: str, number: int, image: str, original: str, width: int, height: int,
+              source_hash: str) -> Page:
+    db.execute(
+        """INSERT INTO pages (document_id, number, image, original, width, height, source_hash, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(document_id, number) DO UPDATE SET image=excluded.image,
+             original=excluded.original, width=excluded.width, height=excluded.height,
+             source_hash=excluded.source_hash""",
+        (document_id, number, image, original, width, height, source_hash, now()),
+    )
+    row = db.execute("SELECT * FROM pages WHERE document_id = ? AND number = ?", (document_id, number)).fetchone()
+    return _page(row)
+
+
+def _add_ocr(db, page_id: int, result: PageOCR) -> int:
+    cur = db.execute(
+        "INSERT INTO ocr_results (page_id, engine, data, created_at) VALUES (?, ?, ?, ?)",
+        (page_id, result.engine, result.model_dump_json(), now()),
+    )
+    return int(cur.lastrowid)

@@ -1,12 +1,166 @@
-"""``examkit ocr ...`` and ``examkit doctor``."""
+"""``examkit ocr ...`` and ``examkit doctor``: thin commands over :mod:`ocr.batch` and :mod:`ocr.views`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Optional
 
 import typer
 
+from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
+from examkit.console import err, note, out, out_json
+from examkit.errors import BatchIncomplete
+
 app = typer.Typer(help="Scan exam folders: preprocessing, red-ink separation, Tesseract.", no_args_is_help=True)
 
+Source = Literal["best", "ocr", "reviewed"]
+LayerName = Literal["student", "teacher"]
 
-def doctor() -> None:
+
+@app.command("scan")
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files (PDF, PNG, JPG, TIFF, TXT, DOCX) or exam folders.")],
+    lang: Annotated[Optional[str], typer.Option(help="Tesseract languages, e.g. deu or deu+eng.")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Parallel pages (default: one per core).")] = None,
+    force: Annotated[bool, typer.Option(help="Read pages again even if done; reviewed text is kept.")] = False,
+    dpi: Annotated[Optional[int], typer.Option(min=50, max=1200, help="Resolution PDFs are rendered at.")] = None,
+    save_steps: Annotated[Optional[Path], typer.Option(help="Write each preprocessing step's image here.")] = None,
+    hocr: Annotated[Optional[Path], typer.Option(help="Write an hOCR file per page here.")] = None,
+    engine: Annotated[Optional[str], typer.Option(help="OCR engine (default from examkit.toml: tesseract).")] = None,
+    word_list: Annotated[Optional[Path], typer.Option(help="Words file (one per line): others are flagged.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Read scanned tests into the workspace: documents, pages, words with confidences, red marks.
+
+    Re-running skips pages already read (by content hash) and retries failures. Exits 3 when
+    some files or pages failed (listed, and kept for `examkit ocr status`).
+
+    Example: examkit ocr scan exams/LK-Neuzeit-2023 --lang deu --workers 2
+    """
+    from ocr.batch import scan as run_scan
+    from ocr.engine import get_engine
+    from ocr.page import ScanOptions
+
+    with open_workspace(workspace) as ws:
+        options = ScanOptions.from_config(ws.config, lang=lang, workers=workers, force=force, dpi=dpi,
+                                          save_steps=save_steps, hocr=hocr)
+        extra = {"word_list": word_list} if word_list else {}
+        reader = get_engine(engine or ws.config.ocr.engine, ws.config, lang=options.lang, **extra)
+        report = run_scan(ws, paths, engine=reader, options=options)
+    note(f"{report.documents} documents: {report.pages_read} pages read, {report.pages_skipped} already done, "
+         f"{report.typed} typed, {len(report.skipped_files)} files skipped, {len(report.failed)} failed "
+         f"({report.seconds:.1f} s)")
+    if report.failed:
+        raise BatchIncomplete(report.failed, advice="See `examkit ocr status`; fix the files and scan again.")
+
+
+@app.command("status")
+def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
+    """Documents, pages, their state (ocr'd, reviewed), failures with reasons and skipped files.
+
+    Example: examkit ocr status --json | jq '.failures'
+    """
+    from ocr.views import status as build
+
+    with open_workspace(workspace) as ws:
+        data = build(ws)
+    if json:
+        out_json(data)
+        return
+    from rich.table import Table
+
+    table = Table("document", "kind", "pages", "ocr'd", "reviewed", "state")
+    table.columns[0].no_wrap = True
+    for doc in data["documents"]:
+        table.add_row(doc["id"], doc["kind"] + (" (typed)" if doc["typed"] else ""), str(doc["pages"]),
+                      str(doc["ocr"]), str(doc["reviewed"]), doc["state"])
+    err.print(table)
+    for item in data["failures"]:
+        err.print(f"failed: {item['path']}: {item['reason']}", markup=False, soft_wrap=True)
+    for item in data["skipped"]:
+        err.print(f"skipped: {item['path']}: {item['reason']}", markup=False, soft_wrap=True)
+    for item in data["sheets"]:
+        err.print(f"analysis: {item['path']} -> {item['document_id']}", markup=False, soft_wrap=True)
+    totals = data["totals"]
+    out(f"{totals['documents']} documents, {totals['pages']} pages, {totals['ocr']} ocr'd, "
+        f"{totals['reviewed']} reviewed, {totals['failures']} failures")
+
+
+@app.command("export-text")
+def export_text(
+    outdir: Annotated[Path, typer.Argument(help="Folder for <document-id>.txt files.")],
+    source: Annotated[Source, typer.Option(help="best: reviewed where there is, else OCR.")] = "best",
+    layer: Annotated[LayerName, typer.Option(help="The student's writing or the teacher's notes.")] = "student",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write each document's text to OUTDIR/<document-id>.txt, pages separated by a form feed.
+
+    Example: examkit ocr export-text texts/ --source reviewed
+    """
+    from ocr.views import export_text as write
+
+    with open_workspace(workspace) as ws:
+        written, without = write(ws, outdir, source=source, layer=layer)
+    for path in written:
+        out(str(path))
+    if without:
+        note(f"{len(without)} documents have no {source} text: {', '.join(without)}")
+
+
+@app.command("show")
+def show(
+    document_id: Annotated[str, typer.Argument(help="Document id, e.g. LK-Neuzeit-2023/mueller-anna.")],
+    json: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """A document's reading: pages, lines, words with confidence, box and review flag; teacher marks.
+
+    Example: examkit ocr show LK-Neuzeit-2023/mueller-anna --json | jq '.pages[0].marks'
+    """
+    from ocr.views import show as build
+
+    with open_workspace(workspace) as ws:
+        data = build(ws, document_id)
+    if json:
+        out_json(data)
+        return
+    for page in data["pages"]:
+        out(f"--- page {page['number']} ({page['engine']}, {', '.join(page['steps']) or 'no preprocessing'})")
+        for line in page["lines"]:
+            out(" ".join(f"[{w['text']}]" if w["flagged"] else w["text"] for w in line["words"]))
+        for mark in page["marks"]:
+            out(f"  {mark['kind']}: {mark['text']}")
+
+
+def doctor(
+    lang: Annotated[Optional[str], typer.Option(help="Languages to check (default from examkit.toml).")] = None,
+    json: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
     """Which external programs and language data are installed, and how to install what is missing.
 
-    Example: examkit doctor
+    Exits 1 when something a scan needs is missing.
+
+    Example: examkit doctor --json
     """
+    from examkit.cli_common import workspace_path
+    from examkit.config import CONFIG_NAME, Config, load_config
+    from examkit.workspace import resolve_path
+    from ocr.programs import doctor as probe
+
+    config_file = resolve_path(workspace_path(workspace)) / CONFIG_NAME
+    config = load_config(config_file) if config_file.exists() else Config()
+    data = probe(lang or config.ocr.lang)
+    if json:
+        out_json(data)
+    else:
+        for program in data["programs"]:
+            state = f"{program['version']} ({program['path']})" if program["path"] else f"missing: {program['install']}"
+            out(f"{program['name']:<10} {state}")
+        for item in data["languages"]:
+            out(f"lang {item['lang']:<5} {'installed' if item['installed'] else 'missing: ' + item['install']}")
+        out(f"installed languages: {', '.join(data['installed_languages']) or 'none'}")
+        if data["install"]:
+            out(f"to install what is missing: {data['install']}")
+    if not data["ok"]:
+        raise typer.Exit(1)

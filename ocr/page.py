@@ -1,0 +1,166 @@
+"""One page's work, as a picklable function of (task, context) that a worker process runs.
+
+Load the page, preprocess it, split the red ink, read the student layer, find the teacher's
+marks, write the page images (atomically) and return the reading. Nothing here touches the
+database: the main process commits what comes back (:mod:`ocr.batch`). Every error a page can
+have comes back as a reason string, so one bad page never stops a batch.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from examkit.errors import ExamkitError
+from examkit.files import atomic_write_bytes
+from examkit.models import PageOCR
+from ocr import images, ink, marks, preprocess
+from ocr.engine import Engine
+
+JPEG_QUALITY = 90
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """How a batch reads pages; built from ``examkit.toml`` and the command line."""
+
+    lang: str = "deu"
+    dpi: int = 300
+    max_pixels: int = 80_000_000
+    steps: tuple[str, ...] = preprocess.STEPS
+    red_ink: bool = True
+    red_hues: tuple[tuple[int, int], ...] = ink.DEFAULT_RED_HUES
+    force: bool = False
+    workers: int = 0
+    save_steps: Path | None = None
+    hocr: Path | None = None
+
+    @classmethod
+    def from_config(cls, config, **overrides) -> ScanOptions:
+        ocr = config.ocr
+        unknown = sorted(set(ocr.preprocess) - set(preprocess.STEPS))
+        if unknown:
+            from examkit.errors import UserInputError
+
+            raise UserInputError(f"examkit.toml: unknown preprocessing step(s) {', '.join(unknown)}",
+                                 advice=f"Known steps: {', '.join(preprocess.STEPS)}.")
+        values = dict(lang=ocr.lang, dpi=ocr.dpi, max_pixels=ocr.max_pixels, steps=tuple(ocr.preprocess),
+                      red_ink=ocr.red_ink, workers=ocr.workers)
+        hues = getattr(ocr, "red_hues", None)
+        if hues:
+            values["red_hues"] = tuple(tuple(h) for h in hues)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class PageTask:
+    document_id: str
+    number: int  #: page number within the document (1-based)
+    path: str  #: the file the page is in
+    index: int  #: page within that file (0-based)
+    source_hash: str
+    key: str  #: how failures name this page (the file, plus the page for multi-page files)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    engine: Engine
+    options: ScanOptions
+    pages_dir: str
+
+
+@dataclass
+class PageOutcome:
+    task: PageTask
+    result: PageOCR | None = None
+    image: str = ""
+    original: str = ""
+    width: int = 0
+    height: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+    peak_rss_kb: int = field(default=0)
+
+
+def process_page(task: PageTask, ctx: PageContext) -> PageOutcome:
+    """Read one page; never raises (a failure is the outcome's ``error``)."""
+    started = time.monotonic()
+    try:
+        outcome = _process(task, ctx)
+    except ExamkitError as exc:
+        outcome = PageOutcome(task=task, error=exc.one_line())
+    except MemoryError:
+        outcome = PageOutcome(task=task, error="out of memory reading this page; try a lower --dpi")
+    except Exception as exc:  # a bug or an unforeseen library error: the batch goes on
+        outcome = PageOutcome(task=task, error=f"internal error: {type(exc).__name__}: {exc}")
+    outcome.seconds = time.monotonic() - started
+    outcome.peak_rss_kb = peak_rss_kb()
+    return outcome
+
+
+def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
+    options = ctx.options
+    stem = Path(ctx.pages_dir) / task.document_id / f"p{task.number:04d}"
+    record = _recorder(options.save_steps / task.document_id / f"p{task.number:04d}") if options.save_steps else None
+    original = images.load_page(Path(task.path), task.index, dpi=options.dpi, max_pixels=options.max_pixels)
+    original_path = _write_jpeg(stem.with_name(stem.name + ".orig.jpg"), original)
+    if record:
+        record("original", original)
+
+    applied = preprocess.Applied()
+    page = preprocess.normalise(original, options.steps, applied, record)
+    if options.red_ink:
+        layers = ink.separate(page, options.red_hues)
+        if layers.teacher.any():
+            applied.add("red-ink")
+            if record:
+                record("student", layers.student)
+                record("teacher", ink.teacher_image(layers.teacher))
+    else:
+        layers = ink.InkLayers(student=page, teacher=np.zeros(page.shape[:2], np.uint8))
+    readable = preprocess.clean(layers.student, options.steps, applied, record)
+
+    engine = ctx.engine
+    result = engine.recognize(readable, lang=options.lang)
+    reader = getattr(engine, "read_snippet", None)
+    result.marks, result.teacher_text = marks.detect(
+        layers.teacher, result.lines, (lambda crop: reader(crop, lang=options.lang)) if reader else None
+    )
+    result.steps = applied.steps
+    result.width, result.height = int(page.shape[1]), int(page.shape[0])
+    if options.hocr:
+        hocr = engine.hocr(readable, lang=options.lang)  # type: ignore[attr-defined]
+        atomic_write_bytes(options.hocr / task.document_id / f"p{task.number:04d}.hocr", hocr)
+    image_path = _write_jpeg(stem.with_suffix(".jpg"), page)
+    return PageOutcome(task=task, result=result, image=str(image_path), original=str(original_path),
+                       width=result.width, height=result.height)
+
+
+def _write_jpeg(path: Path, image: np.ndarray) -> Path:
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    if not ok:
+        raise ExamkitError(f"{path}: could not encode the page image")
+    return atomic_write_bytes(path, data.tobytes())
+
+
+def _recorder(prefix: Path):
+    """``--save-steps``: every intermediate image as ``p0001-03-deskew.png``."""
+    counter = iter(range(1, 100))
+
+    def record(name: str, image: np.ndarray) -> None:
+        ok, data = cv2.imencode(".png", image)
+        if ok:
+            atomic_write_bytes(prefix.with_name(f"{prefix.name}-{next(counter):02d}-{name}.png"), data.tobytes())
+
+    return record
+
+
+def peak_rss_kb() -> int:
+    """Peak resident memory of this process and of its largest finished child (tesseract), KiB."""
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)

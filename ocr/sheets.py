@@ -1,0 +1,64 @@
+"""What intake found besides scans: teachers' analyses beside them, and files it skipped.
+
+Both are shown by ``ocr status`` long after the scan, so they are remembered in the workspace
+(``cache`` table, namespace ``ocr``). Analyses are handed to the annotate stage, which parses
+and stores them as imported revisions; each sheet file is attached once per content, so a
+rescan never duplicates an analysis.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from examkit.console import warn
+from examkit.errors import ExamkitError
+from examkit.files import sha256_file
+from examkit.workspace import Workspace
+from ocr.intake import Intake
+
+NAMESPACE = "ocr"
+KEY = "intake"
+
+
+def record(ws: Workspace, found: Intake) -> list[dict]:
+    """Remember skipped files and found sheets; attach new or changed sheets to their documents."""
+    state = ws.runs.cache_get(NAMESPACE, KEY) or {"skipped": {}, "sheets": {}}
+    for path, reason in found.skipped:
+        state["skipped"][str(path.resolve())] = reason
+    attach = _attacher()
+    reports = []
+    for sheet in found.sheets:
+        path = str(sheet.path.resolve())
+        digest = sha256_file(sheet.path)
+        entry = state["sheets"].get(path, {})
+        entry.update(document_id=sheet.document_id, kind=sheet.kind)
+        if attach is not None and entry.get("attached") != digest and ws.documents.find(sheet.document_id):
+            try:
+                attach(ws, sheet.document_id, sheet.path, source="import")
+                entry["attached"], entry["error"] = digest, None
+            except ExamkitError as exc:
+                entry["error"] = exc.one_line()
+                warn(f"{sheet.path}: not attached: {exc.one_line()}")
+        state["sheets"][path] = entry
+        reports.append({"path": path, **entry})
+    for bucket in ("skipped", "sheets"):
+        state[bucket] = {p: v for p, v in state[bucket].items() if Path(p).exists()}
+    ws.runs.cache_put(NAMESPACE, KEY, state)
+    return reports
+
+
+def found(ws: Workspace) -> dict:
+    """``{"skipped": {path: reason}, "sheets": {path: {document_id, kind, attached, error}}}``."""
+    return ws.runs.cache_get(NAMESPACE, KEY) or {"skipped": {}, "sheets": {}}
+
+
+def _attacher():
+    """``annotate.sheets.attach_sheet`` when the annotate stage provides it, else ``None``."""
+    try:
+        module = importlib.import_module("annotate.sheets")
+    except ModuleNotFoundError as exc:
+        if exc.name != "annotate.sheets":
+            raise
+        return None
+    return getattr(module, "attach_sheet", None)

@@ -1,0 +1,103 @@
+"""The Tesseract engine (through pytesseract): words with confidences and boxes, grouped in lines.
+
+Implements :class:`ocr.engine.Engine`. One function, :func:`parse_data`, interprets Tesseract's
+word table; everything about flagging is in :mod:`ocr.flags`. Workers set
+``OMP_THREAD_LIMIT=1`` (see :mod:`ocr.batch`): Tesseract's own threads only fight the process
+pool for the same cores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from examkit.errors import ExternalProgramError, MissingDependencyError
+from examkit.models import Line, PageOCR, Word
+from ocr import programs
+from ocr.flags import load_word_list, should_flag
+
+
+@dataclass
+class TesseractEngine:
+    """Tesseract as a page reader. Picklable: plain settings only."""
+
+    lang: str = "deu"
+    flag_below: float = 70.0
+    psm: int = 4
+    word_list: frozenset[str] | None = field(default=None, repr=False)
+    name: str = "tesseract"
+
+    @classmethod
+    def from_config(cls, config, *, lang: str | None = None, word_list: Path | None = None, psm: int | None = None):
+        return cls(
+            lang=lang or config.ocr.lang,
+            flag_below=config.ocr.flag_below,
+            psm=psm or cls.psm,
+            word_list=load_word_list(word_list) if word_list else None,
+        )
+
+    def check(self) -> None:
+        programs.check_ready(self.lang)
+
+    def _config(self) -> str:
+        return f"--psm {self.psm} --dpi 300"
+
+    def recognize(self, image: np.ndarray, *, lang: str) -> PageOCR:
+        import pytesseract
+
+        data = self._call(pytesseract.image_to_data, image, lang=lang, config=self._config(),
+                          output_type=pytesseract.Output.DICT)
+        result = PageOCR(engine=self.name, lines=parse_data(data, self.flag_below, self.word_list),
+                         width=int(image.shape[1]), height=int(image.shape[0]))
+        if not result.lines:
+            result.warnings.append("no text found on the page")
+        return result
+
+    def hocr(self, image: np.ndarray, *, lang: str) -> bytes:
+        """The page as hOCR (for other OCR tools)."""
+        import pytesseract
+
+        return self._call(pytesseract.image_to_pdf_or_hocr, image, lang=lang, config=self._config(), extension="hocr")
+
+    def read_snippet(self, image: np.ndarray, *, lang: str) -> str:
+        """Text of a small crop (a margin note): one block, no layout analysis."""
+        import pytesseract
+
+        return self._call(pytesseract.image_to_string, image, lang=lang, config="--psm 6 --dpi 300").strip()
+
+    def _call(self, function, image, **kwargs):
+        import pytesseract
+
+        pytesseract.pytesseract.tesseract_cmd = programs.TESSERACT.path() or programs.TESSERACT.command
+        try:
+            return function(image, **kwargs)
+        except pytesseract.TesseractNotFoundError as exc:
+            raise MissingDependencyError("tesseract (reads page images)", install=programs.TESSERACT.install) from exc
+        except pytesseract.TesseractError as exc:
+            lines = str(exc.message).strip().splitlines()
+            raise ExternalProgramError(f"tesseract failed: {lines[-1] if lines else f'exit status {exc.status}'}") from exc
+
+
+def parse_data(data: dict[str, list], flag_below: float, word_list: frozenset[str] | None = None) -> list[Line]:
+    """Tesseract's ``image_to_data`` table -> lines of words (the only reader of that table)."""
+    grouped: dict[tuple[int, int, int], list[Word]] = {}
+    for i, raw in enumerate(data["text"]):
+        text = (raw or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        conf = max(0.0, min(100.0, conf))
+        grouped.setdefault(key, []).append(
+            Word(text=text, conf=round(conf, 1), bbox=(x, y, x + w, y + h),
+                 flagged=should_flag(text, conf, flag_below, word_list))
+        )
+    lines = []
+    for (block, _, _), words in grouped.items():
+        bbox = (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+                max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
+        lines.append(Line(words=words, bbox=bbox, block=block))
+    return lines

@@ -1,0 +1,85 @@
+"""What the OCR stage shows and hands out: status, one document's reading, page texts as files.
+
+The read side of :mod:`ocr.batch`. Each function returns plain data (or writes files) for a thin
+command to print; the JSON shapes are the contract of ``cli.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from examkit.files import atomic_write_text
+from examkit.workspace import Workspace
+from ocr import sheets
+from ocr.batch import STAGE
+
+
+def status(ws: Workspace) -> dict:
+    """Documents with page counts and states, open failures, skipped files, found sheets."""
+    documents = []
+    for doc in ws.documents.list():
+        pages = ws.documents.pages(doc.id)
+        read = sum(1 for p in pages if ws.documents.latest_ocr(p.id) is not None)
+        reviewed = sum(1 for p in pages if ws.revisions.is_reviewed(p.id))
+        state = "reviewed" if pages and reviewed == len(pages) else "ocr'd" if pages and read == len(pages) else (
+            "partly ocr'd" if read else "not read")
+        documents.append({"id": doc.id, "exam": doc.exam, "kind": doc.kind, "typed": doc.typed, "pages": len(pages),
+                          "ocr": read, "reviewed": reviewed, "state": state, "source": doc.source})
+    failures = [{"path": f.path, "document_id": f.document_id, "reason": f.reason, "when": f.created_at.isoformat()}
+                for f in ws.documents.failures(STAGE)]
+    found = sheets.found(ws)
+    return {
+        "documents": documents,
+        "totals": {"documents": len(documents), "pages": sum(d["pages"] for d in documents),
+                   "ocr": sum(d["ocr"] for d in documents), "reviewed": sum(d["reviewed"] for d in documents),
+                   "failures": len(failures)},
+        "failures": failures,
+        "skipped": [{"path": p, "reason": r} for p, r in sorted(found["skipped"].items())],
+        "sheets": [{"path": p, **v} for p, v in sorted(found["sheets"].items())],
+    }
+
+
+def show(ws: Workspace, document_id: str) -> dict:
+    """One document: pages -> lines -> words (text, conf, bbox, flagged) and the teacher's marks."""
+    doc = ws.documents.get(document_id)
+    pages = []
+    for page in ws.documents.pages(doc.id):
+        reading = ws.documents.latest_ocr(page.id)
+        entry = {"number": page.number, "image": page.image, "original": page.original, "width": page.width,
+                 "height": page.height, "reviewed": ws.revisions.is_reviewed(page.id)}
+        if reading is None:
+            entry.update(engine=None, steps=[], lines=[], marks=[], teacher_text="")
+        else:
+            entry.update(
+                engine=reading.engine,
+                steps=reading.steps,
+                lines=[{"bbox": list(line.bbox), "block": line.block,
+                        "words": [{"text": w.text, "conf": w.conf, "bbox": list(w.bbox), "flagged": w.flagged}
+                                  for w in line.words]} for line in reading.lines],
+                marks=[{"kind": m.kind, "bbox": list(m.bbox), "text": m.text} for m in reading.marks],
+                teacher_text=reading.teacher_text,
+            )
+        pages.append(entry)
+    return {"id": doc.id, "exam": doc.exam, "kind": doc.kind, "typed": doc.typed, "source": doc.source, "pages": pages}
+
+
+def export_text(
+    ws: Workspace,
+    outdir: Path,
+    *,
+    source: Literal["best", "ocr", "reviewed"] = "best",
+    layer: Literal["student", "teacher"] = "student",
+) -> tuple[list[Path], list[str]]:
+    """Write ``OUTDIR/<document-id>.txt`` (pages joined by form feeds) for every document with
+    text of the asked-for kind. Returns the files written and the ids that had none."""
+    written, without = [], []
+    for doc in ws.documents.list():
+        text = ws.revisions.document_text(doc.id, source=source, layer=layer)
+        if text is None:
+            without.append(doc.id)
+            continue
+        target = outdir / f"{doc.id}.txt"
+        atomic_write_text(target, text)
+        written.append(target)
+    return written, without
