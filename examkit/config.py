@@ -39,6 +39,9 @@ class OcrConfig(_Section):
     workers: int = Field(0, ge=0, description="0 means one per CPU core")
     flag_below: float = Field(70.0, ge=0, le=100, description="flag words with a lower confidence")
     red_ink: bool = True
+    red_hues: list[tuple[int, int]] = Field(
+        default_factory=lambda: [(0, 10), (165, 179)], description="OpenCV hue ranges (0-179) taken as red ink"
+    )
     max_pixels: int = Field(80_000_000, ge=1_000_000)
     preprocess: list[str] = Field(
         default_factory=lambda: ["page", "illumination", "deskew", "denoise", "binarize", "border", "scale"]
@@ -94,6 +97,7 @@ dpi = 300                   # resolution PDFs are rendered at
 workers = 0                 # parallel pages; 0 = one per CPU core
 flag_below = 70.0           # words under this confidence are flagged for review
 red_ink = true              # separate the teacher's red ink from the student's writing
+red_hues = [[0, 10], [165, 179]]  # hue ranges (OpenCV, 0-179) taken as red ink
 max_pixels = 80000000       # refuse images larger than this (decompression bombs)
 preprocess = ["page", "illumination", "deskew", "denoise", "binarize", "border", "scale"]
 
