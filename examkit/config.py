@@ -46,6 +46,16 @@ class OcrConfig(_Section):
     preprocess: list[str] = Field(
         default_factory=lambda: ["page", "illumination", "deskew", "denoise", "binarize", "border", "scale"]
     )
+    # The vision-language engine (``--engine vlm``, ocr/vlm.py); cost and privacy: ocr/cloud.py.
+    vlm_model: str | None = Field(None, description="model name, e.g. gpt-4o or a local Qwen2.5-VL")
+    vlm_base_url: str | None = Field(None, description="OpenAI-compatible server; None: $OPENAI_BASE_URL or OpenAI")
+    vlm_consent: bool = Field(False, description="allow sending pages to a cloud service without --yes")
+    vlm_local_hosts: list[str] = Field(default_factory=list, description="LAN hosts/networks that count as local")
+    vlm_price_per_page: float | None = Field(None, ge=0, description="USD per page; overrides the built-in estimate")
+    vlm_crossed_out: Literal["mark", "omit"] = "mark"
+    vlm_language: str | None = Field(None, description="language named in the prompt; None: from ocr.lang")
+    vlm_max_side: int = Field(2048, ge=256, description="longest image side sent, pixels")
+    vlm_layout: bool = Field(True, description="Tesseract layout pass to place the model's words")
 
 
 class AnalysisConfig(_Section):
@@ -100,6 +110,12 @@ red_ink = true              # separate the teacher's red ink from the student's 
 red_hues = [[0, 10], [165, 179]]  # hue ranges (OpenCV, 0-179) taken as red ink
 max_pixels = 80000000       # refuse images larger than this (decompression bombs)
 preprocess = ["page", "illumination", "deskew", "denoise", "binarize", "border", "scale"]
+# vlm_model = "gpt-4o"                     # for engine = "vlm"
+# vlm_base_url = "http://127.0.0.1:8000/v1"  # a local vLLM / llama.cpp / Ollama server: nothing leaves
+# vlm_consent = false                        # true: send pages to a cloud service without --yes
+# vlm_local_hosts = ["192.168.1.20"]         # LAN servers (or networks, "10.0.0.0/8") that count as local
+# vlm_price_per_page = 0.01                  # USD; default: a dated built-in estimate per model
+# vlm_crossed_out = "mark"                   # crossed-out words as [[...]], or "omit"
 
 [analysis]
 grade_scale = "oberstufe"   # or "sek1" (grades 1-6), or a scale of your own (see README)
