@@ -73,6 +73,9 @@ class ExportConfig(_Section):
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
     user_template: str | None = None
     target_model: str = "gpt-4o-mini-2024-07-18"
+    token_limits: dict[str, int] = Field(default_factory=dict, description="per-example limits by model (prefix)")
+    training_prices: dict[str, float] = Field(default_factory=dict, description="USD per 1M training tokens by model")
+    epochs: int | None = Field(None, ge=1, description="None: OpenAI's default-epoch rule")
 
 
 class TrainConfig(_Section):
@@ -126,6 +129,10 @@ stop_marker = "ENDSTOP"     # appended after the grade; "" switches it off
 [export]
 target_model = "gpt-4o-mini-2024-07-18"
 system_prompt = """{DEFAULT_SYSTEM_PROMPT}"""
+# user_template = "my-user-prompt.j2"       # Jinja2 over task_sheet, answer, document_id, exam
+# epochs = 3                                # default: OpenAI's rule from the number of examples
+# token_limits = {{ "gpt-4o-mini" = 65536 }}  # per-example limits (model name prefixes)
+# training_prices = {{ "gpt-4o-mini" = 3.0 }} # USD per 1M training tokens; check the current prices
 
 [train]
 backend = "openai"          # or "local" (open-weights LoRA, pip install -e ".[local]")

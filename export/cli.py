@@ -1,5 +1,220 @@
-"""``examkit export ...``."""
+"""``examkit export ...``: thin commands over :mod:`export.pipeline` and friends.
+
+Written file paths go to stdout (one per line, for scripts); the validation summary with tokens
+and cost, the documents left out and every warning go to stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Optional
 
 import typer
 
+from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, workspace_path
+from examkit.console import note, out, out_json, warn
+from examkit.errors import BatchIncomplete, InputFileError, UserInputError
+from examkit.workspace import Workspace
+from export.pipeline import ExportOptions, ExportResult, export_training, validation_options, workspace_config
+from export.validate import Report
+
 app = typer.Typer(help="Training files: chat JSONL, CSV, validation, tokens, cost.", no_args_is_help=True)
+
+SplitOpt = Annotated[Optional[float], typer.Option("--split", min=0.0, max=1.0, help="Share for validation, e.g. 0.1.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the split (same seed, same split).")]
+GroupOpt = Annotated[Literal["student", "exam"], typer.Option("--group", help="Never split a student's (or an exam's) records.")]
+SystemOpt = Annotated[Optional[str], typer.Option("--system", help="System prompt (default: examkit.toml).")]
+SystemFileOpt = Annotated[Optional[Path], typer.Option("--system-file", help="Read the system prompt from a file.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail if any document is left out.")]
+RosterOpt = Annotated[Optional[Path], typer.Option("--pseudonymize", help="Roster CSV: replace these names by pseudonyms.")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Target model (tokens, limit, price; default: examkit.toml).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Write even if the file as a whole fails validation.")]
+
+
+def _system(system: str | None, system_file: Path | None) -> str | None:
+    if system is not None and system_file is not None:
+        raise UserInputError("give --system or --system-file, not both")
+    if system_file is None:
+        return system
+    try:
+        return system_file.read_text(encoding="utf-8-sig").strip()
+    except OSError as exc:
+        raise InputFileError(system_file, f"cannot read ({exc.strerror})") from exc
+
+
+def _show(report: Report, *, limit: int = 50) -> None:
+    """A report's problems (the first ``limit``) and its summary, on stderr."""
+    for problem in report.problems[:limit]:
+        note(f"{problem.where()}: {problem.severity}: {problem.code}: {problem.message}")
+    if len(report.problems) > limit:
+        note(f"... and {len(report.problems) - limit} more problems (see --json)")
+    for line in report.summary_lines():
+        note(line)
+
+
+def _finish(result: ExportResult) -> None:
+    for message in result.warnings:
+        warn(message)
+    for skipped in result.skipped:
+        warn(f"left out {skipped.document_id}: {skipped.reason}")
+    for report in result.reports:
+        _show(report)
+    for path in result.files:
+        out(str(path))
+
+
+def _export(workspace: Path | None, out_path: Path, options: ExportOptions) -> None:
+    with open_workspace(workspace) as ws:
+        result = export_training(ws, out_path, options)
+    _finish(result)
+
+
+@app.command("chat")
+def chat(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT.jsonl", help="Training file to write.")],
+    split: SplitOpt = None, seed: SeedOpt = 0, group: GroupOpt = "student",
+    system: SystemOpt = None, system_file: SystemFileOpt = None, strict: StrictOpt = False,
+    pseudonymize: RosterOpt = None, model: ModelOpt = None, force: ForceOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write the chat JSONL training file (validated first; tokens and cost on stderr).
+
+    With --split, OUT.val.jsonl is written beside OUT.jsonl; no student is on both sides.
+
+    Example: examkit export chat train.jsonl --split 0.1 --seed 7 --pseudonymize klasse.csv
+    """
+    _export(workspace, out_path, ExportOptions(
+        fmt="chat", split=split, seed=seed, group=group, system=_system(system, system_file), strict=strict,
+        roster=pseudonymize, model=model, force=force))
+
+
+@app.command("jsonl")
+def jsonl(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT.jsonl", help="File to write.")],
+    split: SplitOpt = None, seed: SeedOpt = 0, group: GroupOpt = "student", strict: StrictOpt = False,
+    pseudonymize: RosterOpt = None, model: ModelOpt = None, force: ForceOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write prompt/completion JSONL lines (the legacy format; chat is what models train on).
+
+    Example: examkit export jsonl legacy.jsonl
+    """
+    _export(workspace, out_path, ExportOptions(fmt="jsonl", split=split, seed=seed, group=group, strict=strict,
+                                               roster=pseudonymize, model=model, force=force))
+
+
+@app.command("csv")
+def csv(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT.csv", help="File to write.")],
+    excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and `;` (German Excel).")] = False,
+    strict: StrictOpt = False, pseudonymize: RosterOpt = None, model: ModelOpt = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write the records as a CSV sheet with the columns prompt and completion.
+
+    Example: examkit export csv fehleranalysen.csv --excel
+    """
+    _export(workspace, out_path, ExportOptions(fmt="csv", excel=excel, strict=strict, roster=pseudonymize, model=model))
+
+
+@app.command("convert")
+def convert(
+    in_path: Annotated[Path, typer.Argument(metavar="IN.jsonl", help="Prompt/completion lines.")],
+    out_path: Annotated[Path, typer.Argument(metavar="OUT.jsonl", help="Chat lines to write.")],
+    system: SystemOpt = None, system_file: SystemFileOpt = None, model: ModelOpt = None, force: ForceOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Convert prompt/completion JSONL (the seed's EasyGPT output) to chat JSONL.
+
+    Example: examkit export convert trainingsdata.jsonl chat.jsonl --system "Du bist Geschichtslehrer."
+    """
+    from export.convert import write_converted
+
+    config, root = workspace_config(workspace_path(workspace))
+    result = write_converted(in_path, out_path, options=validation_options(config, root, model=model),
+                             system=_system(system, system_file), force=force)
+    if root is not None:
+        with Workspace.open(root) as ws:
+            result.record(ws)
+    _show(result.report)
+    out(str(out_path))
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV/Excel sheets (prompt, completion) or Word .docx files.")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Import teachers' existing prompt/completion sheets and Word documents as documents + analyses.
+
+    Prints the imported document ids. Exits 3 when some rows or files could not be imported.
+
+    Example: examkit export import alte-tests.csv korrekturen/*.docx
+    """
+    from export.importer import import_files
+
+    with open_workspace(workspace) as ws:
+        result = import_files(ws, files)
+    for message in result.warnings:
+        warn(message)
+    for doc_id in result.imported:
+        out(doc_id)
+    note(f"{len(result.imported)} imported, {len(result.unchanged)} unchanged, {len(result.failures)} failed")
+    if result.failures:
+        raise BatchIncomplete(result.failures, advice="Fix those rows or files and import again.")
+
+
+@app.command("validate")
+def validate(
+    file: Annotated[Path, typer.Argument(metavar="FILE.jsonl", help="Chat (or prompt/completion) JSONL.")],
+    model: ModelOpt = None,
+    epochs: Annotated[Optional[int], typer.Option(min=1, help="Epochs for the cost (default: OpenAI's rule).")] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster", help="Warn about these students' names.")] = None,
+    json_out: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Check a training file: format, Fehleranalyse audit, stop marker, names, tokens, cost.
+
+    Exits 1 when any error is found (each named FILE:LINE); warnings alone exit 0.
+
+    Example: examkit export validate train.jsonl --model gpt-4o-mini-2024-07-18 --json | jq .total_tokens
+    """
+    from export.privacy import Roster
+    from export.validate import validate_file
+
+    if not file.is_file():
+        raise InputFileError(file, "no such file")
+    config, root = workspace_config(workspace_path(workspace))
+    options = validation_options(config, root, model=model, epochs=epochs, roster=Roster.load(roster) if roster else None)
+    report = validate_file(file, options)
+    if json_out:
+        out_json(report.summary())
+        for line in report.summary_lines():
+            note(line)
+    else:
+        _show(report)
+    if report.has_errors:
+        raise typer.Exit(1)
+
+
+@app.command("ocr-gt")
+def ocr_gt(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for lines/ and pages/.")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write reviewed lines as NAME.png + NAME.gt.txt and reviewed pages as PAGE XML (OCR training).
+
+    Example: examkit export ocr-gt ground-truth/
+    """
+    from export.ocr_gt import export_ground_truth
+
+    with open_workspace(workspace) as ws:
+        result = export_ground_truth(ws, directory)
+        ws.runs.record_export(str(directory.resolve()), "ocr-gt", result.lines, "",
+                              {"pages": result.pages, "skipped_lines": result.skipped_lines})
+    for reason in result.skipped_pages:
+        warn(f"skipped {reason}")
+    note(f"{result.lines} lines from {result.pages} reviewed pages; {result.skipped_lines} lines could not be "
+         "aligned with the OCR lines and were skipped")
+    for path in result.files:
+        out(str(path))

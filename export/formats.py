@@ -1,0 +1,137 @@
+"""The file formats training data travels in: chat JSONL, prompt/completion JSONL, CSV.
+
+Chat JSONL (``{"messages": [{"role", "content"}, ...]}`` per line) is what OpenAI, other hosted
+fine-tuning services and Hugging Face TRL all read, so it carries nothing else. Prompt/completion
+is the legacy pair the seed project's CSV and website produced; CSV is for teachers who edit in
+Excel (``excel=True``: UTF-8 with BOM and ``;``, which German Excel opens without asking).
+
+Readers never stop at a bad line: they yield it with its line number and what is wrong, so a
+validator can name ``FILE:LINE`` and still check the rest.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from examkit.errors import InputFileError
+from examkit.files import atomic_write_bytes
+
+PROMPT_COLUMNS = ("prompt", "completion")
+
+
+@dataclass(frozen=True)
+class JsonLine:
+    """One line of a JSONL file: its 1-based number and the parsed value, or why it is not JSON."""
+
+    line: int
+    value: Any = None
+    error: str | None = None
+
+
+def chat_example(system: str | None, user: str, assistant: str) -> dict[str, Any]:
+    """One chat training example; no system message when ``system`` is empty or None."""
+    messages = [{"role": "system", "content": system}] if system else []
+    messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
+    return {"messages": messages}
+
+
+def prompt_completion(user: str, assistant: str) -> dict[str, str]:
+    return {"prompt": user, "completion": assistant}
+
+
+def dumps_jsonl(rows: Iterable[Any]) -> bytes:
+    """Rows as JSONL bytes: UTF-8, not ASCII-escaped, one object per line, final newline."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+
+
+def write_jsonl(path: str | Path, rows: Iterable[Any]) -> Path:
+    """Write rows atomically (a half-written training file never replaces a good one)."""
+    return atomic_write_bytes(path, dumps_jsonl(rows))
+
+
+def read_jsonl(path: str | Path) -> Iterator[JsonLine]:
+    """Every non-blank line of a JSONL file, parsed, or with the reason it is not JSON."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read ({exc.strerror})") from exc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield JsonLine(number, error=f"not UTF-8 (byte {exc.start + 1})")
+            continue
+        try:
+            yield JsonLine(number, value=json.loads(text))
+        except json.JSONDecodeError as exc:
+            yield JsonLine(number, error=f"not valid JSON: {exc.msg} (column {exc.colno})")
+
+
+def csv_bytes(rows: list[dict[str, str]], *, excel: bool = False) -> bytes:
+    """``prompt``,``completion`` rows as CSV; ``excel``: UTF-8 with BOM and ``;`` separators."""
+    frame = pd.DataFrame(rows, columns=list(PROMPT_COLUMNS))
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, sep=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+    return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
+
+
+def write_csv(path: str | Path, rows: list[dict[str, str]], *, excel: bool = False) -> Path:
+    return atomic_write_bytes(path, csv_bytes(rows, excel=excel))
+
+
+@dataclass
+class Table:
+    """A sheet of prompt/completion rows as read, with what a person should know about it."""
+
+    rows: list[dict[str, str]]
+    row_numbers: list[int]
+    warnings: list[str]
+
+
+def read_table(path: str | Path, columns: tuple[str, ...] = PROMPT_COLUMNS) -> Table:
+    """A CSV (``,`` or ``;``; UTF-8, else cp1252 with a warning) or Excel sheet with ``columns``.
+
+    Column names are matched case-insensitively; missing ones are named in the error. Row numbers
+    are those a spreadsheet shows (the header is row 1).
+    """
+    path = Path(path)
+    warnings: list[str] = []
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        else:
+            raw = path.read_bytes()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252", errors="replace")
+                warnings.append(f"{path}: not UTF-8, read as Windows-1252 (cp1252); check umlauts in the result")
+            frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False)
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read ({exc.strerror})") from exc
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise InputFileError(path, f"not a readable table ({exc})") from exc
+    names = {str(c).strip().lower(): c for c in frame.columns}
+    missing = [c for c in columns if c not in names]
+    if missing:
+        found = ", ".join(str(c) for c in frame.columns) or "none"
+        raise InputFileError(
+            path,
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (found: {found})",
+            advice=f"The first row must name the columns {', '.join(columns)}.",
+        )
+    rows = [{c: str(record[names[c]]) for c in columns} for record in frame.to_dict("records")]
+    return Table(rows=rows, row_numbers=list(range(2, len(rows) + 2)), warnings=warnings)
