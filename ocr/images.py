@@ -127,7 +127,7 @@ def _open_image(path: Path) -> Image.Image:
         raise InputFileError(path, "not a readable image (corrupt or not really a PNG/JPG/TIFF)",
                              advice="Export or scan the page again.") from exc
     except OSError as exc:
-        raise InputFileError(path, f"cannot open the image ({exc})") from exc
+        raise InputFileError(path, f"not a readable image ({exc})", advice="Export or scan the page again.") from exc
 
 
 def _check_pixels(path: Path, size: tuple[int, int], max_pixels: int, hint: str = "") -> None:
