@@ -1,0 +1,142 @@
+"""End to end on CPU with a tiny random model: train, record, reload, generate, merge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from examkit.errors import UserInputError
+from examkit.workspace import Workspace
+from tests.training_local.conftest import SYSTEM, needs_stack
+from training.backend import TrainOptions
+
+pytestmark = [needs_stack, pytest.mark.slow]
+
+
+def options(base: Path, train: Path, val: Path | None, **more) -> TrainOptions:
+    return TrainOptions(train_file=train, validation_file=val, base_model=str(base), epochs=4, batch_size=4, seed=0,
+                        max_length=256, extra={"learning_rate": 5e-3}, **more)
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_base, data_files, tmp_path_factory):
+    from training.local import LocalBackend
+
+    with Workspace.open(tmp_path_factory.mktemp("ws-local")) as ws:
+        job = LocalBackend(ws).start(options(tiny_base, *data_files, output="tiny-run"))
+        yield ws, job
+
+
+def test_prompt_tokens_are_masked_and_the_answer_is_learned(tiny_base, data_files, tmp_path):
+    from training.local import deps
+    from training.local.data import read_records
+    from training.local.rundir import RunDir
+    from training.local.train import Hyper, _trainer
+
+    records = read_records(data_files[0])
+    hyper = Hyper.from_options(options(tiny_base, *data_files))
+    info = {"quantization": None}
+    trainer, _ = _trainer(str(tiny_base), hyper, records[:2], [], RunDir("t", tmp_path), deps.detect_device(), info, True)
+    row = trainer.train_dataset[0]
+    tokenizer = trainer.processing_class
+    learned = [t for t, label in zip(row["input_ids"], row["labels"], strict=True) if label != -100]
+    masked = [t for t, label in zip(row["input_ids"], row["labels"], strict=True) if label == -100]
+    answer = records[0].completion[0]["content"]
+    assert tokenizer.decode(learned).startswith(answer)
+    assert tokenizer.decode(learned).rstrip().endswith("<|im_end|>")  # the model learns to stop
+    prompt_text = tokenizer.decode(masked)
+    assert SYSTEM in prompt_text and "Luther schrieb 1517" in prompt_text and "Fehleranalyse:" not in prompt_text
+    first = next(i for i, label in enumerate(row["labels"]) if label != -100)
+    assert all(label == -100 for label in row["labels"][:first]) and first == len(masked)
+
+
+def test_loss_goes_down_and_the_run_is_recorded(trained, data_files):
+    ws, job = trained
+    assert job.status == "succeeded" and job.backend == "local"
+    info = job.data
+    train_losses = [e["train_loss"] for e in info["losses"] if "train_loss" in e]
+    eval_losses = [e["valid_loss"] for e in info["losses"] if "valid_loss" in e]
+    assert len(train_losses) >= 4 and len(eval_losses) == 4
+    assert train_losses[-1] < train_losses[0] - 0.3
+    assert eval_losses[-1] < eval_losses[0]
+    assert info["data"]["train"]["records"] == 20 and len(info["data"]["train"]["sha256"]) == 64
+    assert info["data"]["validation"]["records"] == 4
+    assert info["hyperparameters"]["lora_r"] == 16 and info["hyperparameters"]["epochs"] == 4
+    assert info["final"]["tokens"] > 0 and info["tokens_per_second"] > 0
+    run_dir = ws.root / "runs" / "tiny-run"
+    assert (run_dir / "adapter" / "adapter_config.json").is_file()
+    assert (run_dir / "adapter" / "tokenizer_config.json").is_file()
+    assert not (run_dir / "trainer").exists()
+    assert job.result_model == str(run_dir / "adapter")
+    assert ws.runs.job(None).id == "tiny-run"  # `train status` without an id finds it
+
+
+def test_events_and_status(trained):
+    from training.local import LocalBackend
+
+    ws, job = trained
+    backend = LocalBackend(ws)
+    events = list(backend.events(job.id))
+    assert events and events[0].step >= 1 and events[0].train_loss is not None
+    assert any(e.valid_loss is not None for e in events)
+    assert "tokens/s" in events[0].message
+    assert backend.status(job.id).status == "succeeded"
+    assert backend.cancel(job.id).status == "succeeded"  # nothing to cancel
+
+
+def test_a_second_run_with_the_same_name_is_refused(trained, tiny_base, data_files):
+    from training.local import LocalBackend
+
+    ws, _ = trained
+    with pytest.raises(UserInputError, match="exists already"):
+        LocalBackend(ws).start(options(tiny_base, *data_files, output="tiny-run"))
+
+
+def test_generator_loads_the_adapter_and_stops_at_the_marker(trained):
+    from training.local import LocalGenerator
+
+    ws, job = trained
+    messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Schüler 99: Luther schrieb."}]
+    by_id = LocalGenerator("tiny-run", ws)
+    free = by_id.generate(messages, stop=None, max_tokens=24)
+    assert isinstance(free, str) and free
+    assert LocalGenerator(job.result_model).generate(messages, stop=None, max_tokens=24) == free  # by path, same
+    marker = free.strip()[3:7]  # whatever the model writes: the answer must end before it
+    stopped = by_id.generate(messages, stop=marker, max_tokens=24)
+    assert marker not in stopped and free.startswith(stopped)
+
+
+def test_merge_writes_a_model_that_answers_like_base_plus_adapter(trained, tiny_base, tmp_path):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from training.local import LocalGenerator, merge
+
+    ws, _ = trained
+    out = merge(ws, "tiny-run", tmp_path / "merged")
+    assert (out / "config.json").is_file() and (out / "examkit-merge.json").is_file()
+    merged = AutoModelForCausalLM.from_pretrained(out, dtype=torch.float32)
+    base = AutoModelForCausalLM.from_pretrained(tiny_base, dtype=torch.float32)
+    with_adapter = LocalGenerator("tiny-run", ws).model
+    ids = torch.tensor([[1, 5, 9, 20, 33]])
+    with torch.no_grad():
+        assert torch.allclose(merged(ids).logits, with_adapter(ids).logits, atol=1e-4)
+        assert not torch.allclose(merged(ids).logits, base(ids).logits, atol=1e-3)  # training changed something
+    with pytest.raises(UserInputError, match="not empty"):
+        merge(ws, "tiny-run", out)
+    assert LocalGenerator(out).generate([{"role": "user", "content": "Hallo"}], stop=None, max_tokens=8) is not None
+
+
+def test_cancel_stops_training_after_the_current_step(tiny_base, data_files, tmp_path, monkeypatch):
+    from training.local import LocalBackend
+    from training.local.rundir import RunDir
+
+    flag = tmp_path / "CANCEL"
+    flag.write_text("now\n")
+    monkeypatch.setattr(RunDir, "cancel_flag", property(lambda self: flag))
+    with Workspace.open(tmp_path / "ws") as ws:
+        job = LocalBackend(ws).start(options(tiny_base, data_files[0], None, output="stopped"))
+        assert job.status == "cancelled"
+        assert job.data["final"]["steps"] == 1
+        assert (ws.root / "runs" / "stopped" / "adapter" / "adapter_config.json").is_file()

@@ -1,0 +1,76 @@
+"""The ``local`` training backend: LoRA runs on this machine, recorded beside OpenAI jobs.
+
+``start`` trains in the calling process and returns when training ends (there is no queue: the
+machine is the queue). ``status`` reads the run's record and notices a run whose process died;
+``cancel`` leaves a ``CANCEL`` file that the running training sees after its current step.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from examkit.clock import now
+from examkit.errors import UserInputError
+from examkit.runs import JobRecord
+from training.backend import JobEvent, TrainOptions
+from training.local import deps
+from training.local.rundir import find_run, process_alive
+
+if TYPE_CHECKING:
+    from examkit.workspace import Workspace
+
+FINISHED = {"succeeded", "failed", "cancelled"}
+
+
+class LocalBackend:
+    name = "local"
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def usable(self) -> tuple[bool, str]:
+        return deps.usable()
+
+    def start(self, options: TrainOptions) -> JobRecord:
+        from training.local.train import train
+
+        return train(self.ws, options)
+
+    def status(self, job_id: str) -> JobRecord:
+        job = self._job(job_id)
+        if job.status == "running":
+            info = find_run(self.ws, job_id).read()
+            if info.get("pid") and info.get("host") == socket.gethostname() and not process_alive(int(info["pid"])):
+                return self._finish(job_id, "failed", "the training process ended without finishing (killed or crashed)")
+        return job
+
+    def events(self, job_id: str) -> Iterator[JobEvent]:
+        self._job(job_id)
+        path = find_run(self.ws, job_id).events
+        if not path.is_file():
+            return
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                yield JobEvent(**json.loads(line))
+
+    def cancel(self, job_id: str) -> JobRecord:
+        job = self.status(job_id)
+        if job.status in FINISHED:
+            return job
+        find_run(self.ws, job_id).cancel_flag.write_text(now() + "\n", encoding="utf-8")
+        return job
+
+    def _job(self, job_id: str) -> JobRecord:
+        job = self.ws.runs.job(job_id)
+        if job.backend != self.name:
+            raise UserInputError(f"job {job_id!r} belongs to the {job.backend} backend, not the local one")
+        return job
+
+    def _finish(self, job_id: str, status: str, error: str) -> JobRecord:
+        run = find_run(self.ws, job_id)
+        info = run.read() | {"status": status, "error": error, "finished_at": now()}
+        run.write(info)
+        return self.ws.runs.save_job(job_id, backend=self.name, model=info["base_model"], status=status, data=info)
