@@ -212,7 +212,7 @@ def validation_message(exc: ValidationError) -> str:
         msg = "unknown key (allowed: see `examkit annotate schema`)"
     elif first["type"] == "missing":
         msg = "is required"
-    text = f"{field_path(tuple(first['loc']))}: {msg}"
+    text = f"{field_path(tuple(first['loc']))}: {msg}" if first["loc"] else msg
     if len(problems) > 1:
         text += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
     return text

@@ -55,7 +55,7 @@ SUMMARY_START = re.compile(r"\b(?:Insgesamt|Gesamt(?:ergebnis|punktzahl|bewertun
 SUMMARY_POINTS = re.compile(rf"(?P<p>{NUM})\s*{OF}\s*(?P<m>{NUM})", re.I)
 SUMMARY_FALLBACK = re.compile(rf"(?:^|\n)[ \t]*Punkte\s*:\s*{NUM}\s*{OF}\s*{NUM}", re.I)
 PERCENT = re.compile(rf"(?P<v>{NUM})\s*(?:%|Prozent)", re.I)
-GRADE = re.compile(r"Note\w*\s*:?\s*(?P<g>[0-6]\s?[+-]?(?![\d,.]\d)|\d{1,2}\s*(?:NP|Notenpunkte)|sehr gut|gut|befriedigend|ausreichend|mangelhaft|ungenügend|\S+)", re.I)
+GRADE = re.compile(r"Note\w*\s*:?\s*(?P<g>\d{1,2}\s*(?:NP|Notenpunkte)\b|[0-6](?![\d,.]\d|\d)(?:\s?[+-](?!\w))?|sehr gut|gut|befriedigend|ausreichend|mangelhaft|ungenügend|\S+)", re.I)
 OPEN_QUOTES = '"„“”»'
 CLOSE_QUOTES = '"“”«'
 # A new item may start after these (a one-line text has no other separators).

@@ -72,12 +72,9 @@ def _jsonl(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterato
 
 def _csv(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterator[AuditRecord]:
     text = _read_text(path, on_warning)
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    header_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header_line.count)  # German Excel writes `;`
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader, [])]
     if "completion" not in header:
         raise InputFileError(path, f"no `completion` column (columns: {', '.join(header) or 'none'})",
