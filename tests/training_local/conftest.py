@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 HAS_STACK = all(importlib.util.find_spec(n) for n in ("torch", "transformers", "peft", "trl", "datasets", "accelerate"))
-needs_stack = pytest.mark.skipif(not HAS_STACK, reason="torch/transformers/peft/trl not installed (pip install -e '.[local]')")
 
 SYSTEM = "Du bist Geschichtslehrer und schreibst die Fehleranalyse zu einem Test."
 COMMENTS = ["Auf vollständige Sätze achten!", "Genauer eingehen", "Bezug zur Reformation fehlt", "Textart = Brief"]
@@ -38,6 +37,11 @@ def chat_records(n: int, seed: int = 0) -> list[dict]:
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def system_prompt() -> str:
+    return SYSTEM
 
 
 @pytest.fixture(scope="session")

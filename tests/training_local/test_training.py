@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 
 from examkit.errors import UserInputError
 from examkit.workspace import Workspace
-from tests.training_local.conftest import SYSTEM, needs_stack
 from training.backend import TrainOptions
 
-pytestmark = [needs_stack, pytest.mark.slow]
+STACK = ("torch", "transformers", "peft", "trl", "datasets", "accelerate")
+pytestmark = [
+    pytest.mark.skipif(not all(importlib.util.find_spec(n) for n in STACK),
+                       reason="the [local] extra is not installed: pip install -e '.[local]'"),
+    pytest.mark.slow,
+]
 
 
 def options(base: Path, train: Path, val: Path | None, **more) -> TrainOptions:
@@ -28,7 +33,7 @@ def trained(tiny_base, data_files, tmp_path_factory):
         yield ws, job
 
 
-def test_prompt_tokens_are_masked_and_the_answer_is_learned(tiny_base, data_files, tmp_path):
+def test_prompt_tokens_are_masked_and_the_answer_is_learned(tiny_base, data_files, system_prompt, tmp_path):
     from training.local import deps
     from training.local.data import read_records
     from training.local.rundir import RunDir
@@ -46,7 +51,7 @@ def test_prompt_tokens_are_masked_and_the_answer_is_learned(tiny_base, data_file
     assert tokenizer.decode(learned).startswith(answer)
     assert tokenizer.decode(learned).rstrip().endswith("<|im_end|>")  # the model learns to stop
     prompt_text = tokenizer.decode(masked)
-    assert SYSTEM in prompt_text and "Luther schrieb 1517" in prompt_text and "Fehleranalyse:" not in prompt_text
+    assert system_prompt in prompt_text and "Luther schrieb 1517" in prompt_text and "Fehleranalyse:" not in prompt_text
     first = next(i for i, label in enumerate(row["labels"]) if label != -100)
     assert all(label == -100 for label in row["labels"][:first]) and first == len(masked)
 
@@ -93,11 +98,11 @@ def test_a_second_run_with_the_same_name_is_refused(trained, tiny_base, data_fil
         LocalBackend(ws).start(options(tiny_base, *data_files, output="tiny-run"))
 
 
-def test_generator_loads_the_adapter_and_stops_at_the_marker(trained):
+def test_generator_loads_the_adapter_and_stops_at_the_marker(trained, system_prompt):
     from training.local import LocalGenerator
 
     ws, job = trained
-    messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Schüler 99: Luther schrieb."}]
+    messages = [{"role": "system", "content": system_prompt}, {"role": "user", "content": "Schüler 99: Luther schrieb."}]
     by_id = LocalGenerator("tiny-run", ws)
     free = by_id.generate(messages, stop=None, max_tokens=24)
     assert isinstance(free, str) and free
