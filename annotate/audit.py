@@ -125,17 +125,31 @@ def _check_task(task: Task, path: str, out: list[Problem]) -> None:
 
 
 def _normalize_quote(text: str) -> str:
-    text = re.sub(r"[„“”«»\"']", "", text).replace("-\n", "")
+    """Lower case, single spaces, no quote marks, no hyphenation at line ends: how OCR text differs."""
+    text = text.replace("-\n", "")
+    for mark in "„“”«»\"'":
+        if mark in text:
+            text = text.replace(mark, "")
     return " ".join(text.lower().split())
+
+
+class QuoteIndex:
+    """The student's text prepared once, so that each of a record's quotes is a cheap look-up."""
+
+    def __init__(self, student_text: str) -> None:
+        self.haystack = _normalize_quote(student_text)
+
+    def __contains__(self, quote: str) -> bool:
+        needle = _normalize_quote(quote)
+        if not needle or needle in self.haystack:
+            return True
+        cutoff = 85 if len(needle) >= 12 else 92
+        return fuzz.partial_ratio(needle, self.haystack, score_cutoff=cutoff) > 0
 
 
 def quote_found(quote: str, student_text: str) -> bool:
     """Whether the student wrote ``quote``, tolerating OCR slips (fuzzy partial match)."""
-    needle, haystack = _normalize_quote(quote), _normalize_quote(student_text)
-    if not needle or needle in haystack:
-        return True
-    cutoff = 85 if len(needle) >= 12 else 92
-    return fuzz.partial_ratio(needle, haystack, score_cutoff=cutoff) > 0
+    return quote in QuoteIndex(student_text)
 
 
 def _quotes(tasks: list[Task]):
@@ -212,8 +226,9 @@ def audit_text(
     if stop_marker and not result.stop_marker_found:
         checks.append(problem("stop-marker-missing", f"the stop marker {stop_marker!r} is missing"))
     if student_text is not None:
+        index = QuoteIndex(student_text)
         for label, quote in _quotes(analysis.tasks):
-            if not quote_found(quote, student_text):
+            if quote not in index:
                 checks.append(problem("quote-not-found", f"{label}: \"{quote}\" is not in the student's answer"))
     return AuditRecord(source=source, record=record, parsed=True, stated=result.stated, computed=computed,
                        tasks=[_task_json(t) for t in analysis.tasks], problems=checks + problems, analysis=analysis)

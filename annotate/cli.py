@@ -8,6 +8,7 @@ defaults, but it is only read, never created, by these commands.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -21,7 +22,7 @@ from annotate.scales import list_scales
 from annotate.sheets import Settings, attach_sheet, load_sheet, read_text, settings_from
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, workspace_path
 from examkit.config import CONFIG_NAME, load_config
-from examkit.console import err, note, out, out_json, warn
+from examkit.console import note, out, out_json, warn
 from examkit.workspace import resolve_path
 
 app = typer.Typer(help="The Fehleranalyse: render, parse, check, attach, draft.", no_args_is_help=True)
@@ -84,11 +85,10 @@ def parse(
 
 
 def _report(records: list[AuditRecord]) -> None:
-    for rec in records:
-        for p in rec.problems:
-            colour = "red" if p.severity == "error" else "yellow"
-            err.print(f"{rec.source}:{rec.record}: [{colour}]{p.severity}[/{colour}] {p.code}: {p.message}",
-                      markup=True, highlight=False, soft_wrap=True)
+    """One line per problem on stderr, written in one go (rich per line costs seconds on 10,000 records)."""
+    lines = [f"{rec.source}:{rec.record}: {p.severity} {p.code}: {p.message}\n" for rec in records for p in rec.problems]
+    sys.stderr.write("".join(lines))
+    sys.stderr.flush()
     bad = sum(r.has_errors for r in records)
     warned = sum(1 for r in records if r.problems and not r.has_errors)
     note(f"{len(records)} records: {len(records) - bad - warned} clean, {warned} with warnings only, {bad} with errors")
@@ -123,8 +123,8 @@ def check(
     for path in paths:
         records += audit_path(path, on_warning=warn, scale=settings.scale, rounding=settings.rounding,
                               stop_marker=settings.stop_marker, max_tokens=limit, count_tokens=counter)
-    if json_out:
-        out_json([r.to_json() for r in records])
+    if json_out:  # one record per line: valid JSON for jq, fast for 10,000 records, greppable
+        out("[\n" + ",\n".join(json.dumps(r.to_json(), ensure_ascii=False) for r in records) + "\n]")
     _report(records)
     if infer:
         _print_inferred(records, settings)

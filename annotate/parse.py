@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from annotate.model import Analysis, ErrorLine, Extra, validation_message
+from annotate.model import Analysis, ErrorLine, Extra, Task, task_points
 from examkit.errors import UserInputError
 
 NUM = r"\d+(?:[.,]\d+)?"
@@ -194,6 +195,8 @@ def _label_start(text: str, end: int, floor: int) -> int:
 
 def _cuts(text: str, loose: bool) -> list[int]:
     """Offsets inside one physical line where a new item starts."""
+    if not loose and not MAYBE_CUT.search(text):  # the common case: one item per line, decided in one scan
+        return []
     cuts: set[int] = set()
     floor = 0
     for m in POINTS_BRACKET.finditer(text):
@@ -213,6 +216,7 @@ def _cuts(text: str, loose: bool) -> list[int]:
     return sorted(c for c in cuts if 0 < c < len(text))
 
 
+MAYBE_CUT = re.compile(rf"{OF}\s*{NUM}|[)\]]\s*:?\s+[-–•]\s", re.I)
 TRAILING_BRACKET_ANY = re.compile(r"[\(\[](?P<inner>[^()\[\]]*)[\)\]]")
 
 
@@ -238,8 +242,12 @@ def _segments(body: str, first_line: int) -> list[_Segment]:
 _NOT_A_DEDUCTION = object()
 
 
+@lru_cache(maxsize=1024)
 def _deduction(inner: str) -> float | None | object:
-    """A bracket's content as points lost: a number, 0, None (stated without a number), or not one."""
+    """A bracket's content as points lost: a number, 0, None (stated without a number), or not one.
+
+    Cached: the same few wordings (``-1 Punkt``) recur on nearly every line of a training file.
+    """
     inner = " ".join(inner.split())
     if ZERO.match(inner):
         return 0.0
@@ -267,11 +275,12 @@ def parse_error_line(body: str) -> ErrorLine:
             body = body[: bare.start()].rstrip()
     quote = None
     if body[:1] in OPEN_QUOTES:
-        close = min((i for i in (body.find(c, 1) for c in CLOSE_QUOTES) if i > 0), default=-1)
-        if close > 0:
+        found = [i for i in map(body.find, CLOSE_QUOTES, (1,) * len(CLOSE_QUOTES)) if i > 0]
+        if found:
+            close = min(found)
             quote = body[1:close]
             body = body[close + 1 :].strip()
-    return ErrorLine(quote=quote, comment=body, deduction=deduction)
+    return ErrorLine.model_construct(quote=quote, comment=body, deduction=deduction)
 
 
 # -- step 3: tree -----------------------------------------------------------------------------------
@@ -385,9 +394,16 @@ def _walk(nodes: list[_Node]):
         yield from _walk(n.children)
 
 
-def _task(node: _Node) -> dict:
-    return {"label": node.label, "max": node.max, "points": node.points, "errors": node.errors,
-            "tasks": [_task(c) for c in node.children]}
+def _task(node: _Node) -> Task:
+    """The node as a task; stated points that merely repeat the computed ones are left out.
+
+    Built without validation: parsed numbers are lenient by design, and this is the hot path of
+    auditing large training files.
+    """
+    subs = [_task(c) for c in node.children]
+    computed = sum(task_points(t) for t in subs) if subs else node.max - sum(e.deduction or 0 for e in node.errors)
+    points = None if node.points == computed else node.points
+    return Task.model_construct(label=node.label, max=node.max, points=points, errors=node.errors, tasks=subs)
 
 
 # -- public --------------------------------------------------------------------------------------------
@@ -409,15 +425,11 @@ def parse_text(text: str, *, stop_marker: str | None = "ENDSTOP") -> ParseResult
     title, roots, extra_nodes = _build(_segments(body, first_line), notes)
     if not roots and summary is None:
         raise AnalysisParseError("no task heading like `Aufgabe 1 (5 von 6 Punkte)` and no `Insgesamt` summary found")
-    data = {
-        "title": title,
-        "tasks": [_task(n) for n in roots],
-        "extras": [{"label": n.label, "points": n.points, "max": n.max} for n in extra_nodes],
-    }
-    try:
-        analysis = Analysis.model_validate(data, context={"lenient": True}).normalized()
-    except ValidationError as exc:  # pragma: no cover - lenient validation accepts every parsed number
-        raise AnalysisParseError(validation_message(exc)) from exc
+    analysis = Analysis.model_construct(
+        title=title,
+        tasks=[_task(n) for n in roots],
+        extras=[Extra.model_construct(label=n.label, points=n.points, max=n.max) for n in extra_nodes],
+    )
     analysis = _fill_unlisted(analysis, stated, notes)
     return ParseResult(analysis=analysis, stated=stated, heading_ok=heading_ok, stop_marker_found=marker_found,
                        has_summary=summary is not None and stated.points is not None, notes=notes)
