@@ -1,0 +1,216 @@
+"""Measuring OCR engines on a school's own pages: CER and WER against exact transcriptions.
+
+Input is a folder of page (or line) images with ``NAME.gt.txt`` beside each ``NAME.png`` /
+``.jpg`` / ``.tif`` (the layout ``examkit export ocr-gt`` writes). Each image is prepared the way
+``ocr scan`` prepares it (geometry and light, red ink removed, cleaned; ``raw`` skips that, for line
+crops) and read by every engine given, so the engines are compared on the same pixels.
+
+Normalisation, applied to reference and reading alike before comparing: Unicode NFC, every run
+of whitespace (line breaks included) becomes one space, leading and trailing space is dropped.
+Case and punctuation are kept: a pupil's ``das``/``dass`` or a missing comma is exactly what the
+Fehleranalyse is about. Line breaks are not scored (engines split lines differently).
+
+- CER = Levenshtein distance between the normalised texts / characters of the reference.
+- WER = Levenshtein distance between their word sequences / words of the reference.
+- Overall figures are pooled: summed distances / summed reference lengths (long pages weigh more).
+- A page an engine fails on counts as an empty reading (distance = reference length) and its
+  error is reported; ``seconds`` is the engine's time for the page (preparation not included).
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from examkit.errors import ExamkitError, UserInputError
+from ocr import images, ink, preprocess
+from ocr.engine import Engine
+from ocr.intake import natural_key
+from ocr.page import ScanOptions
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+GT_SUFFIX = ".gt.txt"
+
+
+def normalise(text: str) -> str:
+    """The text as it is scored: NFC, whitespace runs collapsed to one space, case and punctuation kept."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@dataclass
+class Score:
+    char_errors: int
+    chars: int
+    word_errors: int
+    words: int
+
+    @property
+    def cer(self) -> float:
+        return self.char_errors / self.chars if self.chars else float(self.char_errors > 0)
+
+    @property
+    def wer(self) -> float:
+        return self.word_errors / self.words if self.words else float(self.word_errors > 0)
+
+
+def score(reference: str, reading: str) -> Score:
+    ref, hyp = normalise(reference), normalise(reading)
+    return Score(Levenshtein.distance(ref, hyp), len(ref), Levenshtein.distance(ref.split(), hyp.split()),
+                 len(ref.split()))
+
+
+@dataclass
+class FileResult:
+    file: str
+    engine: str
+    cer: float
+    wer: float
+    char_errors: int
+    chars: int
+    word_errors: int
+    words: int
+    seconds: float
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EngineSummary:
+    engine: str
+    files: int
+    failed: int
+    cer: float
+    wer: float
+    seconds_per_page: float
+
+
+@dataclass
+class EvalReport:
+    folder: str
+    engines: list[str]
+    files: list[FileResult]
+    summary: list[EngineSummary]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"folder": self.folder, "engines": self.engines, "normalisation": "NFC, whitespace collapsed, "
+                "case and punctuation kept", "summary": [asdict(s) for s in self.summary],
+                "files": [asdict(f) for f in self.files],
+                "skipped": [{"file": f, "reason": r} for f, r in self.skipped]}
+
+
+def find_pairs(folder: Path) -> tuple[list[tuple[Path, Path]], list[tuple[str, str]]]:
+    """(image, ground truth) pairs under ``folder`` in natural order, and what was skipped, why."""
+    if not folder.is_dir():
+        raise UserInputError(f"{folder}: not a folder", advice="Give a folder of images with NAME.gt.txt beside them.")
+    pairs, skipped = [], []
+    for gt in sorted(folder.rglob(f"*{GT_SUFFIX}"), key=lambda p: natural_key(str(p.relative_to(folder)))):
+        stem = gt.name[: -len(GT_SUFFIX)]
+        found = [gt.with_name(stem + s) for s in IMAGE_SUFFIXES + tuple(s.upper() for s in IMAGE_SUFFIXES)]
+        image = next((p for p in found if p.exists()), None)
+        if image is None:
+            skipped.append((str(gt), "no image beside it"))
+        else:
+            pairs.append((image, gt))
+    if not pairs:
+        raise UserInputError(f"{folder}: no images with a NAME.gt.txt beside them",
+                             advice="Use the layout of `examkit export ocr-gt`: NAME.png + NAME.gt.txt.")
+    return pairs, skipped
+
+
+def prepare(path: Path, options: ScanOptions, *, raw: bool = False) -> np.ndarray:
+    """The image the engines read: what ``ocr scan`` hands them, or the grey image for ``raw``."""
+    import cv2
+
+    bgr = images.load_page(path, 0, dpi=options.dpi, max_pixels=options.max_pixels)
+    if raw:
+        return cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    applied = preprocess.Applied()
+    page = preprocess.normalise(bgr, options.steps, applied)
+    student = ink.separate(page, options.red_hues).student if options.red_ink else page
+    return preprocess.clean(student, options.steps, applied)
+
+
+def evaluate(folder: Path, engines: list[Engine], options: ScanOptions, *, raw: bool = False,
+             on_file: Callable[[Path], None] | None = None) -> EvalReport:
+    """Read every image of ``folder`` with every engine and score it against its ground truth."""
+    pairs, skipped = find_pairs(folder)
+    results: list[FileResult] = []
+    for image_path, gt_path in pairs:
+        if on_file:
+            on_file(image_path)
+        name = str(image_path.relative_to(folder))
+        reference = gt_path.read_text(encoding="utf-8")
+        try:
+            image = prepare(image_path, options, raw=raw)
+        except ExamkitError as exc:
+            skipped.append((name, exc.one_line()))
+            continue
+        for engine in engines:
+            started = time.perf_counter()
+            error, warnings, reading = None, [], ""
+            try:
+                result = engine.recognize(image, lang=options.lang)
+                reading, warnings = result.text, result.warnings
+            except ExamkitError as exc:
+                error = exc.one_line()
+            seconds = time.perf_counter() - started
+            s = score(reference, reading)
+            results.append(FileResult(name, label(engine), round(s.cer, 4), round(s.wer, 4), s.char_errors, s.chars,
+                                      s.word_errors, s.words, round(seconds, 3), error, list(warnings)))
+    return EvalReport(str(folder), [label(e) for e in engines], results, summarise(results), skipped)
+
+
+def label(engine: Engine) -> str:
+    """``tesseract``, ``vlm:gpt-4o``: the engine and, where it has one, its model."""
+    model = getattr(engine, "model", None)
+    return f"{engine.name}:{model}" if model else engine.name
+
+
+def summarise(results: list[FileResult]) -> list[EngineSummary]:
+    """Pooled CER/WER and mean seconds per page for each engine, in the order first seen."""
+    order = list(dict.fromkeys(r.engine for r in results))
+    summary = []
+    for name in order:
+        rows = [r for r in results if r.engine == name]
+        chars, words = sum(r.chars for r in rows), sum(r.words for r in rows)
+        char_errors = sum(r.char_errors for r in rows)
+        word_errors = sum(r.word_errors for r in rows)
+        summary.append(EngineSummary(
+            engine=name, files=len(rows), failed=sum(r.error is not None for r in rows),
+            cer=round(char_errors / chars, 4) if chars else 0.0, wer=round(word_errors / words, 4) if words else 0.0,
+            seconds_per_page=round(sum(r.seconds for r in rows) / len(rows), 3)))
+    return summary
+
+
+def build_engines(names: list[str], config, *, model: str | None = None, base_url: str | None = None,
+                  lang: str | None = None) -> list[Engine]:
+    """The engines to compare, from the registry; ``--model``/``--base-url`` go to the vlm engine only."""
+    from ocr.engine import get_engine
+
+    engines = []
+    for name in dict.fromkeys(names):
+        options = {"model": model, "base_url": base_url, "lang": lang} if name == "vlm" else {"lang": lang}
+        engines.append(get_engine(name, config, **options))
+    return engines
+
+
+def run_eval(folder: Path, names: list[str], config, *, model: str | None = None, base_url: str | None = None,
+             lang: str | None = None, raw: bool = False, yes: bool = False,
+             inform: Callable[[str], None] = lambda _: None) -> EvalReport:
+    """``examkit ocr eval``: check the engines, disclose (and get consent) where pages go, evaluate."""
+    options = ScanOptions.from_config(config, lang=lang)
+    engines = build_engines(names, config, model=model, base_url=base_url, lang=lang)
+    pairs, _ = find_pairs(folder)
+    for engine in engines:
+        engine.check()
+        confirm = getattr(engine, "confirm_sending", None)
+        if confirm is not None:
+            inform(confirm(len(pairs), yes=yes).statement)
+    return evaluate(folder, engines, options, raw=raw, on_file=lambda p: inform(f"reading {p.name}"))

@@ -1,0 +1,99 @@
+"""The vlm engine against the fake OpenAI-compatible server: what is sent, what comes back."""
+
+from __future__ import annotations
+
+import base64
+import pickle
+
+import cv2
+import numpy as np
+import pytest
+
+from examkit.config import Config
+from examkit.errors import ServiceError, UserInputError
+from ocr.engine import get_engine
+from ocr.vlm import VlmEngine, parse_answer, strips
+from tests.ocr_vlm.conftest import render_lines
+
+LINES = ["Luther schlug 1517 seine Thesen an", "die Tür der Schlosskirche."]
+
+
+def engine_for(server, **kw) -> VlmEngine:
+    return VlmEngine(model="fake-vl", base_url=server.base_url, api_key=server.api_key, layout=False, **kw)
+
+
+def test_page_arrives_as_png_data_url_with_a_verbatim_prompt(openai_server, answer):
+    answer("Luther schluk 1517 seine Tesen an\ndie Tür der Schloskirche.")
+    page = render_lines(LINES)
+    result = engine_for(openai_server).recognize(page, lang="deu")
+
+    (request,) = openai_server.chat_requests
+    assert request["model"] == "fake-vl"
+    assert request["temperature"] == 0
+    user = request["messages"][-1]
+    text = " ".join(p["text"] for p in user["content"] if p["type"] == "text")
+    images = [p["image_url"]["url"] for p in user["content"] if p["type"] == "image_url"]
+    assert "verbatim" in text and "Do not correct spelling" in text and "German" in text
+    assert "[[like this]]" in text  # crossed-out text marked by default
+    assert len(images) == 1 and images[0].startswith("data:image/png;base64,")
+    sent = cv2.imdecode(np.frombuffer(base64.b64decode(images[0].split(",", 1)[1]), np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert sent.shape == page.shape and np.array_equal(sent, page)  # lossless, not scaled (under max_side)
+
+    assert result.engine == "vlm"
+    assert [line.text for line in result.lines] == ["Luther schluk 1517 seine Tesen an", "die Tür der Schloskirche."]
+
+
+def test_large_page_is_scaled_to_max_side_and_language_follows_lang(openai_server, answer):
+    answer("x")
+    page = np.full((3000, 2000), 255, np.uint8)
+    engine_for(openai_server, max_side=1000).recognize(page, lang="eng")
+    content = openai_server.chat_requests[0]["messages"][-1]["content"]
+    url = next(p["image_url"]["url"] for p in content if p["type"] == "image_url")
+    sent = cv2.imdecode(np.frombuffer(base64.b64decode(url.split(",", 1)[1]), np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert max(sent.shape) == 1000
+    assert "English" in content[0]["text"]
+
+
+def test_tall_page_goes_as_strips_cut_between_lines(openai_server, answer):
+    answer("eine Zeile")
+    page = render_lines([f"Zeile {i}" for i in range(30)], width=800, pitch=80)  # about 3 widths tall
+    parts = strips(page)
+    assert len(parts) >= 2 and sum(p.shape[0] for p in parts) == page.shape[0]
+    for part in parts[1:]:
+        assert (part[0] > 128).all()  # every cut runs through an empty row, not through writing
+    result = engine_for(openai_server).recognize(page, lang="deu")
+    assert len(openai_server.chat_requests) == len(parts)
+    assert len(result.lines) == len(parts)
+
+
+def test_crossed_out_text_is_omitted_when_configured(openai_server, answer):
+    answer("Das war [[ein Fehler]] richtig\n```")
+    result = engine_for(openai_server, crossed_out="omit").recognize(render_lines(["a"]), lang="deu")
+    assert result.text == "Das war richtig"
+    prompt = openai_server.chat_requests[0]["messages"][-1]["content"][0]["text"]
+    assert "leave it out" in prompt
+    assert parse_answer("```text\nA [[b]]\n\n c \n```") == [["A", "[[b]]"], ["c"]]
+
+
+def test_engine_pickles_after_use_and_works_again(openai_server, answer):
+    answer("hallo")
+    engine = engine_for(openai_server)
+    engine.recognize(render_lines(["hallo"]), lang="deu")
+    clone = pickle.loads(pickle.dumps(engine))
+    assert clone._client is None and clone.model == "fake-vl"
+    assert clone.recognize(render_lines(["hallo"]), lang="deu").text == "hallo"
+
+
+def test_unknown_model_is_a_service_error_naming_the_model(openai_server):
+    openai_server.fail(r"/chat/completions", 404, "The model `nope` does not exist")
+    with pytest.raises(ServiceError, match="does not serve the model 'fake-vl'"):
+        engine_for(openai_server).recognize(render_lines(["x"]), lang="deu")
+
+
+def test_registry_builds_vlm_from_config_and_needs_a_model(openai_server):
+    config = Config()
+    with pytest.raises(UserInputError, match="needs a model"):
+        get_engine("vlm", config)
+    engine = get_engine("vlm", config, model="qwen2.5-vl", base_url="http://127.0.0.1:9/v1", lang="eng")
+    assert isinstance(engine, VlmEngine) and engine.lang == "eng" and engine.base_url == "http://127.0.0.1:9/v1"
+    assert get_engine("vlm", config, model="m").url == openai_server.base_url  # $OPENAI_BASE_URL, as the SDK
