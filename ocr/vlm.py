@@ -21,6 +21,7 @@ import base64
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import cv2
@@ -30,6 +31,7 @@ from examkit.errors import ExternalProgramError, MissingDependencyError, Service
 from examkit.models import PageOCR
 from ocr import cloud
 from ocr.align import align
+from ocr.flags import load_word_list
 
 LANGUAGES = {"deu": "German", "eng": "English", "fra": "French", "spa": "Spanish", "ita": "Italian",
              "nld": "Dutch", "pol": "Polish", "tur": "Turkish", "lat": "Latin", "rus": "Russian"}
@@ -66,7 +68,10 @@ def data_url(image: np.ndarray, *, max_side: int, fmt: str = "png") -> str:
     scale = max_side / max(h, w)
     if scale < 1:
         image = cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-    ext, params = (".png", [cv2.IMWRITE_PNG_COMPRESSION, 6]) if fmt == "png" else (".jpg", [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if fmt == "png":
+        ext, params = ".png", [cv2.IMWRITE_PNG_COMPRESSION, 6]
+    else:
+        ext, params = ".jpg", [cv2.IMWRITE_JPEG_QUALITY, 90]
     ok, data = cv2.imencode(ext, image, params)
     if not ok:
         raise ExternalProgramError("could not encode the page image for the model")
@@ -119,6 +124,8 @@ class VlmEngine:
     max_side: int = 2048
     image_format: Literal["png", "jpeg"] = "png"
     layout: bool = True  #: Tesseract layout pass for word boxes and agreement flags
+    psm: int = 4  #: Tesseract page segmentation mode of the layout pass
+    word_list: frozenset[str] | None = field(default=None, repr=False)  #: flag words not in it
     local_hosts: tuple[str, ...] = ()
     price_per_page: float | None = None  #: USD, for the cost statement; None: built-in estimate
     consent: bool = False  #: ``ocr.vlm_consent``: cloud sending allowed without --yes
@@ -129,7 +136,7 @@ class VlmEngine:
 
     @classmethod
     def from_config(cls, config, *, model: str | None = None, base_url: str | None = None, lang: str | None = None,
-                    api_key: str | None = None, **_ignored) -> VlmEngine:
+                    api_key: str | None = None, word_list: Path | None = None, psm: int | None = None) -> VlmEngine:
         ocr = config.ocr
         chosen = model or ocr.vlm_model
         if not chosen:
@@ -140,7 +147,8 @@ class VlmEngine:
                    lang=lang or ocr.lang, language=ocr.vlm_language, crossed_out=ocr.vlm_crossed_out,
                    max_side=ocr.vlm_max_side,
                    layout=ocr.vlm_layout, local_hosts=tuple(ocr.vlm_local_hosts),
-                   price_per_page=ocr.vlm_price_per_page, consent=ocr.vlm_consent)
+                   price_per_page=ocr.vlm_price_per_page, consent=ocr.vlm_consent, psm=psm or cls.psm,
+                   word_list=load_word_list(word_list) if word_list else None)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -206,10 +214,10 @@ class VlmEngine:
         if self.layout:
             from ocr.tesseract import TesseractEngine
 
-            layout = TesseractEngine(lang=lang).recognize(image, lang=lang).lines
+            layout = TesseractEngine(lang=lang, psm=self.psm).recognize(image, lang=lang).lines
             if not layout and text_lines:
                 warnings.append("Tesseract found no words to place the model's text on: word positions are estimated")
-        lines = align(text_lines, layout, width=width, height=height)
+        lines = align(text_lines, layout, width=width, height=height, words_to_check=self.word_list)
         if not text_lines:
             warnings.append("the model returned no text for the page")
         return PageOCR(engine=self.name, lines=lines, width=width, height=height, warnings=warnings)
@@ -227,12 +235,14 @@ class VlmEngine:
             raise ServiceError(f"{host} does not serve the model {self.model!r}",
                                advice="Check --model against the server's model list.") from exc
         except openai.RateLimitError as exc:
-            raise ServiceError(f"{host}: rate limit or quota reached", advice="Wait and scan again; done pages are kept.") from exc
+            raise ServiceError(f"{host}: rate limit or quota reached",
+                               advice="Wait and scan again; pages already read are kept.") from exc
         except openai.BadRequestError as exc:
             raise ServiceError(f"{host} rejected the request: {_message(exc)}",
                                advice="Check that the model accepts images.") from exc
         except openai.APITimeoutError as exc:
-            raise ServiceError(f"{host} did not answer within {self.timeout:.0f} s", advice="Scan again later.") from exc
+            raise ServiceError(f"{host} did not answer within {self.timeout:.0f} s",
+                               advice="Scan again later.") from exc
         except openai.APIConnectionError as exc:
             raise ServiceError(f"cannot reach {self.url}", advice="Is the server running? Check --base-url.") from exc
         except openai.APIStatusError as exc:

@@ -97,3 +97,21 @@ def test_registry_builds_vlm_from_config_and_needs_a_model(openai_server):
     engine = get_engine("vlm", config, model="qwen2.5-vl", base_url="http://127.0.0.1:9/v1", lang="eng")
     assert isinstance(engine, VlmEngine) and engine.lang == "eng" and engine.base_url == "http://127.0.0.1:9/v1"
     assert get_engine("vlm", config, model="m").url == openai_server.base_url  # $OPENAI_BASE_URL, as the SDK
+
+
+def test_word_list_flags_words_it_lacks_even_where_engines_agree(openai_server, answer, tmp_path):
+    answer("Die Reformation")
+    words = tmp_path / "words.txt"
+    words.write_text("die\n", encoding="utf-8")
+    engine = get_engine("vlm", Config(), model="fake-vl", base_url=openai_server.base_url, word_list=words, psm=6)
+    engine.api_key, engine.layout = openai_server.api_key, False
+    assert engine.psm == 6
+    result = engine.recognize(render_lines(["Die Reformation"]), lang="deu")
+    assert [w.flagged for w in result.lines[0].words] == [True, True]  # no layout pass: nothing confirmed
+    from ocr.align import align
+    from ocr.tesseract import TesseractEngine
+    page = render_lines(["Die Reformation"])
+    layout = TesseractEngine(lang="deu").recognize(page, lang="deu").lines
+    placed = align([["Die", "Reformation"]], layout, width=page.shape[1], height=page.shape[0],
+                   words_to_check=engine.word_list)
+    assert [w.flagged for w in placed[0].words] == [False, True]
