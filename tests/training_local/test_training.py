@@ -37,12 +37,12 @@ def test_prompt_tokens_are_masked_and_the_answer_is_learned(tiny_base, data_file
     from training.local import deps
     from training.local.data import read_records
     from training.local.rundir import RunDir
-    from training.local.train import Hyper, _trainer
+    from training.local.train import Hyper, _config, _trainer
 
     records = read_records(data_files[0])
     hyper = Hyper.from_options(options(tiny_base, *data_files))
-    info = {"quantization": None}
-    trainer, _ = _trainer(str(tiny_base), hyper, records[:2], [], RunDir("t", tmp_path), deps.detect_device(), info, True)
+    config = _config(hyper, deps.detect_device(), 2, False)
+    trainer, _ = _trainer(str(tiny_base), config, hyper, records[:2], [], RunDir("t", tmp_path), {"quantization": None}, True)
     row = trainer.train_dataset[0]
     tokenizer = trainer.processing_class
     learned = [t for t, label in zip(row["input_ids"], row["labels"], strict=True) if label != -100]
@@ -145,3 +145,54 @@ def test_cancel_stops_training_after_the_current_step(tiny_base, data_files, tmp
         assert job.status == "cancelled"
         assert job.data["final"]["steps"] == 1
         assert (ws.root / "runs" / "stopped" / "adapter" / "adapter_config.json").is_file()
+
+
+def test_records_that_max_length_cuts_are_reported(tiny_base, data_files):
+    from transformers import AutoTokenizer
+
+    from training.local.data import read_records
+    from training.local.train import _warn_too_long
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_base)
+    records = read_records(data_files[0])
+    with pytest.raises(UserInputError, match="every record's prompt is longer"):
+        _warn_too_long(tokenizer, records, 10)
+    _warn_too_long(tokenizer, records, 100_000)  # nothing cut: silent
+
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from examkit.workspace import Workspace
+from training.backend import TrainOptions
+from training.local.train import train
+base, data, where = sys.argv[1:4]
+with Workspace.open(where) as ws:
+    job = train(ws, TrainOptions(train_file=Path(data), base_model=base, epochs=1, batch_size=2, max_length=256))
+    print("JOB", job.id, job.status, job.data["processes"])
+"""
+
+
+def test_two_processes_under_torchrun_make_one_run(tiny_base, data_files, tmp_path):
+    """What `accelerate launch --multi_gpu` does on a GPU machine, with gloo on the CPU here."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "job.py"
+    script.write_text(SCRIPT)
+    where = tmp_path / "ws"
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).parents[2]), "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+         str(script), str(tiny_base), str(data_files[0]), str(where)],
+        capture_output=True, text=True, env=env, timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    jobs = [line.split() for line in proc.stdout.splitlines() if line.startswith("JOB")]
+    assert len(jobs) == 2 and jobs[0][1] == jobs[1][1]  # both processes trained the same run
+    assert all(job[2:] == ["succeeded", "2"] for job in jobs)
+    assert [p.name for p in (where / "runs").iterdir()] == [jobs[0][1]]
+    with Workspace.open(where) as ws:
+        assert [j.id for j in ws.runs.jobs()] == [jobs[0][1]]
+        assert (ws.root / "runs" / jobs[0][1] / "adapter" / "adapter_config.json").is_file()

@@ -80,8 +80,13 @@ def model_config(kind: str, vocab_size: int, *, size: str = "tiny") -> Any:
     return Qwen2Config(**shapes) if kind == "qwen2" else LlamaConfig(**shapes)
 
 
-def write_tiny_model(out_dir: Path, texts: Iterable[str], *, kind: str = "llama", size: str = "tiny", seed: int = 0) -> Path:
-    """Write a random-weight causal LM and its tokenizer to ``out_dir``; returns ``out_dir``."""
+def write_tiny_model(out_dir: Path, texts: Iterable[str], *, kind: str = "llama", size: str = "tiny",
+                     vocab_size: int = 400, seed: int = 0) -> Path:
+    """Write a random-weight causal LM and its tokenizer to ``out_dir``; returns ``out_dir``.
+
+    ``vocab_size`` bounds the tokenizer's vocabulary; a larger one (a few thousand) gives sequence
+    lengths closer to a real model's tokenizer on German text.
+    """
     import torch
     from transformers import AutoModelForCausalLM
 
@@ -89,7 +94,7 @@ def write_tiny_model(out_dir: Path, texts: Iterable[str], *, kind: str = "llama"
 
     quiet_libraries()
     torch.manual_seed(seed)
-    tokenizer = build_tokenizer(texts)
+    tokenizer = build_tokenizer(texts, vocab_size)
     config = model_config(kind, len(tokenizer), size=size)
     config.eos_token_id = tokenizer.eos_token_id
     config.pad_token_id = tokenizer.pad_token_id

@@ -92,9 +92,12 @@ def train(ws: Workspace, options: TrainOptions) -> JobRecord:
     deps.quiet_libraries()
     from accelerate import PartialState
 
+    device = deps.detect_device()
+    config = _config(hyper, device, len(train_records), bool(valid_records))
+    config.device  # noqa: B018 - sets up the process group under torchrun / accelerate launch
     state = PartialState()
     run = _shared_run(ws, options.output, state)
-    device = deps.detect_device()
+    config.output_dir = str(run.root / "trainer")
     info: dict[str, Any] = {
         "id": run.run_id,
         "backend": BACKEND,
@@ -124,7 +127,7 @@ def train(ws: Workspace, options: TrainOptions) -> JobRecord:
         note(f"run {run.run_id}: {len(train_records)} training records, {len(valid_records)} validation, on {device.name}")
     reporter = None
     try:
-        trainer, reporter = _trainer(base_model, hyper, train_records, valid_records, run, device, info, main)
+        trainer, reporter = _trainer(base_model, config, hyper, train_records, valid_records, run, info, main)
         result = trainer.train()
         if main:
             trainer.model.save_pretrained(run.adapter)
@@ -178,13 +181,48 @@ def _record(ws: Workspace, run: RunDir, info: dict[str, Any]) -> JobRecord:
                             result_model=adapter, data=info)
 
 
-def _trainer(base_model: str, hyper: Hyper, train_records: list[Record], valid_records: list[Record],
-             run: RunDir, device: deps.Device, info: dict[str, Any], main: bool):
+def _config(hyper: Hyper, device: deps.Device, n_train: int, has_validation: bool) -> Any:
+    """The SFTTrainer's settings for this device; ``output_dir`` is set once the run folder exists."""
+    import torch
+    from trl import SFTConfig
+
+    bf16 = device.kind == "cuda" and torch.cuda.is_bf16_supported()
+    steps_per_epoch = math.ceil(n_train / (hyper.batch_size * hyper.gradient_accumulation))
+    return SFTConfig(
+        output_dir="unset",
+        num_train_epochs=hyper.epochs,
+        per_device_train_batch_size=hyper.batch_size,
+        per_device_eval_batch_size=hyper.batch_size,
+        gradient_accumulation_steps=hyper.gradient_accumulation,
+        learning_rate=hyper.learning_rate,
+        lr_scheduler_type="cosine",
+        warmup_steps=0.03,
+        max_length=hyper.max_length,
+        completion_only_loss=True,
+        seed=hyper.seed,
+        data_seed=hyper.seed,
+        bf16=bf16,
+        fp16=device.kind == "cuda" and not bf16,
+        use_cpu=device.kind == "cpu",
+        activation_checkpointing=device.on_gpu,
+        logging_steps=max(1, steps_per_epoch * hyper.epochs // 50),
+        eval_strategy="epoch" if has_validation else "no",
+        save_strategy="no",
+        report_to="none",
+        disable_tqdm=True,
+        include_num_input_tokens_seen="non_padding",
+        dataloader_pin_memory=device.kind == "cuda",
+        ddp_find_unused_parameters=False,
+    )
+
+
+def _trainer(base_model: str, config: Any, hyper: Hyper, train_records: list[Record], valid_records: list[Record],
+             run: RunDir, info: dict[str, Any], main: bool):
     import torch
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback, ProgressCallback
-    from trl import SFTConfig, SFTTrainer
+    from trl import SFTTrainer
 
     from training.local.progress import ProgressReporter
 
@@ -200,46 +238,18 @@ def _trainer(base_model: str, hyper: Hyper, train_records: list[Record], valid_r
     if main:
         _warn_too_long(tokenizer, train_records + valid_records, hyper.max_length)
 
-    bf16 = device.kind == "cuda" and torch.cuda.is_bf16_supported()
-    fp16 = device.kind == "cuda" and not bf16
-    load: dict[str, Any] = {"dtype": torch.bfloat16 if bf16 else torch.float16 if fp16 else torch.float32}
+    dtype = torch.bfloat16 if config.bf16 else torch.float16 if config.fp16 else torch.float32
+    load: dict[str, Any] = {"dtype": dtype}
     if info["quantization"]:
         from accelerate import PartialState
         from transformers import BitsAndBytesConfig
 
         load["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=load["dtype"],
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=dtype,
         )
         load["device_map"] = {"": PartialState().local_process_index}
     model = AutoModelForCausalLM.from_pretrained(base_model, **load)
 
-    steps_per_epoch = math.ceil(len(train_records) / (hyper.batch_size * hyper.gradient_accumulation))
-    config = SFTConfig(
-        output_dir=str(run.root / "trainer"),
-        num_train_epochs=hyper.epochs,
-        per_device_train_batch_size=hyper.batch_size,
-        per_device_eval_batch_size=hyper.batch_size,
-        gradient_accumulation_steps=hyper.gradient_accumulation,
-        learning_rate=hyper.learning_rate,
-        lr_scheduler_type="cosine",
-        warmup_steps=0.03,
-        max_length=hyper.max_length,
-        completion_only_loss=True,
-        seed=hyper.seed,
-        data_seed=hyper.seed,
-        bf16=bf16,
-        fp16=fp16,
-        use_cpu=device.kind == "cpu",
-        activation_checkpointing=device.on_gpu,
-        logging_steps=max(1, steps_per_epoch * hyper.epochs // 50),
-        eval_strategy="epoch" if valid_records else "no",
-        save_strategy="no",
-        report_to="none",
-        disable_tqdm=True,
-        include_num_input_tokens_seen="non_padding",
-        dataloader_pin_memory=device.kind == "cuda",
-    )
     peft_config = LoraConfig(
         r=hyper.lora_r, lora_alpha=hyper.lora_alpha, lora_dropout=hyper.lora_dropout,
         target_modules=hyper.target_modules, task_type="CAUSAL_LM",
@@ -260,20 +270,31 @@ def _trainer(base_model: str, hyper: Hyper, train_records: list[Record], valid_r
 
 
 def _warn_too_long(tokenizer: Any, records: list[Record], max_length: int) -> None:
-    """Say how many records --max-length cuts: their analysis end (or all of it) is lost."""
-    lengths = [len(_ids(tokenizer, r.prompt + r.completion)) for r in records]
-    cut = [length for length in lengths if length > max_length]
+    """Say how many records --max-length cuts; refuse when it would cut every answer away."""
+    cut = skipped = longest = 0
+    for record in records:
+        length = len(_ids(tokenizer, record.prompt + record.completion))
+        if length <= max_length:
+            continue
+        cut += 1
+        longest = max(longest, length)
+        skipped += len(_ids(tokenizer, record.prompt, add_generation_prompt=True)) >= max_length
+    if skipped == len(records):
+        raise UserInputError(
+            f"every record's prompt is longer than --max-length {max_length} tokens: nothing to learn from",
+            advice=f"Raise --max-length (the longest record has {longest} tokens).",
+        )
     if cut:
         warn(
-            f"{len(cut)} of {len(records)} records are longer than --max-length {max_length} tokens "
-            f"(longest {max(cut)}): their end is cut off, records whose prompt alone is too long are skipped. "
+            f"{cut} of {len(records)} records are longer than --max-length {max_length} tokens (longest {longest}): "
+            f"{skipped} lose the whole answer and are skipped, {cut - skipped} lose its end. "
             "Raise --max-length if memory allows."
         )
 
 
-def _ids(tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
-    ids = tokenizer.apply_chat_template(messages, tokenize=True)
-    return ids["input_ids"] if isinstance(ids, dict) or hasattr(ids, "keys") else ids
+def _ids(tokenizer: Any, messages: list[dict[str, str]], **options: Any) -> list[int]:
+    ids = tokenizer.apply_chat_template(messages, tokenize=True, **options)
+    return ids["input_ids"] if hasattr(ids, "keys") else ids
 
 
 def _last(events: list[dict[str, Any]], key: str) -> float | None:
