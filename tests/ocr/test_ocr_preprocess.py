@@ -89,7 +89,7 @@ def test_border_removal_whitens_a_dark_scanner_edge():
 
 
 def test_scale_brings_small_writing_to_the_target_height():
-    small = cv2.resize(_page(), None, fx=0.4, fy=0.4, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(_page(), None, fx=0.8, fy=0.8, interpolation=cv2.INTER_AREA)
     out, detail = preprocess.scale_text(small)
     assert detail is not None and out.shape[1] > small.shape[1] * 1.5
     height = preprocess.text_height(cv2.cvtColor(out, cv2.COLOR_BGR2GRAY))
