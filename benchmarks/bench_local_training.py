@@ -59,6 +59,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=8, help="repeat the sample records this often")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--micro-batch-size", type=int, help="examples per forward pass (default: 1 on a GPU)")
     parser.add_argument("--max-length", type=int, default=4096)
     parser.add_argument("--cpu-smoke", action="store_true", help="tiny random model on the CPU (checks the script)")
     args = parser.parse_args()
@@ -103,7 +104,8 @@ def main() -> int:
             torch.cuda.reset_peak_memory_stats()
         with Workspace.open(tmp_path / "ws") as ws:
             options = TrainOptions(train_file=data, base_model=base, epochs=args.epochs, batch_size=args.batch_size,
-                                   max_length=args.max_length, seed=0, output="bench")
+                                   max_length=args.max_length, seed=0, output="bench",
+                                   extra={"micro_batch_size": args.micro_batch_size} if args.micro_batch_size else {})
             job = train(ws, options)
         info = job.data
         peak = torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None
@@ -111,11 +113,11 @@ def main() -> int:
 
     quantization = info["quantization"] or ("none (16-bit LoRA)" if peak is not None else "none (32-bit)")
     print(header + "\n")
-    print("| model | device | quantization | records | epochs | batch | max length | tokens | train time | tokens/s | peak GPU memory |")
+    print("| model | device | quantization | records | epochs | batch (micro) | max length | tokens | train time | tokens/s | peak GPU memory |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     final = info["final"]
     print(f"| {model_label} | {device} | {quantization} | "
-          f"{info['data']['train']['records']} | {args.epochs} | {args.batch_size} | {args.max_length} | {final['tokens']:,} | "
+          f"{info['data']['train']['records']} | {args.epochs} | {args.batch_size} ({info['hyperparameters']['micro_batch_size']}) | {args.max_length} | {final['tokens']:,} | "
           f"{final['train_runtime_s']:.1f} s | {info['tokens_per_second']:,.0f} | "
           f"{f'{peak:.2f} GiB' if peak is not None else 'n/a (CPU)'} |")
     return 0 if job.status == "succeeded" else 1

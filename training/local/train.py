@@ -44,15 +44,19 @@ class Hyper:
     lora_alpha: int
     lora_dropout: float
     learning_rate: float
-    batch_size: int
-    gradient_accumulation: int
+    batch_size: int  # examples per optimizer step (as OpenAI's batch_size)
+    micro_batch_size: int  # examples per forward pass; the rest is gradient accumulation
     max_length: int
     seed: int
     target_modules: str
 
     @classmethod
-    def from_options(cls, options: TrainOptions) -> Hyper:
+    def from_options(cls, options: TrainOptions, device: deps.Device | None = None) -> Hyper:
+        """Defaults fit a 0.5-8B model on one GPU: on a GPU one example per forward pass (the
+        logits of a 150k-token vocabulary are large), on the CPU the whole batch at once (faster)."""
         r = options.lora_r or 16
+        batch = options.batch_size or 4
+        micro = options.extra.get("micro_batch_size") or (batch if device is not None and device.kind == "cpu" else 1)
         rate = options.extra.get("learning_rate") or DEFAULT_LEARNING_RATE * (options.learning_rate_multiplier or 1.0)
         hyper = cls(
             epochs=options.epochs or 3,
@@ -60,16 +64,20 @@ class Hyper:
             lora_alpha=int(options.extra.get("lora_alpha") or 2 * r),
             lora_dropout=float(options.extra.get("lora_dropout", 0.05)),
             learning_rate=float(rate),
-            batch_size=options.batch_size or 4,
-            gradient_accumulation=int(options.extra.get("gradient_accumulation") or 1),
-            max_length=options.max_length or 2048,
+            batch_size=batch,
+            micro_batch_size=int(micro),
+            max_length=options.max_length or 4096,
             seed=options.seed if options.seed is not None else 42,
             target_modules=str(options.extra.get("target_modules") or "all-linear"),
         )
-        for name in ("epochs", "lora_r", "batch_size", "gradient_accumulation", "max_length"):
+        for name in ("epochs", "lora_r", "batch_size", "micro_batch_size", "max_length"):
             if getattr(hyper, name) < 1:
                 raise UserInputError(f"{name.replace('_', '-')} must be at least 1, not {getattr(hyper, name)}")
         return hyper
+
+    @property
+    def gradient_accumulation(self) -> int:
+        return max(1, math.ceil(self.batch_size / self.micro_batch_size))
 
 
 def train(ws: Workspace, options: TrainOptions) -> JobRecord:
@@ -85,14 +93,14 @@ def train(ws: Workspace, options: TrainOptions) -> JobRecord:
             "the local backend needs a base model",
             advice="Pass --base-model (a Hugging Face id or a folder), or set [train] base_model in examkit.toml.",
         )
-    hyper = Hyper.from_options(options)
+    device = deps.detect_device()
+    hyper = Hyper.from_options(options, device)
     train_records = read_records(options.train_file)
     valid_records = read_records(options.validation_file) if options.validation_file else []
 
     deps.quiet_libraries()
     from accelerate import PartialState
 
-    device = deps.detect_device()
     config = _config(hyper, device, len(train_records), bool(valid_records))
     config.device  # noqa: B018 - sets up the process group under torchrun / accelerate launch
     state = PartialState()
@@ -109,7 +117,7 @@ def train(ws: Workspace, options: TrainOptions) -> JobRecord:
         "quantization": "4-bit NF4 (QLoRA)" if device.quantize_4bit and options.extra.get("qlora", True) else None,
         "data": {"train": describe(options.train_file, train_records)}
         | ({"validation": describe(options.validation_file, valid_records)} if options.validation_file else {}),
-        "hyperparameters": asdict(hyper),
+        "hyperparameters": asdict(hyper) | {"gradient_accumulation": hyper.gradient_accumulation},
         "versions": deps.versions(),
         "adapter": str(run.adapter),
         "host": socket.gethostname(),
@@ -187,12 +195,12 @@ def _config(hyper: Hyper, device: deps.Device, n_train: int, has_validation: boo
     from trl import SFTConfig
 
     bf16 = device.kind == "cuda" and torch.cuda.is_bf16_supported()
-    steps_per_epoch = math.ceil(n_train / (hyper.batch_size * hyper.gradient_accumulation))
+    steps_per_epoch = math.ceil(n_train / (hyper.micro_batch_size * hyper.gradient_accumulation))
     return SFTConfig(
         output_dir="unset",
         num_train_epochs=hyper.epochs,
-        per_device_train_batch_size=hyper.batch_size,
-        per_device_eval_batch_size=hyper.batch_size,
+        per_device_train_batch_size=hyper.micro_batch_size,
+        per_device_eval_batch_size=hyper.micro_batch_size,
         gradient_accumulation_steps=hyper.gradient_accumulation,
         learning_rate=hyper.learning_rate,
         lr_scheduler_type="cosine",
