@@ -123,6 +123,6 @@ def test_a_base_model_is_required(ws, tmp_path):
 
 def test_importing_the_package_loads_no_torch():
     code = ("import sys, training.local as t; t.LocalBackend; t.LocalGenerator; "
-            "import training.local.train, training.local.merge; "
+            "import training.local.train, training.local.merging; "
             "assert not [m for m in ('torch', 'transformers', 'trl', 'peft') if m in sys.modules], sys.modules.keys()")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])

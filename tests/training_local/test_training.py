@@ -196,3 +196,20 @@ def test_two_processes_under_torchrun_make_one_run(tiny_base, data_files, tmp_pa
     with Workspace.open(where) as ws:
         assert [j.id for j in ws.runs.jobs()] == [jobs[0][1]]
         assert (ws.root / "runs" / jobs[0][1] / "adapter" / "adapter_config.json").is_file()
+
+
+def test_merge_command_prints_the_folder(trained, tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from training.local.cli import merge
+
+    ws, _ = trained
+    app = typer.Typer()
+    app.command("merge")(merge)
+    app.command("other")(lambda: None)  # a group, as under `examkit train`
+    result = CliRunner().invoke(app, ["merge", "tiny-run", str(tmp_path / "m"), "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str((tmp_path / "m").resolve())
+    assert (tmp_path / "m" / "config.json").is_file()
+    assert "Example: examkit train merge" in CliRunner().invoke(app, ["merge", "--help"]).stdout

@@ -30,7 +30,7 @@ def usable() -> tuple[bool, str]:
 
 
 def merge(ws: Workspace | None, run_id: str, out_dir: str | Path) -> Path:
-    from training.local.merge import merge as run_merge
+    from training.local.merging import merge as run_merge
 
     return run_merge(ws, run_id, out_dir)
 
