@@ -18,7 +18,9 @@ def test_scan_status_show_export(cli, ws_path: Path, exam_folder: Path, tmp_path
     page = draw_page(["Er hat das Edikt von Nantes erlassen", "Die Intendanten verwalteten"],
                      underline=[(0, 3, 5)], notes=[(0, "-1")], width=1100)
     page.image.save(exam_folder / "LK-Test" / "dora.png")
-    (exam_folder / "LK-Test" / "dora.yaml").write_text("tasks: []\n")
+    (exam_folder / "LK-Test" / "dora.yaml").write_text(
+        "tasks:\n  - label: A\n    max: 4\n    errors:\n      - quote: Edikt von Nantes\n        comment: Jahr?\n"
+        "        deduction: 1\n", encoding="utf-8")
     (exam_folder / "LK-Test" / "liste.xlsx").write_bytes(b"x")
 
     result = cli("ocr", "scan", exam_folder, "--workspace", ws_path, "--workers", "1")
@@ -29,6 +31,13 @@ def test_scan_status_show_export(cli, ws_path: Path, exam_folder: Path, tmp_path
     assert {d["id"]: d["state"] for d in status["documents"]}["LK-Test/ben"] == "ocr'd"
     assert [Path(s["path"]).name for s in status["skipped"]] == ["liste.xlsx"]
     assert [s["document_id"] for s in status["sheets"]] == ["LK-Test/dora"]
+    from examkit.workspace import Workspace
+
+    with Workspace.open(ws_path) as ws:  # handed to the annotate stage as an imported analysis
+        assert [a.source for a in ws.revisions.analyses("LK-Test/dora")] == ["import"]
+    cli("ocr", "scan", exam_folder, "-w", ws_path, "--workers", "1")  # a rescan attaches nothing twice
+    with Workspace.open(ws_path) as ws:
+        assert len(ws.revisions.analyses("LK-Test/dora")) == 1
 
     shown = json.loads(cli("ocr", "show", "LK-Test/dora", "--json", "-w", ws_path).stdout)
     first = shown["pages"][0]
