@@ -53,9 +53,15 @@ class ScanReport:
     seconds: float = 0.0
 
 
-def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptions) -> ScanReport:
+def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptions, yes: bool = False) -> ScanReport:
     """Scan ``paths`` into the workspace; see the module docstring. Raises only for problems that
-    stop the whole batch (missing programs, bad arguments); per-file problems are in the report."""
+    stop the whole batch (missing programs, bad arguments, no consent to send pages to a cloud
+    engine); per-file problems are in the report.
+
+    An engine that sends pages elsewhere has ``confirm_sending(pages, yes=)``: it is asked once the
+    pages are known and before any is read, says where they go and at what cost, and refuses
+    without consent (``yes`` or the config switch).
+    """
     started = time.monotonic()
     found = intake.discover([Path(p) for p in paths])
     if options.hocr and not hasattr(engine, "hocr"):
@@ -79,6 +85,9 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
             _fail(ws, report, str(doc.files[0].resolve()), exc.one_line(), doc.id)
     report.sheets = sheets.record(ws, found)
 
+    confirm = getattr(engine, "confirm_sending", None)
+    if confirm is not None and tasks:
+        note(confirm(len(tasks), yes=yes).statement)
     ctx = PageContext(engine=engine, options=options, pages_dir=str(ws.pages_dir))
     for outcome in progress(_run(tasks, ctx, options.workers), total=len(tasks), description="OCR"):
         report.peak_rss_kb = max(report.peak_rss_kb, outcome.peak_rss_kb)

@@ -9,7 +9,7 @@ import typer
 
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
 from examkit.console import err, note, out, out_json
-from examkit.errors import BatchIncomplete
+from examkit.errors import BatchIncomplete, UserInputError
 
 app = typer.Typer(help="Scan exam folders: preprocessing, red-ink separation, Tesseract.", no_args_is_help=True)
 
@@ -28,12 +28,18 @@ def scan(
     hocr: Annotated[Optional[Path], typer.Option(help="Write an hOCR file per page here.")] = None,
     engine: Annotated[Optional[str], typer.Option(help="OCR engine (default from examkit.toml: tesseract).")] = None,
     word_list: Annotated[Optional[Path], typer.Option(help="Words file (one per line): others are flagged.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="vlm engine: the vision-language model to ask.")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="vlm engine: OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="vlm engine: agree to send pages to a cloud service.")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Read scanned tests into the workspace: documents, pages, words with confidences, red marks.
 
     Re-running skips pages already read (by content hash) and retries failures. Exits 3 when
     some files or pages failed (listed, and kept for `examkit ocr status`).
+
+    With `--engine vlm` a vision-language model transcribes the pages; for a cloud address the
+    command first says how many pages go where and what it costs, and sends nothing without `--yes`.
 
     Example: examkit ocr scan exams/LK-Neuzeit-2023 --lang deu --workers 2
     """
@@ -44,9 +50,14 @@ def scan(
     with open_workspace(workspace) as ws:
         options = ScanOptions.from_config(ws.config, lang=lang, workers=workers, force=force, dpi=dpi,
                                           save_steps=save_steps, hocr=hocr)
+        name = engine or ws.config.ocr.engine
         extra = {"word_list": word_list} if word_list else {}
-        reader = get_engine(engine or ws.config.ocr.engine, ws.config, lang=options.lang, **extra)
-        report = run_scan(ws, paths, engine=reader, options=options)
+        if name == "vlm":
+            extra.update(model=model, base_url=base_url)
+        elif model or base_url:
+            raise UserInputError("--model and --base-url are for --engine vlm", advice="Add --engine vlm or leave them out.")
+        reader = get_engine(name, ws.config, lang=options.lang, **extra)
+        report = run_scan(ws, paths, engine=reader, options=options, yes=yes)
     note(f"{report.documents} documents: {report.pages_read} pages read, {report.pages_skipped} already done, "
          f"{report.typed} typed, {len(report.skipped_files)} files skipped, {len(report.failed)} failed "
          f"({report.seconds:.1f} s)")
@@ -130,6 +141,11 @@ def show(
             out(" ".join(f"[{w['text']}]" if w["flagged"] else w["text"] for w in line["words"]))
         for mark in page["marks"]:
             out(f"  {mark['kind']}: {mark['text']}")
+
+
+from ocr.eval_cli import eval_command  # noqa: E402  (kept beside the other ocr commands)
+
+app.command("eval")(eval_command)
 
 
 def doctor(
