@@ -36,7 +36,8 @@ def test_local_vlm_scan_stores_the_models_text(cli, tmp_path, openai_server, ans
     assert "nothing leaves this machine" in result.output
     assert len(openai_server.chat_requests) == 1
     with Workspace.open(tmp_path / "ws") as ws:
-        page = ws.documents.pages("LK-Test/anna")[0]
+        [doc] = ws.documents.list()
+        page = ws.documents.pages(doc.id)[0]
         assert ws.revisions.page_text(page.id, source="ocr") == "Die Reformation begann 1517\nin Wittenberg mit Luthers Thesen"
 
 
