@@ -90,9 +90,25 @@ def _csv(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterator[
         start = reader.line_num + 1
 
 
-def _files(path: Path) -> list[Path]:
+def _looks_like_analysis(path: Path) -> bool:
+    """In a folder, a ``.txt`` is an analysis when its name says so (``x.fehleranalyse.txt``) or it
+    begins with a (possibly misspelt) ``Fehler...`` heading. Exam folders also hold task sheets and
+    typed answers as ``.txt``; auditing those would only report noise."""
+    if path.name.lower().endswith(".fehleranalyse.txt"):
+        return True
+    with path.open("rb") as fh:
+        head = fh.read(200).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n").lower()
+    return head.startswith("fehler")
+
+
+def _files(path: Path, on_warning: Callable[[str], None] | None = None) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        texts = [p for p in found if p.suffix.lower() == ".txt" and not _looks_like_analysis(p)]
+        if texts and on_warning:
+            on_warning(f"{path}: skipped {len(texts)} .txt files that are not analyses (task sheets, typed answers); "
+                       "name a file explicitly to audit it anyway")
+        return [p for p in found if p not in texts]
     if not path.exists():
         raise InputFileError(path, "no such file or folder")
     return [path]
@@ -104,13 +120,14 @@ def audit_path(
     on_warning: Callable[[str], None] | None = None,
     **options: Any,
 ) -> list[AuditRecord]:
-    """Audit a file or every ``.txt``/``.jsonl``/``.csv`` under a folder; ``options`` go to :func:`audit_text`."""
+    """Audit a file, or every ``.jsonl``/``.csv`` and analysis ``.txt`` under a folder; ``options``
+    go to :func:`audit_text`."""
 
     def audit(text: str | None, **kw: Any) -> AuditRecord:
         return audit_text(text, **options, **kw)
 
     records: list[AuditRecord] = []
-    for file in _files(Path(path)):
+    for file in _files(Path(path), on_warning):
         suffix = file.suffix.lower()
         if suffix == ".jsonl":
             records.extend(_jsonl(file, audit, on_warning))

@@ -1,0 +1,25 @@
+"""Which files a folder audit reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def test_folder_audits_analyses_but_not_task_sheets_or_typed_answers(tmp_path):
+    from annotate.audit import audit_path
+
+    exam = tmp_path / "LK-Test"
+    exam.mkdir()
+    (exam / "aufgabe.txt").write_text("Thema: Die Reformation\nAufgabe 1: Analysieren Sie die Quelle.\n")
+    (exam / "anna.txt").write_text("Die Quelle ist ein Brief von Luther.\n")
+    (exam / "ben.fehleranalyse.txt").write_text(
+        "Fehleranalyse:\n\tAufgabe 1 (4 von 5 Punkte):\n\t\t- ungenau (-1 Punkt)\n\n"
+        "\tInsgesamt:\n\t\tPunkte: 4 von 5, das entspricht einer Leistung von: 80%\n\t\tVorgeschlagene Note: 2+ ENDSTOP\n"
+    )
+    (exam / "cem.txt").write_text("Fehlranalyse\nAufgabe 1 (5 von 5 Punkte)\nInsgesamt: Punkte: 5 von 5, das entspricht einer Leistung von: 100%\nVorgeschlagene Note: 1+\n")
+    notes: list[str] = []
+    records = audit_path(exam, on_warning=notes.append)
+    assert sorted(Path(r.source).name for r in records) == ["ben.fehleranalyse.txt", "cem.txt"]
+    assert any("skipped 2 .txt files" in n for n in notes)
+    # named explicitly, a file is audited whatever it looks like
+    assert [r.parsed for r in audit_path(exam / "anna.txt")] == [False]
