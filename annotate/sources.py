@@ -92,13 +92,16 @@ def _csv(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterator[
 
 def _looks_like_analysis(path: Path) -> bool:
     """In a folder, a ``.txt`` is an analysis when its name says so (``x.fehleranalyse.txt``) or it
-    begins with a (possibly misspelt) ``Fehler...`` heading. Exam folders also hold task sheets and
+    begins with a (possibly misspelt) ``Fehleranalyse`` heading. Exam folders also hold task sheets and
     typed answers as ``.txt``; auditing those would only report noise."""
     if path.name.lower().endswith(".fehleranalyse.txt"):
         return True
+    from rapidfuzz import fuzz
+
     with path.open("rb") as fh:
         head = fh.read(200).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n").lower()
-    return head.startswith("fehler")
+    first = head.split(maxsplit=1)[0].rstrip(":") if head.strip() else ""
+    return fuzz.ratio(first, "fehleranalyse") >= 80
 
 
 def _files(path: Path, on_warning: Callable[[str], None] | None = None) -> list[Path]:
