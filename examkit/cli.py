@@ -111,6 +111,7 @@ def init(directory: Annotated[Optional[Path], typer.Argument(help="Folder for th
 
 def _register() -> None:
     from annotate.cli import app as annotate_app
+    from annotate.draft_cli import draft
     from annotate.review_cli import app as review_app
     from export.cli import app as export_app
     from ocr.cli import app as ocr_app
@@ -119,6 +120,7 @@ def _register() -> None:
 
     app.command("doctor")(doctor)
     app.add_typer(ocr_app, name="ocr")
+    annotate_app.command("draft")(draft)
     app.add_typer(annotate_app, name="annotate")
     app.add_typer(review_app, name="review")
     app.add_typer(export_app, name="export")
