@@ -194,3 +194,13 @@ def test_backends_report(cli, ws_path, openai_server):
     rows = {r["backend"]: r for r in json.loads(result.stdout)}
     assert rows["openai"]["usable"] is True and rows["openai"]["default"] is True
     assert set(rows["local"]) >= {"usable", "detail", "needs"}
+
+
+def test_local_dry_run_plans_without_a_service(cli, ws_path, train_file, openai_server):
+    result = start(cli, ws_path, train_file, "--backend", "local", "--base-model", "Qwen/Qwen2.5-0.5B-Instruct",
+                   "--lora-r", "8", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["backend"] == "local" and plan["model"] == "Qwen/Qwen2.5-0.5B-Instruct"
+    assert plan["request"]["lora_r"] == 8 and plan["files"][0]["examples"] == 12
+    assert openai_server.requests == []
