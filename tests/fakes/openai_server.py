@@ -90,6 +90,7 @@ class FakeOpenAI:
         self.failures: list[Failure] = []
         self.job_failures: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
+        self._id_lock = threading.Lock()
         self._counter = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -166,8 +167,9 @@ class FakeOpenAI:
 
     # -- internals ---------------------------------------------------------------------------------
     def _id(self, prefix: str) -> str:
-        self._counter += 1
-        return f"{prefix}-{self._counter:06d}"
+        with self._id_lock:
+            self._counter += 1
+            return f"{prefix}-{self._counter:06d}"
 
     def _take_failure(self, method: str, path: str) -> Failure | None:
         for failure in self.failures:
@@ -184,6 +186,8 @@ class FakeOpenAI:
         if failure is not None:
             time.sleep(failure.delay)
             return failure.status, failure.body, failure.headers
+        if req.method == "POST" and req.path == "/v1/chat/completions":
+            return 200, self._chat(req.json), {}  # unlocked: answers are computed in parallel
         with self._lock:
             return self._dispatch(req)
 
@@ -212,8 +216,6 @@ class FakeOpenAI:
                     job["status"] = "cancelled"
                     self._event(job, "Fine-tuning job cancelled")
                 return 200, job, {}
-        if m == "POST" and p == "/v1/chat/completions":
-            return 200, self._chat(req.json), {}
         return 404, error_body(f"Unknown request URL: {m} {p}"), {}
 
     @staticmethod
@@ -332,6 +334,7 @@ def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], di
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once (no 40 ms delayed-ACK stalls)
 
         def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
             pass
