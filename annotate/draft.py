@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from annotate.parse import AnalysisParseError, parse_text
 from annotate.sheets import canonical_text, settings_from
 from examkit.errors import UserInputError
-from export.formats import chat_example
-from export.records import IMPORT_EXAM_PREFIX, PAGE_BREAK, user_template
+from export.records import prompt_messages
 
 if TYPE_CHECKING:
     from examkit.models import AnalysisRevision
@@ -30,24 +29,6 @@ class Draft:
     revision: AnalysisRevision
     parsed: bool
     problem: str | None  # why the answer could not be parsed
-
-
-def prompt_messages(ws: Workspace, document_id: str) -> list[dict[str, str]]:
-    """The system and user messages an exported training record of this document would have."""
-    doc = ws.documents.get(document_id)
-    if doc.kind != "student":
-        raise UserInputError(f"{document_id} is a {doc.kind}, not a student's test", advice="Draft a student document.")
-    answer = ws.revisions.document_text(doc.id)
-    if not answer or not answer.strip():
-        raise UserInputError(f"{document_id} has no text yet", advice="Scan it first: examkit ocr scan")
-    task = ws.documents.task_sheet(doc.exam)
-    task_text = ws.revisions.document_text(task.id) if task else None
-    user = user_template(ws).render(
-        task_sheet=task_text.replace("\f", PAGE_BREAK).strip() if task_text else "",
-        answer=answer.replace("\f", PAGE_BREAK).strip(), exam=doc.exam, document_id=doc.id,
-        verbatim=doc.exam.startswith(IMPORT_EXAM_PREFIX),
-    ).strip()
-    return chat_example(ws.config.export.system_prompt, user, "")["messages"][:-1]
 
 
 def draft(ws: Workspace, document_id: str, generator: Generator, *, model: str) -> Draft:

@@ -21,7 +21,7 @@ from annotate.audit import audit_text
 from annotate.model import Analysis
 from annotate.parse import AnalysisParseError, parse
 from annotate.sheets import Settings, canonical_text, settings_from
-from examkit.errors import InputFileError
+from examkit.errors import InputFileError, UserInputError
 from export.formats import chat_example, prompt_completion
 
 if TYPE_CHECKING:
@@ -116,6 +116,36 @@ def collect_records(ws: Workspace, *, system: str | None = None) -> Collection:
     return result
 
 
+def answer_text(ws: Workspace, doc: Document) -> str | None:
+    """The student's best text (reviewed where a person corrected it), pages joined; None if empty."""
+    answer = ws.revisions.document_text(doc.id)
+    if not answer or not answer.strip():
+        return None
+    return answer.replace("\f", PAGE_BREAK).strip()
+
+
+def user_prompt(ws: Workspace, doc: Document, answer: str, *, template: jinja2.Template | None = None,
+                task_sheet: str | None = None) -> str:
+    """The user message of a document's record: the template over its task sheet and answer."""
+    template = template or user_template(ws)
+    if task_sheet is None:
+        task_sheet = _task_text(ws, doc.exam) or ""
+    return template.render(task_sheet=task_sheet, answer=answer, exam=doc.exam, document_id=doc.id,
+                           verbatim=doc.exam.startswith(IMPORT_EXAM_PREFIX)).strip()
+
+
+def prompt_messages(ws: Workspace, document_id: str) -> list[dict[str, str]]:
+    """The system and user messages a training record of this document has (drafts and eval send
+    exactly these, so a tuned model sees what it was trained on)."""
+    doc = ws.documents.get(document_id)
+    if doc.kind != "student":
+        raise UserInputError(f"{document_id} is a {doc.kind}, not a student's test", advice="Name a student document.")
+    answer = answer_text(ws, doc)
+    if answer is None:
+        raise UserInputError(f"{document_id} has no text yet", advice="Scan it first: examkit ocr scan")
+    return chat_example(ws.config.export.system_prompt, user_prompt(ws, doc, answer), "")["messages"][:-1]
+
+
 def _task_text(ws: Workspace, exam: str) -> str | None:
     task = ws.documents.task_sheet(exam)
     if task is None:
@@ -132,10 +162,9 @@ def _record(
         drafts = ws.revisions.latest_analysis(doc.id, include_drafts=True)
         why = "only a machine draft of the analysis (save it in the review to use it)" if drafts else "no analysis"
         return Skipped(doc.id, why)
-    answer = ws.revisions.document_text(doc.id)
-    if not answer or not answer.strip():
+    answer = answer_text(ws, doc)
+    if answer is None:
         return Skipped(doc.id, "no student text (scan it with `examkit ocr scan`)")
-    answer = answer.replace("\f", PAGE_BREAK).strip()
     try:
         analysis = analysis_of(revision, settings)
     except AnalysisParseError as exc:
@@ -148,6 +177,5 @@ def _record(
         errors = [p for p in audit.problems if p.severity == "error"]
         if errors:
             return Skipped(doc.id, "; ".join(f"{p.code}: {p.message}" for p in errors))
-    user = template.render(task_sheet=task_sheet, answer=answer, exam=doc.exam, document_id=doc.id,
-                           verbatim=doc.exam.startswith(IMPORT_EXAM_PREFIX)).strip()
+    user = user_prompt(ws, doc, answer, template=template, task_sheet=task_sheet)
     return Record(doc.id, doc.exam, system, user, assistant)

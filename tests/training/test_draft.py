@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotate.draft import prompt_messages
+from export.records import prompt_messages
 from export.records import collect_records
 from tests.training.conftest import EXAM, NEW_DOC
 from tests.training.data import CLOSE, UNREADABLE
