@@ -142,7 +142,7 @@ def write_student(exam: Exam, student: Student, out: Path) -> None:
             stored[0].quantize(48, dither=Image.Dither.NONE).save(buf, "PNG", optimize=True, dpi=(DPI, DPI))
             _write(folder / f"{student.slug}.png", buf.getvalue())
             where = [f"{student.slug}.png"]
-        elif form == "jpg-photo":
+        elif form in ("jpg", "jpg-photo"):  # a flatbed scan or a phone photo as one JPEG
             if len(pages) != 1:
                 raise ValueError(f"{seed}: a single-image student needs a one-page answer, got {len(pages)}")
             _write(folder / f"{student.slug}.jpg", _jpeg(stored[0]))

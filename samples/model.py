@@ -68,7 +68,7 @@ class Section:
 class Student:
     slug: str  # file stem, e.g. "hoffmann-lina"
     name: str  # as written on the paper
-    form: str  # pdf | pdf-photo | images | images-photo | png | jpg-photo | docx | txt
+    form: str  # pdf | pdf-photo | images | images-photo | png | jpg | jpg-photo | docx | txt
     sheet: str | None  # yaml | json | loose | None (no analysis beside the test)
     sections: list[Section]
     errors: dict[str, list[Error]] = field(default_factory=dict)  # task path -> errors

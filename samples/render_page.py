@@ -30,7 +30,7 @@ FONTS = {  # name -> (file, target x-height in px)
     "kristi": ("kristi/Kristi.ttf", 30),
 }
 TEACHER_FONT = "dkg-bold"
-INKS = {"blue": (28, 52, 150), "black": (32, 32, 38)}
+INKS = {"blue": (28, 52, 150), "black": (32, 32, 38), "royal": (40, 82, 196)}  # royal: Königsblau, school fountain pen
 RED = (205, 32, 38)
 PAPER = {"lined": (246, 243, 233), "plain": (249, 248, 244)}
 LINE_STEP = 72  # ruled line distance: 9 mm
@@ -306,8 +306,13 @@ def render_student(exam: Exam, student: Student, seed: str) -> list[Page]:
                     margined.add(id(e))
                     margin_texts.append(e.margin_text())
             mx = MARGIN_LINE_X + 30 + rng.uniform(0, 15)
+            row = 0
             for t in margin_texts + pl.margin:
                 y = base_y + rng.uniform(-3, 3)
+                if mx + tfont.getlength(t) > PAGE_W:  # it would leave the page: a second row, below
+                    row += 1
+                    mx = MARGIN_LINE_X + 30
+                y += row * LINE_STEP * 0.9  # a task total ends its task: the next slot is a gap
                 dred.text((mx, y), t, font=tfont, fill=255, anchor="ls")
                 box = [round(v) for v in dred.textbbox((mx, y), t, font=tfont, anchor="ls")]
                 page.marks.append(Mark("margin", box, t, li))

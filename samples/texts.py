@@ -156,6 +156,29 @@ WAGNER_ERRORS = {
     "Aufgabe 3": [E("Eigenes Urteil am Ende zu kurz", 1)],
 }
 
+HARTMANN = [
+    Section("Aufgabe 1", "A1",
+            "M1 ist die Aufzeichnung eines Hofbeamten aus Versailles um 1690, also zur Zeit Ludwigs XIV. "
+            "Er beschreibt, dass der Adel beim Lever um die Gunst des Königs wetteifert und dass der "
+            "König alles selbst entscheidet."),
+    Section("Aufgabe 2", "A2",
+            "Ludwig XIV. regierte ohne die Generalstände und ohne ersten Minister. Der Adel wurde "
+            "durch das Hofzeremoniel in Versailles gebunden. Colbert förderte die Manufakturen. "
+            "Allerdings führte Ludwig viele teure Kriege."),
+    Section("Aufgabe 3", "A3",
+            "Die Aufklärer sagten, dass alle Menschen gleich sind. Montesquieu wollte die "
+            "Gewaltenteilung, Voltaire schrieb den Gesellschaftsvertrag. Dadurch wurde das "
+            "Gottesgnadentum in Frage gestellt."),
+]
+HARTMANN_ERRORS = {
+    "Aufgabe 1": [E("Kernaussagen unvollständig (Intendanten, Manufakturen, Bauern fehlen)", 1.5)],
+    "Aufgabe 2": [E("R: Hofzeremoniell", 0, "Hofzeremoniel", "circle", margin="R"),
+                  E("Verwaltung durch Intendanten fehlt, Merkantilismus nicht erklärt", 1.5)],
+    "Aufgabe 3": [E("falsch: der Gesellschaftsvertrag ist von Rousseau", 1, "Voltaire", "strike"),
+                  E("Beurteilung fehlt, nur Aufzählung", 2.5, "Dadurch wurde das Gottesgnadentum in Frage gestellt.",
+                    "underline")],
+}
+
 # ---------------------------------------------------------------------------------------------
 REFORMATION_SHEET = """\
 Grundkurs Geschichte EF - Klausur - 07.03.2024
@@ -261,6 +284,64 @@ NOWAK_TXT = [
 NOWAK_ERRORS = {
     "Aufgabe 1/B": [E("R: fließt", 0, "fliesst")],
     "Aufgabe 2": [E("Hier genauer auf die Bußpraxis und die 95 Thesen eingehen", 1)],
+}
+
+LANGE = [
+    Section("Aufgabe 1/A", "Aufgabe 1a)",
+            "Bei M1 handelt es sich um einen Brief. Der Verfasser ist ein Student aus Wittenberg, der "
+            "Adressat ist sein Vater. Der Brief wurde im Herbst 1518 geschrieben, kurz vor dem Reichstag "
+            "in Worms."),
+    Section("Aufgabe 1/B", "Aufgabe 1b)",
+            "Der Student schreibt, dass alle über Luther reden. Luther hat Sätze gegen den Ablass "
+            "geschrieben und sogar die Bürger lesen sie. Er meint, dass ein Brief vom Papst die Sünden "
+            "nicht weg macht, wenn man nicht bereut. Die Studenten sind auf Luthers Seite, weil das Geld "
+            "der Armen nach Rom geht. Der Vater soll für Luther beten."),
+    Section("Aufgabe 2", "Aufgabe 2)",
+            "Der Ablass war ein Nachlass von Sündenstrafen, den die Kirche gegen Geld verkaufte. Papst "
+            "Leo X. brauchte Geld für den Petersdom und Albrecht von Mainz hatte Schulden bei den "
+            "Fuggern. Deshalb predigte Tetzel den Ablass.\n\n"
+            "Luther kritisierte, dass die Menschen glaubten, sie könnten sich mit Geld vom Fegefeuer "
+            "freikaufen. Für ihn kommt die Vergebung nur durch echte Reue und Gottes Gnade. In seinen "
+            "95 Thesen forderte er außerdem, die Kirche sofort abzuschaffen."),
+    Section("Aufgabe 3", "Aufgabe 3)",
+            "Der Buchdruck war sehr wichtig für die Reformation. Luthers Thesen waren in wenigen Wochen "
+            "in ganz Deutschland bekannt. Auch seine Bibelübersetzung wurde oft gedruckt. Flugblätter "
+            "mit Bildern erreichten auch Leute, die nicht lesen konnten.\n\n"
+            "Allerdings konnten damals nur wenige Menschen lesen, deshalb waren auch Predigten wichtig. "
+            "Ich finde das der Buchdruck der wichtigste Grund war."),
+]
+LANGE_ERRORS = {
+    "Aufgabe 1/A": [E("falsch! Worms war 1521; 1518 steht das Verhör in Augsburg bevor", 1,
+                      "kurz vor dem Reichstag in Worms", "underline")],
+    "Aufgabe 1/B": [E("Ausdruck: tilgt", 0, "weg macht", "circle", margin="A"),
+                    E("Augsburg und der Kardinal fehlen", 0.5)],
+    "Aufgabe 2": [E("ist falsch. Luther wollte die Kirche reformieren, nicht abschaffen", 1.5,
+                    "die Kirche sofort abzuschaffen", "strike"),
+                  E("Fachbegriff Rechtfertigung allein aus Glauben fehlt", 0.5)],
+    "Aufgabe 3": [E("Gr: dass", 0, "Ich finde das der Buchdruck", "underline", margin="Gr"),
+                  E("Urteil nicht begründet, Schutz durch die Fürsten fehlt", 1.5, "der wichtigste Grund war",
+                    "underline")],
+}
+
+ARSLAN = [
+    Section("Aufgabe 1/A", "1A",
+            "Brief eines Studenten an seinen Vater, Herbst 1518, aus Wittenberg."),
+    Section("Aufgabe 1/B", "1B",
+            "Luther hat Thesen gegen den Ablass veröffentlicht. Ohne Reue hilft kein Ablassbrief. Die "
+            "Studenten sind für Luther. Er muss vor den Kaiser nach Augsburg."),
+    Section("Aufgabe 2", "2",
+            "Luther las in der Bibel, dass der Mensch nur durch den Glauben gerettet wird. Der Ablass "
+            "widerspricht dem, weil man sich das Heil kaufen will."),
+    Section("Aufgabe 3", "3",
+            "Ohne den Buchdruck wäre Luther wie Jan Hus verbrannt worden. Seine Schriften waren so "
+            "schnell überall, dass man ihn nicht mehr stoppen konnte."),
+]
+ARSLAN_ERRORS = {
+    "Aufgabe 1/A": [E("Textart nur genannt, nicht am Text belegt", 0.5)],
+    "Aufgabe 1/B": [E("falsch, vor den Kardinal", 1, "Er muss vor den Kaiser", "underline")],
+    "Aufgabe 2": [E("Tetzel und der Petersdom als Anlass fehlen", 1)],
+    "Aufgabe 3": [E("Vergleich mit Hus nicht erklärt", 1, "wie Jan Hus verbrannt worden", "underline"),
+                  E("Nur ein Argument, keine Abwägung", 2)],
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -371,6 +452,49 @@ FUCHS_ERRORS = {
 }
 
 
+SCHMITT = [
+    Section("Aufgabe 1", "Aufgabe 1",
+            "1923 besetzten Frankreich und Belgien das Ruhrgebiet. Es folgte der passive Widerstand. "
+            "Im November putschte Hitler in München."),
+    Section("Aufgabe 2", "Aufgabe 2",
+            "Laut M1 stieg der Dollar von 18.000 Mark auf 4,2 Millionen Mark. Die Ursache war der "
+            "Versailler Vertrag. Wie in M2 mussten die Menschen ihr Geld sofort ausgeben und die "
+            "Sparer verloren alles."),
+    Section("Aufgabe 3", "Aufgabe 3",
+            "Die Republik stand am Abgrund, aber Stresemann rettete sie mit der Rentenmark. Deshalb "
+            "war es knapp."),
+]
+SCHMITT_ERRORS = {
+    "Aufgabe 1": [E("Die Inflation als Krise fehlt", 1)],
+    "Aufgabe 2": [E("falsch abgelesen: 4,2 Billionen", 1, "4,2 Millionen Mark", "underline"),
+                  E("zu einseitig, Kriegsfinanzierung und Ruhrkampf fehlen", 2,
+                    "Die Ursache war der Versailler Vertrag.", "underline"),
+                  E("M2 (Herr Krause) nicht ausgewertet: Vertrauensverlust", 1)],
+    "Aufgabe 3": [E("Ausdruck", 0, "Deshalb war es knapp.", "circle", margin="A"),
+                  E("Urteil ohne Kriterien, zu knapp", 2)],
+}
+
+VOGEL = [
+    Section("Aufgabe 1", "Nr. 1",
+            "1923 war das Krisenjahr der Weimarer Republik. Die Franzosen marschierten ins Rheinland "
+            "ein, es gab den Hitlerputsch und die Inflation."),
+    Section("Aufgabe 2", "Nr. 2",
+            "Die Regierung hat für den Ruhrkampf Geld gedruckt. Wie M1 zeigt wurde der Dollar immer "
+            "teurer. In M2 kostet das Brot abends mehr als morgens. Die Inflazion traf vor allem die "
+            "Sparer."),
+    Section("Aufgabe 3", "Nr. 3",
+            "Ja, denn die Republik hatte zu viele Feinde. Trotzdem hat sie überlebt."),
+]
+VOGEL_ERRORS = {
+    "Aufgabe 1": [E("ist falsch: das Ruhrgebiet", 1, "marschierten ins Rheinland", "underline"),
+                  E("Grund der Besetzung fehlt", 1)],
+    "Aufgabe 2": [E("ungenau: morgens mehr als am Vorabend", 0.5, "abends mehr als morgens", "underline"),
+                  E("R: Inflation", 0, "Inflazion", "circle", margin="R"),
+                  E("Folgen kaum erläutert", 3)],
+    "Aufgabe 3": [E("Widersprüchlich, kein abgewogenes Urteil", 2, "Trotzdem hat sie überlebt.", "underline")],
+}
+
+
 def exams() -> list[Exam]:
     """The three sample exams with their students, in the order the generator writes them."""
     neuzeit = Exam("LK-Neuzeit-2023", "ABSOLUTISMUS UND AUFKLÄRUNG - EINE QUELLE ANALYSIEREN", "pdf",
@@ -382,6 +506,8 @@ def exams() -> list[Exam]:
                        Student("yilmaz-elif", "Elif Yilmaz", "png", "json", YILMAZ, YILMAZ_ERRORS,
                                font="femkeklaver", ink="blue", paper="plain"),
                        Student("wagner-paul", "Paul Wagner", "docx", "yaml", WAGNER, WAGNER_ERRORS),
+                       Student("hartmann-clara", "Clara Hartmann", "pdf-photo", "yaml", HARTMANN,
+                               HARTMANN_ERRORS, font="dkg", ink="royal", paper="plain"),
                    ], date="12.05.2023")
     reformation = Exam("GK-Reformation-2024", "DIE REFORMATION - EINE QUELLE ANALYSIEREN", "txt",
                        REFORMATION_SHEET, REFORMATION_TASKS, [
@@ -391,6 +517,10 @@ def exams() -> list[Exam]:
                                    extras={"Form": 1}, font="kristi", ink="blue", paper="lined"),
                            Student("nowak-emma", "Emma Nowak", "txt", "yaml", NOWAK_TXT, NOWAK_ERRORS,
                                    extras={"Form": 2}),
+                           Student("lange-sophie", "Sophie Lange", "pdf", "yaml", LANGE, LANGE_ERRORS,
+                                   extras={"Form": 1}, font="dkg-italic", ink="black", paper="lined"),
+                           Student("arslan-deniz", "Deniz Arslan", "jpg", "json", ARSLAN, ARSLAN_ERRORS,
+                                   extras={"Form": 2}, font="femkeklaver", ink="black", paper="plain"),
                        ], date="07.03.2024", extras=(("Form", 2),))
     weimar = Exam("LK-Weimar-2024", "DIE WEIMARER REPUBLIK - DAS KRISENJAHR 1923", "docx",
                   WEIMAR_SHEET, WEIMAR_TASKS, [
@@ -400,5 +530,10 @@ def exams() -> list[Exam]:
                               font="breip", ink="blue", paper="plain"),
                       Student("fuchs-tim", "Tim Fuchs", "images", "loose", FUCHS, FUCHS_ERRORS,
                               font="dkg", ink="black", paper="plain"),
+                      Student("schmitt-anna", "Anna Schmitt", "jpg-photo", "yaml", SCHMITT, SCHMITT_ERRORS,
+                              font="kristi", ink="royal", paper="lined"),
+                      # the last loose sheet: the generator alternates loose styles a/b in this order
+                      Student("vogel-lukas", "Lukas Vogel", "images", "loose", VOGEL, VOGEL_ERRORS,
+                              font="breip", ink="royal", paper="lined"),
                   ], date="14.11.2024")
     return [neuzeit, reformation, weimar]

@@ -95,6 +95,10 @@ def _quotes(node: object) -> list[str]:
 def test_sample_set_has_the_promised_variety() -> None:
     students = _students()
     assert len({e for e, _, _ in students}) == 3
+    # the demo's chat export keeps >= 10 training examples after a validation split by student
+    with_sheet = {(e, s) for e, s, _ in _sheets()}
+    assert len(students) == 15 and len(with_sheet) == 14
+    assert with_sheet <= {(e, s) for e, s, _ in students}
     kinds = {p.suffix if p.is_file() else "dir" for _, _, p in students}
     assert {".pdf", "dir", ".png", ".jpg", ".docx", ".txt"} <= kinds
     assert {p.suffix for _, _, p in _sheets()} >= {".yaml", ".json", ".txt"}
