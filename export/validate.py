@@ -29,7 +29,13 @@ Severity = Literal["error", "warning"]
 MIN_EXAMPLES = 10
 ROLES = ("system", "user", "assistant", "tool", "function")
 MESSAGE_KEYS = ("role", "content", "name", "function_call", "tool_calls", "tool_call_id", "weight")
-NAME_LINE = re.compile(r"^[ \t]*(Name|Vorname|Nachname|Schüler(?:in)?|Schueler(?:in)?)[ \t]*:[ \t]*(\S[^\n]*)$", re.M | re.I)
+#: A filled-in name field: ``Name: Anna Müller``. A blank form field (``Name: ____``) or a printed
+#: header whose next field follows (``Name: Bearbeitungszeit: 135 Minuten``) is no name.
+NAME_LINE = re.compile(
+    r"^[ \t]*(Name|Vorname|Nachname|Schüler(?:in)?|Schueler(?:in)?)[ \t]*:[ \t]*"
+    r"([A-ZÄÖÜ][\w\-]+(?:[ \t]+[A-ZÄÖÜ][\w\-]+)?)(?![\w\-]*[ \t]*:)",
+    re.M,
+)
 
 
 @dataclass(frozen=True)

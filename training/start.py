@@ -46,17 +46,23 @@ class Plan:
         return asdict(self)
 
 
-def _options(ws: Workspace, model: str, *, backend: str, epochs: int | None) -> Options:
-    """The export validation exactly as ``export validate`` runs it in this workspace."""
+def _options(ws: Workspace, model: str, *, backend: str, epochs: int | None, role: str) -> Options:
+    """The export validation exactly as ``export validate`` runs it in this workspace.
+
+    OpenAI's minimum of 10 examples binds the training file of an OpenAI job only: a validation
+    file may be small (the export's grouped split often leaves a handful), and a local run has no
+    such rule.
+    """
     options = validation_options(ws.config, ws.root, model=model, epochs=epochs)
-    if backend != "openai":
-        options.min_examples = 1  # OpenAI's minimum of 10 examples does not bind a local run
+    if backend != "openai" or role != "training":
+        options.min_examples = 1
     return options
 
 
-def validate(ws: Workspace, path: Path, *, model: str, backend: str, epochs: int | None = None) -> Report:
-    """The validation report of a training file; its first error stops the start."""
-    report = validate_file(path, _options(ws, model, backend=backend, epochs=epochs))
+def validate(ws: Workspace, path: Path, *, model: str, backend: str, epochs: int | None = None,
+             role: str = "training") -> Report:
+    """The validation report of a training (or validation) file; its first error stops the start."""
+    report = validate_file(path, _options(ws, model, backend=backend, epochs=epochs, role=role))
     errors = report.errors()
     if errors:
         first = errors[0]
@@ -77,7 +83,7 @@ def plan(ws: Workspace, backend: Backend, options: TrainOptions) -> Plan:
     for role, path in (("training", options.train_file), ("validation", options.validation_file)):
         if path is None:
             continue
-        report = validate(ws, path, model=count_model, backend=backend.name, epochs=options.epochs)
+        report = validate(ws, path, model=count_model, backend=backend.name, epochs=options.epochs, role=role)
         summary = report.summary()
         warnings += [f"{p.where()}: {p.code}: {p.message}" for p in report.problems if p.severity != "error"]
         sha = sha256_file(path)

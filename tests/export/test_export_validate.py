@@ -145,3 +145,13 @@ def test_prompt_completion_files_are_checked_too(tmp_path: Path, options: Option
     rows = [{"prompt": f"Antwort {i}", "completion": GOOD} for i in range(10)] + [{"prompt": "x", "completion": ""}]
     report = validate_file(write(tmp_path / "pc.jsonl", rows), options)
     assert "legacy-format" in codes(report) and "missing-assistant" in codes(report, line=11)
+
+
+def test_name_line_heuristic_ignores_blank_fields_and_headers():
+    from export.validate import NAME_LINE
+
+    assert NAME_LINE.search("Name: Anna Müller\nAufgabe 1")
+    assert NAME_LINE.search("  Schülerin: Lea")
+    assert not NAME_LINE.search("Name: Bearbeitungszeit: 135 Minuten Hilfsmittel:")
+    assert not NAME_LINE.search("Name: ______________   Datum: ________")
+    assert not NAME_LINE.search("Name:\nAufgabe 1")

@@ -204,3 +204,16 @@ def test_local_dry_run_plans_without_a_service(cli, ws_path, train_file, openai_
     assert plan["backend"] == "local" and plan["model"] == "Qwen/Qwen2.5-0.5B-Instruct"
     assert plan["request"]["lora_r"] == 8 and plan["files"][0]["examples"] == 12
     assert openai_server.requests == []
+
+
+def test_small_validation_file_is_accepted(cli, ws_path, train_file, openai_server, tmp_path):
+    """OpenAI's minimum of 10 examples binds the training file; a grouped split's few validation
+    examples must not stop the job."""
+    val = tmp_path / "val.jsonl"
+    val.write_text(train_file.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    result = start(cli, ws_path, train_file, "--validation", val, "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    assert openai_server.seen() == []
+    # while a training file below the minimum is still refused
+    result = start(cli, ws_path, val, "--dry-run")
+    assert result.exit_code == 1 and "too-few-examples" in result.output
