@@ -42,13 +42,13 @@ def _system(system: str | None, system_file: Path | None) -> str | None:
         raise InputFileError(system_file, f"cannot read ({exc.strerror})") from exc
 
 
-def _show(report: Report, *, limit: int = 50) -> None:
+def _show(report: Report, *, limit: int = 50, cost: bool = True) -> None:
     """A report's problems (the first ``limit``) and its summary, on stderr."""
     for problem in report.problems[:limit]:
         note(f"{problem.where()}: {problem.severity}: {problem.code}: {problem.message}")
     if len(report.problems) > limit:
         note(f"... and {len(report.problems) - limit} more problems (see --json)")
-    for line in report.summary_lines():
+    for line in report.summary_lines(cost=cost):
         note(line)
 
 
@@ -57,8 +57,8 @@ def _finish(result: ExportResult) -> None:
         warn(message)
     for skipped in result.skipped:
         warn(f"left out {skipped.document_id}: {skipped.reason}")
-    for report in result.reports:
-        _show(report)
+    for index, report in enumerate(result.reports):
+        _show(report, cost=index == 0)  # the second file of a split is the validation file
     for path in result.files:
         out(str(path))
 

@@ -125,25 +125,29 @@ class Report:
             "problems": [p.to_dict() for p in self.problems],
         }
 
-    def summary_lines(self) -> list[str]:
-        """The summary for people (stderr)."""
+    def summary_lines(self, *, cost: bool = True) -> list[str]:
+        """The summary for people (stderr). ``cost=False`` for a validation file, whose examples are
+        evaluated, not trained on: the estimate belongs to the training file."""
         s = self.summary()
         kind = "exact" if self.exact_tokens else f"ESTIMATE: {self.model} does not use {self.encoding}, or its file is missing"
         price = s["price_per_million_usd"]
-        cost = (
+        price_text = (
             f"≈ ${s['cost_usd']:.2f} at ${price:.2f} per 1M training tokens (price list of {tokens.PRICES_DATE}: check the current one)"
             if price is not None
             else f"unknown: no training price for {self.model} (set [export] training_prices)"
         )
         if not self.exact_tokens and price is not None:
-            cost = "estimate " + cost
-        return [
+            price_text = "estimate " + price_text
+        lines = [
             f"{self.file}: {s['n_examples']} examples; tokens per example min {s['min_tokens']:,} / median "
             f"{s['median_tokens']:,} / max {s['max_tokens']:,} (limit {self.token_limit:,}; {self.encoding}, {kind})",
-            f"billed tokens: {s['billed_tokens_per_epoch']:,} per epoch × {s['epochs']} epochs = {s['billed_tokens']:,}",
-            f"cost for {self.model}: {cost}",
-            f"problems: {s['errors']} errors, {s['warnings']} warnings",
         ]
+        if cost:
+            lines += [
+                f"billed tokens: {s['billed_tokens_per_epoch']:,} per epoch × {s['epochs']} epochs = {s['billed_tokens']:,}",
+                f"cost for {self.model}: {price_text}",
+            ]
+        return lines + [f"problems: {s['errors']} errors, {s['warnings']} warnings"]
 
 
 # -- the guide's format checks ------------------------------------------------------------------

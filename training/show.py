@@ -30,14 +30,14 @@ def jobs_table(jobs: list[JobRecord]) -> list[str]:
 
 
 def plan_lines(plan: Plan) -> list[str]:
-    lines = [f"backend   {plan.backend}" + (f" at {plan.endpoint}" if plan.endpoint else ""), f"model     {plan.model}"]
+    lines = [f"backend    {plan.backend}" + (f" at {plan.endpoint}" if plan.endpoint else ""), f"model      {plan.model}"]
     for f in plan.files:
         upload = f"already uploaded as {f.file_id}" if f.file_id else "would be uploaded"
         if plan.backend != "openai":
             upload = "read locally"
-        lines.append(f"{f.role:<10}{f.path}: {f.examples} examples, {f.tokens:,} tokens, sha256 {f.sha256[:16]}…, {upload}")
-    lines += [f"cost      {line}" for line in plan.cost.get("lines", [])] or [f"cost      {plan.cost.get('note', '')}"]
-    lines.append("request   " + json.dumps(plan.request, ensure_ascii=False, indent=2).replace("\n", "\n          "))
+        lines.append(f"{f.role:<11}{f.path}: {f.examples} examples, {f.tokens:,} tokens, sha256 {f.sha256[:16]}…, {upload}")
+    lines += [f"cost       {line}" for line in plan.cost.get("lines", [])] or [f"cost       {plan.cost.get('note', '')}"]
+    lines.append("request    " + json.dumps(plan.request, ensure_ascii=False, indent=2).replace("\n", "\n           "))
     lines.append("(dry run: nothing was sent)")
     return lines
 
