@@ -1,0 +1,57 @@
+"""The FastAPI app of the review page: middleware, error answers, routes, static files.
+
+:func:`create_app` serves one workspace. The token guard and the body limit wrap everything,
+static files included; errors the library raises become JSON answers with a German message
+(404 for a vanished page or document, 409 for a stale save, 422 for bad input).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from annotate.review.security import BodyLimit, TokenGuard
+from annotate.review.state import ReviewState
+from examkit.errors import NotFoundError, RevisionConflict, UserInputError
+
+HERE = Path(__file__).parent
+
+
+def create_app(state: ReviewState) -> BodyLimit:
+    """The ASGI app for ``state``'s workspace; ``.fastapi`` is the inner FastAPI app."""
+    from annotate.review import routes_api, routes_html
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        state.close()
+
+    app = FastAPI(title="examkit review", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.review = state
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(routes_html.router)
+    app.include_router(routes_api.router)
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse({"detail": "Nicht gefunden: diese Seite oder dieses Dokument gibt es im Arbeitsbereich "
+                                       "nicht (mehr). Gehen Sie zur Übersicht zurück.", "technical": exc.message},
+                            status_code=404)
+
+    @app.exception_handler(RevisionConflict)
+    async def _conflict(request: Request, exc: RevisionConflict) -> JSONResponse:
+        return JSONResponse({"detail": "Inzwischen wurde anderswo gespeichert.", "current": exc.current_revision},
+                            status_code=409)
+
+    @app.exception_handler(UserInputError)
+    async def _bad_input(_request: Request, exc: UserInputError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=422)
+
+    guarded = TokenGuard(app, state.token)
+    outer = BodyLimit(guarded, state.max_body)
+    outer.fastapi = app  # type: ignore[attr-defined]
+    return outer

@@ -1,0 +1,160 @@
+"""The editor round trip: page texts and analyses as files, and changed files back as revisions.
+
+``review export DIR`` writes ``<doc-id>/page-NNN.txt`` per page and ``<doc-id>/analysis.yaml``
+per student (from the newest analysis, else the exam's tasks), plus a hidden manifest naming the
+revision each file was based on and a hash of what was written. ``review import DIR`` stores
+only files whose content changed, each as a new revision based on the manifest's revision: if
+the workspace moved on meanwhile, that file is a conflict (reported, not stored) and the batch
+goes on. Stored files update the manifest, so edit-import cycles can repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from annotate.model import Analysis, sheet_data
+from annotate.review.views import skeleton
+from annotate.sheets import canonical_text, load_sheet, settings_from
+from examkit.errors import ExamkitError, RevisionConflict, UserInputError
+from examkit.files import atomic_write_text
+from examkit.workspace import Workspace
+
+MANIFEST = ".examkit-review.json"
+DRAFT_LINE = "# ENTWURF (maschinell) – prüfen; zum Übernehmen ohne Änderung diese Zeile löschen, dann importieren.\n"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _normalize(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    stored: list[tuple[str, int]] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _inside(folder: Path, relative: str) -> Path:
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise UserInputError(f"{relative}: leads out of {folder}")
+    return path
+
+
+def _unimported(folder: Path) -> list[str]:
+    """Files of an earlier export that were edited but not imported yet."""
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    changed = []
+    for name, entry in manifest.get("files", {}).items():
+        path = folder / name
+        if path.is_file() and _digest(_normalize(path.read_text("utf-8-sig"))) != entry["written"]:
+            changed.append(name)
+    return changed
+
+
+def export_folder(ws: Workspace, folder: Path) -> ExportResult:
+    """Write every page text and analysis of the workspace into ``folder`` (see module doc)."""
+    folder = Path(folder)
+    if (folder / MANIFEST).is_file():
+        pending = _unimported(folder)
+        if pending:
+            raise UserInputError(f"{folder}: {len(pending)} edited files are not imported yet ({', '.join(pending[:3])})",
+                                 advice=f"Run `examkit review import {folder}` first, or export to a new folder.")
+    elif folder.exists() and any(folder.iterdir()):
+        raise UserInputError(f"{folder}: the folder is not empty", advice="Export into a new or empty folder.")
+    result = ExportResult(folder)
+    files: dict[str, dict[str, Any]] = {}
+    for doc in ws.documents.list():
+        for page in ws.documents.pages(doc.id):
+            latest = ws.revisions.latest_text(page.id)
+            text = latest.text if latest else ws.revisions.page_text(page.id, source="ocr")
+            if text is None:
+                continue
+            name = f"{doc.id}/page-{page.number:03d}.txt"
+            written = text if text.endswith("\n") else text + "\n"
+            atomic_write_text(_inside(folder, name), written)
+            files[name] = {"kind": "page", "page_id": page.id, "base": latest.id if latest else None,
+                           "written": _digest(written), "final_newline": text.endswith("\n")}
+            result.files.append(name)
+        if doc.kind == "student":
+            entry = _export_analysis(ws, folder, doc.id, doc.exam)
+            if entry:
+                files[f"{doc.id}/analysis.yaml"] = entry
+                result.files.append(f"{doc.id}/analysis.yaml")
+    atomic_write_text(folder / MANIFEST, json.dumps({"workspace": str(ws.root), "files": files}, indent=1))
+    return result
+
+
+def _export_analysis(ws: Workspace, folder: Path, document_id: str, exam: str) -> dict[str, Any] | None:
+    newest = ws.revisions.latest_analysis(document_id, include_drafts=True)
+    header = f"# Fehleranalyse {document_id}. Punkte, Prozent und Note werden berechnet (Schema: examkit annotate schema).\n"
+    data = None
+    if newest is not None and newest.sheet:
+        data = sheet_data(Analysis.model_validate(newest.sheet, context={"lenient": True}))
+        if newest.is_draft:
+            header += DRAFT_LINE
+    elif newest is None and exam and (sheet := ws.revisions.exam_sheet(exam)):
+        data = sheet_data(Analysis.model_validate(skeleton(sheet), context={"lenient": True}))
+    if data is None:
+        return None
+    written = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    atomic_write_text(_inside(folder, f"{document_id}/analysis.yaml"), written)
+    return {"kind": "analysis", "document_id": document_id, "base": newest.id if newest else None,
+            "written": _digest(written)}
+
+
+def import_folder(ws: Workspace, folder: Path) -> ImportResult:
+    """Store the files of an export that changed since, as new revisions; conflicts per file."""
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        raise UserInputError(f"{folder}: no {MANIFEST} here, so this is not a folder from `examkit review export`",
+                             advice="Export first: examkit review export DIR")
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    settings = settings_from(ws.config.analysis, ws.root)
+    result = ImportResult()
+    for name, entry in manifest.get("files", {}).items():
+        path = _inside(folder, name)
+        if not path.is_file():
+            continue
+        content = _normalize(path.read_text("utf-8-sig"))
+        if _digest(content) == entry["written"]:
+            result.unchanged += 1
+            continue
+        try:
+            if entry["kind"] == "page":
+                ws.documents.page(entry["page_id"])  # NotFoundError for a page that is gone
+                text = content if entry.get("final_newline") or not content.endswith("\n") else content[:-1]
+                revision = ws.revisions.add_text(entry["page_id"], text, source="import", base=entry["base"])
+            else:
+                ws.documents.get(entry["document_id"])
+                analysis = load_sheet(path, stop_marker=settings.stop_marker)
+                revision = ws.revisions.add_analysis(entry["document_id"], canonical_text(analysis, settings),
+                                                     sheet=analysis.model_dump(), source="teacher", base=entry["base"])
+        except RevisionConflict as exc:
+            result.failed.append((name, f"changed in the workspace since the export (now revision "
+                                        f"{exc.current_revision}); your file was not stored"))
+            continue
+        except ExamkitError as exc:
+            result.failed.append((name, exc.one_line()))
+            continue
+        entry.update(base=revision.id, written=_digest(content))
+        result.stored.append((name, revision.id))
+    atomic_write_text(manifest_path, json.dumps(manifest, indent=1))
+    return result

@@ -1,0 +1,97 @@
+/* examkit review: helpers every view uses. Text from OCR or teachers is only ever set with
+   textContent or .value, never as HTML. */
+"use strict";
+const Examkit = (() => {
+  function data() {
+    const node = document.getElementById("view-data");
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (key in node && key !== "list") node[key] = value;
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  let hideTimer = null;
+  function say(text, kind = "info", sticky = false) {
+    const box = document.getElementById("message");
+    box.textContent = text;
+    box.className = "message " + kind;
+    box.hidden = false;
+    clearTimeout(hideTimer);
+    if (!sticky) hideTimer = setTimeout(() => { box.hidden = true; }, 4000);
+  }
+
+  /* JSON to and from the API; answers {status, data}. Network failures become status 0. */
+  async function api(method, url, body) {
+    try {
+      const response = await fetch(url, {
+        method,
+        headers: body === undefined ? {} : { "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+      });
+      let payload = null;
+      try { payload = await response.json(); } catch (e) { payload = null; }
+      return { status: response.status, data: payload };
+    } catch (e) {
+      return { status: 0, data: { detail: "Der examkit-Server antwortet nicht. Läuft er noch?" } };
+    }
+  }
+
+  /* Explain a failed answer in the page (404: vanished; 403: token; 413: too large). */
+  function explain(result) {
+    const detail = (result.data && result.data.detail) || "";
+    if (result.status === 404) say(detail || "Nicht gefunden – das Dokument gibt es nicht mehr.", "error", true);
+    else if (result.status === 403) say("Kein Zugang mehr – öffnen Sie die Adresse aus dem Terminal erneut.", "error", true);
+    else if (result.status === 413) say(detail || "Zu groß zum Speichern.", "error", true);
+    else if (result.status === 422) say("Bitte prüfen: " + (typeof detail === "string" ? detail : "ungültige Eingabe"), "error", true);
+    else say(detail || "Speichern fehlgeschlagen (Fehler " + result.status + ").", "error", true);
+  }
+
+  /* The 409 dialog: shows the other version beside the user's; resolves to "keep", "reload" or "cancel". */
+  function conflict(theirs, mine) {
+    const dialog = document.getElementById("conflict");
+    const slot = (name) => dialog.querySelector(`[data-slot="${name}"]`);
+    slot("author").textContent = theirs ? theirs.author : "jemand";
+    slot("when").textContent = theirs ? theirs.when : "";
+    slot("theirs").textContent = theirs ? theirs.text : "";
+    slot("mine").textContent = mine;
+    return new Promise((resolve) => {
+      const done = (choice) => { dialog.close(); dialog.removeEventListener("click", onClick); resolve(choice); };
+      const onClick = (event) => {
+        const action = event.target.dataset && event.target.dataset.action;
+        if (action) done(action);
+      };
+      dialog.addEventListener("click", onClick);
+      dialog.addEventListener("cancel", () => resolve("cancel"), { once: true });
+      dialog.showModal();
+      dialog.querySelector('[data-action="keep"]').focus();
+    });
+  }
+
+  function showText(title, text) {
+    const dialog = document.getElementById("show-revision");
+    dialog.querySelector('[data-slot="title"]').textContent = title;
+    dialog.querySelector('[data-slot="text"]').textContent = text;
+    dialog.querySelector('[data-action="close"]').onclick = () => dialog.close();
+    dialog.showModal();
+  }
+
+  const SOURCE = { review: "Durchsicht", import: "Texteditor", ocr: "Texterkennung", "ground-truth": "Referenz",
+                   teacher: "Lehrkraft", draft: "Entwurf" };
+
+  return { data, el, say, api, explain, conflict, showText, SOURCE };
+})();

@@ -1,0 +1,221 @@
+"""What each view of the review page shows, as plain data (templates and the JSON API use it).
+
+Reads only: every function takes a workspace and returns dicts of ids, texts and numbers, never
+file paths. Saving lives in :mod:`annotate.review.actions`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from annotate.audit import audit_text
+from annotate.model import Analysis
+from annotate.parse import AnalysisParseError, parse
+from annotate.review.images import image_size, source_path
+from annotate.sheets import Settings
+from examkit.models import AnalysisRevision, Page, TextRevision
+from examkit.workspace import Workspace
+
+#: The audit's codes in the teachers' words (the audit's own message follows as detail).
+PROBLEM_DE = {
+    "missing-assistant": "Keine Fehleranalyse vorhanden",
+    "not-parsed": "Text nicht als Fehleranalyse lesbar",
+    "heading": "Überschrift „Fehleranalyse“ fehlt",
+    "total-missing": "Gesamtpunktzahl fehlt",
+    "total-mismatch": "Gesamtpunkte passen nicht zu den Aufgaben",
+    "task-mismatch": "Teilaufgaben ergeben nicht die Aufgabenpunkte",
+    "deduction-mismatch": "Abzüge passen nicht zu den Punkten",
+    "deduction-unquantified": "Abzug ohne Zahl",
+    "percent-mismatch": "Prozentangabe stimmt nicht",
+    "grade-mismatch": "Note passt nicht zur Prozentzahl",
+    "stop-marker-missing": "Endmarke fehlt",
+    "quote-not-found": "Zitat nicht im Schülertext gefunden",
+    "too-long": "Zu lang für das Modell",
+}
+
+MARK_DE = {"underline": "Unterstreichung", "strike": "Durchstreichung", "circle": "Einkreisung", "margin": "Randnotiz"}
+
+
+def when(stamp: datetime) -> str:
+    """A timestamp as teachers read it: local time, ``14.11.2024, 10:32``."""
+    return stamp.astimezone().strftime("%d.%m.%Y, %H:%M")
+
+
+def name_of(document_id: str) -> str:
+    """``LK-Neuzeit-2023/mueller-anna`` → ``mueller-anna``: how a student's test is called in lists."""
+    return document_id.rsplit("/", 1)[-1]
+
+
+def problems_json(problems) -> list[dict[str, str]]:
+    return [{"code": p.code, "severity": p.severity, "label": PROBLEM_DE.get(p.code, p.code), "message": p.message}
+            for p in problems]
+
+
+# -- overview ------------------------------------------------------------------------------------
+def overview(ws: Workspace, settings: Settings) -> dict[str, Any]:
+    """Exams with their documents, each with page, review and analysis state; open OCR failures."""
+    failures = ws.documents.failures()
+    failed_docs = {f.document_id for f in failures if f.document_id}
+    exams = []
+    for exam in ws.documents.exams():
+        docs = [_document_state(ws, settings, d, d.id in failed_docs) for d in ws.documents.list(exam=exam)]
+        students = [d for d in docs if d["kind"] == "student"]
+        pages = sum(d["pages"] for d in docs)
+        reviewed = sum(d["reviewed"] for d in docs)
+        analysed = sum(1 for d in students if d["analysis"] in ("ok", "warnings", "errors"))
+        exams.append({
+            "name": exam or "Ohne Klausurordner", "exam": exam, "documents": docs,
+            "pages": pages, "reviewed": reviewed, "students": len(students), "analysed": analysed,
+            "has_sheet": ws.revisions.exam_sheet(exam) is not None,
+            "progress": round(100 * (reviewed + analysed) / max(1, pages + len(students))),
+        })
+    return {
+        "exams": exams,
+        "failures": [{"document_id": f.document_id, "file": f.path.rsplit("/", 1)[-1], "reason": f.reason,
+                      "when": when(f.created_at)} for f in failures],
+    }
+
+
+def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dict[str, Any]:
+    pages = ws.documents.pages(doc.id)
+    read = sum(1 for p in pages if ws.documents.latest_ocr(p.id) is not None)
+    reviewed = sum(1 for p in pages if ws.revisions.is_reviewed(p.id))
+    state: dict[str, Any] = {"id": doc.id, "name": name_of(doc.id), "kind": doc.kind, "typed": doc.typed,
+                             "pages": len(pages), "ocr": read, "reviewed": reviewed, "failed": failed,
+                             "first_page": pages[0].id if pages else None, "analysis": "none", "problems": [],
+                             "draft": False}
+    if doc.kind != "student":
+        state["analysis"] = "n/a"
+        return state
+    newest = ws.revisions.latest_analysis(doc.id, include_drafts=True)
+    teacher = ws.revisions.latest_analysis(doc.id)
+    state["draft"] = newest is not None and newest.is_draft
+    if teacher is None:
+        state["analysis"] = "draft" if state["draft"] else "none"
+        return state
+    record = audit_text(teacher.text, student_text=ws.revisions.document_text(doc.id), scale=settings.scale,
+                        rounding=settings.rounding, stop_marker=settings.stop_marker)
+    state["problems"] = problems_json(record.problems)
+    state["analysis"] = "errors" if record.has_errors else "warnings" if record.problems else "ok"
+    if record.computed.points is not None:
+        state["totals"] = {"points": record.computed.points, "max": record.computed.max,
+                           "percent": record.computed.percent, "grade": record.computed.grade}
+    return state
+
+
+# -- one page ------------------------------------------------------------------------------------
+def revision_json(rev: TextRevision) -> dict[str, Any]:
+    return {"id": rev.id, "author": rev.author, "when": when(rev.created_at), "source": rev.source,
+            "text": rev.text}
+
+
+def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
+    """A page: its current text and the revision it is, the OCR words and marks, the history."""
+    doc = ws.documents.get(page.document_id)
+    reading = ws.documents.latest_ocr(page.id)
+    latest = ws.revisions.latest_text(page.id)
+    ocr_text = reading.text if reading else ""
+    width, height = image_size(ws.root, page)
+    if reading and not (width and height):
+        width, height = reading.width, reading.height
+    words, lines = [], []
+    for li, line in enumerate(reading.lines if reading else []):
+        lines.append({"bbox": list(line.bbox), "text": line.text})
+        for wi, word in enumerate(line.words):
+            words.append({"line": li, "word": wi, "text": word.text, "conf": word.conf,
+                          "flagged": word.flagged, "bbox": list(word.bbox)})
+    marks = [{"kind": m.kind, "label": MARK_DE.get(m.kind, m.kind), "bbox": list(m.bbox), "text": m.text}
+             for m in (reading.marks if reading else [])]
+    pages = ws.documents.pages(doc.id)
+    index = next(i for i, p in enumerate(pages) if p.id == page.id)
+    has_image = source_path(ws.root, page, "image") is not None
+    return {
+        "page": {"id": page.id, "number": page.number, "count": len(pages), "width": width, "height": height,
+                 "has_image": has_image and bool(width and height),
+                 "has_original": bool(page.original) and page.original != page.image},
+        "document": {"id": doc.id, "name": name_of(doc.id), "exam": doc.exam, "kind": doc.kind, "typed": doc.typed},
+        "prev_page": pages[index - 1].id if index > 0 else None,
+        "next_page": pages[index + 1].id if index + 1 < len(pages) else None,
+        "pages": [{"id": p.id, "number": p.number} for p in pages],
+        "text": latest.text if latest else ocr_text,
+        "base": latest.id if latest else None,
+        "ocr_text": ocr_text,
+        "engine": reading.engine if reading else None,
+        "reviewed": ws.revisions.is_reviewed(page.id),
+        "words": words,
+        "lines": lines,
+        "marks": marks,
+        "history": [revision_json(r) for r in reversed(ws.revisions.texts(page.id))],
+    }
+
+
+# -- the analysis of a document ------------------------------------------------------------------
+def _sheet_of(revision: AnalysisRevision | None, stop_marker: str | None) -> dict[str, Any] | None:
+    if revision is None:
+        return None
+    if revision.sheet:
+        try:
+            return editor_sheet(Analysis.model_validate(revision.sheet, context={"lenient": True}))
+        except ValueError:
+            pass
+    try:
+        return editor_sheet(parse(revision.text, stop_marker=stop_marker))
+    except AnalysisParseError:
+        return None
+
+
+def editor_sheet(analysis: Analysis) -> dict[str, Any]:
+    """The analysis in the shape the editor works on (every list present, numbers as given)."""
+
+    def task(t) -> dict[str, Any]:
+        return {"label": t.label, "max": t.max, "points": t.points,
+                "errors": [{"quote": e.quote, "comment": e.comment, "deduction": e.deduction} for e in t.errors],
+                "tasks": [task(s) for s in t.tasks]}
+
+    return {"title": analysis.title, "tasks": [task(t) for t in analysis.tasks],
+            "extras": [{"label": e.label, "points": e.points, "max": e.max} for e in analysis.extras]}
+
+
+def skeleton(sheet: dict[str, Any]) -> dict[str, Any]:
+    """An exam sheet as the start of a new analysis: its tasks and maxima, no errors yet."""
+    analysis = Analysis.model_validate(sheet, context={"lenient": True})
+    return editor_sheet(analysis)
+
+
+def analysis_view(ws: Workspace, settings: Settings, document_id: str) -> dict[str, Any]:
+    """The editor's start: the newest analysis (a draft shown as such), the exam's tasks, the
+    student's text and the teacher's marks from OCR as suggested errors."""
+    doc = ws.documents.get(document_id)
+    newest = ws.revisions.latest_analysis(doc.id, include_drafts=True)
+    exam_sheet = ws.revisions.exam_sheet(doc.exam) if doc.exam else None
+    sheet = _sheet_of(newest, settings.stop_marker)
+    origin = "revision" if sheet else "exam" if exam_sheet else "empty"
+    if sheet is None:
+        sheet = skeleton(exam_sheet) if exam_sheet else {"title": None, "tasks": [], "extras": []}
+    pages, suggestions = [], []
+    for page in ws.documents.pages(doc.id):
+        text = ws.revisions.page_text(page.id) or ""
+        pages.append({"id": page.id, "number": page.number, "text": text})
+        reading = ws.documents.latest_ocr(page.id)
+        for mark in reading.marks if reading else []:
+            if mark.text.strip() and mark.kind != "margin":
+                suggestions.append({"kind": mark.kind, "label": MARK_DE.get(mark.kind, mark.kind),
+                                    "text": mark.text.strip(), "page": page.number})
+    return {
+        "document": {"id": doc.id, "name": name_of(doc.id), "exam": doc.exam, "kind": doc.kind},
+        "first_page": pages[0]["id"] if pages else None,
+        "sheet": sheet,
+        "origin": origin,
+        "base": newest.id if newest else None,
+        "draft": ({"model": newest.model or newest.author, "when": when(newest.created_at),
+                   "text": newest.text, "readable": sheet is not None and origin == "revision"}
+                  if newest is not None and newest.is_draft else None),
+        "saved": ({"author": newest.author, "when": when(newest.created_at)}
+                  if newest is not None and not newest.is_draft else None),
+        "exam_sheet": exam_sheet is not None,
+        "pages": pages,
+        "suggestions": suggestions,
+        "history": [{"id": r.id, "author": r.author, "when": when(r.created_at), "source": r.source,
+                     "draft": r.is_draft} for r in reversed(ws.revisions.analyses(doc.id))],
+    }

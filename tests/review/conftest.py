@@ -1,0 +1,87 @@
+"""A small workspace with one exam: a student's two pages (generated images, OCR words and a
+teacher's underline), a task sheet, and the exam's tasks; plus a TestClient with the token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw
+
+from annotate.review import ReviewState, create_app
+from examkit.models import Document, Line, Mark, PageOCR, Word
+from examkit.workspace import Workspace
+
+EXAM = "LK-Test-2024"
+STUDENT = f"{EXAM}/mueller-anna"
+PAGE_LINES = [
+    ["Die", "Reformation", "begann", "1517", "in", "Wittenberg."],
+    ["Luther", "schrieb", "95", "Thesen", "gegen", "den", "Ablass."],
+    ["Textart:", "Quasi", "(Statement)"],
+]
+SHEET = {"title": "DIE REFORMATION", "tasks": [{"label": "A", "max": 8}, {"label": "B", "max": 5}]}
+
+
+def make_page(ws: Workspace, doc_id: str, number: int, lines: list[list[str]], *, size=(1240, 1754),
+              flagged: set[str] = frozenset(), marks: list[Mark] = ()) -> int:
+    """A page image with the words drawn where their boxes say, and its OCR reading."""
+    img = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(img)
+    ocr_lines = []
+    for li, words in enumerate(lines):
+        y, x, boxes = 150 + li * 90, 120, []
+        for text in words:
+            width = 18 * len(text)
+            draw.text((x, y), text, fill=0)
+            boxes.append(Word(text=text, conf=40 if text in flagged else 92, bbox=(x, y, x + width, y + 40),
+                              flagged=text in flagged))
+            x += width + 20
+        ocr_lines.append(Line(words=boxes, bbox=(120, y, x, y + 40)))
+    rel = f"pages/{doc_id.replace('/', '_')}-{number}.png"
+    img.save(ws.path(rel))
+    page = ws.documents.set_page(doc_id, number, image=rel, original=rel, width=size[0], height=size[1])
+    ws.documents.add_ocr(page.id, PageOCR(engine="test", lines=ocr_lines, marks=list(marks),
+                                          width=size[0], height=size[1]))
+    return page.id
+
+
+@pytest.fixture
+def review_ws(ws: Workspace) -> Workspace:
+    ws.documents.upsert(Document(id=STUDENT, exam=EXAM, kind="student", source="/scans/mueller-anna.pdf"))
+    ws.documents.upsert(Document(id=f"{EXAM}/aufgabe", exam=EXAM, kind="task", source="/scans/aufgabe.pdf"))
+    underline = Mark(kind="underline", bbox=(120, 330, 400, 370), text="Textart: Quasi")
+    make_page(ws, STUDENT, 1, PAGE_LINES, flagged={"Quasi", "1517"}, marks=[underline])
+    make_page(ws, STUDENT, 2, [["Zweite", "Seite", "<script>alert(1)</script>"]])
+    make_page(ws, f"{EXAM}/aufgabe", 1, [["Aufgabe", "A:", "Analysieren", "Sie", "die", "Quelle."]])
+    ws.revisions.set_exam_sheet(EXAM, SHEET)
+    return ws
+
+
+@pytest.fixture
+def state(review_ws: Workspace) -> Iterator[ReviewState]:
+    st = ReviewState(review_ws.root, token="test-token")
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def client(state: ReviewState) -> Iterator[TestClient]:
+    with TestClient(create_app(state), base_url="http://127.0.0.1") as c:
+        c.headers["X-Examkit-Token"] = state.token
+        yield c
+
+
+@pytest.fixture
+def anon(state: ReviewState) -> Iterator[TestClient]:
+    with TestClient(create_app(state), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def page_ids(ws: Workspace, doc_id: str = STUDENT) -> list[int]:
+    return [p.id for p in ws.documents.pages(doc_id)]
+
+
+def root_of(ws: Workspace) -> Path:
+    return ws.root
