@@ -25,29 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotate.audit import audit_path  # noqa: E402
-from annotate.model import Analysis, ErrorLine, Task  # noqa: E402
-from annotate.render import render  # noqa: E402
-
-WORDS = ("Luther Thesen Ablass Papst Kaiser Reichstag Worms Bann Bauernkrieg Fürsten Konfession Augsburg "
-         "Frieden Stände Reform Kirche Glaube Bibel Übersetzung Wartburg Bauern Forderungen Herrschaft "
-         "der die das und nicht weil deshalb jedoch außerdem wurde hatte sollte konnte").split()
+from benchmarks.generated import answer_and_analysis  # noqa: E402
 
 
 def _record(rng: random.Random, i: int) -> str:
-    answer = " ".join(rng.choice(WORDS) for _ in range(280))
-    words = answer.split()
-    tasks = []
-    for t in range(rng.randint(3, 6)):
-        errors = []
-        for _ in range(rng.randint(0, 3)):
-            start = rng.randrange(len(words) - 6)
-            quote = " ".join(words[start : start + rng.randint(2, 6)])
-            if i % 10 == 3:
-                quote = "Kolumbus entdeckte Amerika"  # a quote the student never wrote
-            errors.append(ErrorLine(quote=quote, comment="ist ungenau, bitte belegen!", deduction=rng.choice([0.5, 1, 2])))
-        lost = sum(e.deduction for e in errors)
-        tasks.append(Task(label=f"Aufgabe {t + 1}", max=lost + rng.randint(1, 8), errors=errors))
-    text = render(Analysis(title="DIE REFORMATION - QUELLEN ANALYSIEREN", tasks=tasks), final_newline=False)
+    answer, text = answer_and_analysis(rng, wrong_quote=i % 10 == 3)
     if i % 10 == 5:
         text = text.replace("%", "1%", 1)  # percent-mismatch
     if i % 10 == 7:

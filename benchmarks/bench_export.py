@@ -23,31 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotate.model import Analysis, ErrorLine, Task  # noqa: E402
-from annotate.render import render  # noqa: E402
 from examkit.config import DEFAULT_SYSTEM_PROMPT, Config  # noqa: E402
 from export.formats import chat_example, write_jsonl  # noqa: E402
 from export.pipeline import validation_options  # noqa: E402
 from export.validate import validate_examples, validate_file  # noqa: E402
-
-WORDS = ("Luther Thesen Ablass Papst Kaiser Reichstag Worms Bann Bauernkrieg Fürsten Konfession Augsburg "
-         "Frieden Stände Reform Kirche Glaube Bibel Übersetzung Wartburg Bauern Forderungen Herrschaft "
-         "der die das und nicht weil deshalb jedoch außerdem wurde hatte sollte konnte").split()
+from benchmarks.generated import answer_and_analysis  # noqa: E402
 
 
 def _example(rng: random.Random, i: int) -> dict:
-    answer = " ".join(rng.choice(WORDS) for _ in range(280))
-    words = answer.split()
-    tasks = []
-    for t in range(rng.randint(3, 6)):
-        errors = []
-        for _ in range(rng.randint(0, 3)):
-            start = rng.randrange(len(words) - 6)
-            quote = " ".join(words[start : start + rng.randint(2, 6)])
-            errors.append(ErrorLine(quote=quote, comment="ist ungenau, bitte belegen!", deduction=rng.choice([0.5, 1, 2])))
-        lost = sum(e.deduction for e in errors)
-        tasks.append(Task(label=f"Aufgabe {t + 1}", max=lost + rng.randint(1, 8), errors=errors))
-    text = render(Analysis(title="DIE REFORMATION - QUELLEN ANALYSIEREN", tasks=tasks), final_newline=False)
+    answer, text = answer_and_analysis(rng)
     user = f"Aufgabenstellung:\nAnalysiere die Quelle ({i}).\n\nAntworten des Schülers:\n{answer}"
     return chat_example(DEFAULT_SYSTEM_PROMPT, user, text)
 
