@@ -1,0 +1,144 @@
+"""The review page in a real browser: Debian's chromium driven by Playwright against the real
+server (uvicorn in a thread on a free loopback port). Few and fast."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from annotate.review import ReviewState, create_app
+from annotate.review.server import free_port
+from tests.review.conftest import STUDENT, page_ids
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium); "
+                                                     "`make setup` installs it"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server(review_ws) -> Iterator[str]:
+    """The real app on a free port; yields the base URL (the token is set by `open_page`)."""
+    state = ReviewState(review_ws.root, token="browser-token")
+    port = free_port("127.0.0.1")
+    srv = uvicorn.Server(uvicorn.Config(create_app(state), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(5)
+    state.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(locale="de-DE")
+    ctx.set_default_timeout(5000)
+    yield ctx
+    ctx.close()
+
+
+def open_page(context, server: str, path: str):
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}{path}?token=browser-token")
+    page.dialogs = dialogs  # type: ignore[attr-defined]
+    return page
+
+
+def test_edit_save_and_reload_shows_the_edit(context, server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    page = open_page(context, server, f"/page/{first}")
+    text = page.get_by_test_id("page-text")
+    text.fill("Die Reformation begann 1517 in Wittenberg.\nkorrigiert im Browser")
+    page.get_by_test_id("save").click()
+    page.get_by_text("Gespeichert.").wait_for()
+    page.reload()
+    assert page.get_by_test_id("page-text").input_value().endswith("korrigiert im Browser")
+    page.get_by_test_id("mark-reviewed").click()
+    page.get_by_text("Seite als durchgesehen markiert.").wait_for()
+    assert review_ws.revisions.is_reviewed(first)
+
+
+def test_select_a_phrase_add_an_error_and_the_preview_updates(context, server) -> None:
+    page = open_page(context, server, f"/analysis/{STUDENT}")
+    preview = page.get_by_test_id("analysis-preview")
+    preview.get_by_text("13 von 13 Punkten").wait_for()
+    page.evaluate("""() => {
+        const pre = document.querySelector('#student-text pre');
+        const node = pre.firstChild, start = node.textContent.indexOf('Textart: Quasi');
+        const range = document.createRange();
+        range.setStart(node, start); range.setEnd(node, start + 'Textart: Quasi'.length);
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+    }""")
+    page.wait_for_timeout(50)  # selectionchange is dispatched asynchronously
+    page.get_by_test_id("add-error").click()
+    page.locator(".error-row .comment").last.fill("ist falsch. Die Textart = Brief")
+    preview.get_by_text("12 von 13 Punkten").wait_for()
+    assert '"Textart: Quasi" ist falsch. Die Textart = Brief (-1 Punkt)' in preview.inner_text()
+    assert page.locator("#suggestions").is_hidden()  # the underline it came from is taken
+    page.get_by_test_id("save").click()
+    page.get_by_text("Fehleranalyse gespeichert.").wait_for()
+
+
+def test_a_stale_save_gets_the_conflict_and_keeps_both(context, server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    tab_a = open_page(context, server, f"/page/{first}")
+    tab_b = open_page(context, server, f"/page/{first}")
+    tab_a.get_by_test_id("page-text").fill("Fassung aus Tab A")
+    tab_a.get_by_test_id("save").click()
+    tab_a.get_by_text("Gespeichert.").wait_for()
+    tab_b.get_by_test_id("page-text").fill("Fassung aus Tab B")
+    tab_b.keyboard.press("Control+s")
+    dialog = tab_b.locator("#conflict")
+    dialog.get_by_text("Fassung aus Tab A").wait_for()
+    dialog.get_by_role("button", name="Beide behalten (meine zuletzt)").click()
+    tab_b.get_by_text("Gespeichert.").wait_for()
+    assert [r.text for r in review_ws.revisions.texts(first)] == ["Fassung aus Tab A", "Fassung aus Tab B"]
+
+
+def test_markup_is_shown_as_text(context, server, review_ws) -> None:
+    second = page_ids(review_ws)[1]
+    page = open_page(context, server, f"/page/{second}")
+    assert "<script>alert(1)</script>" in page.get_by_test_id("page-text").input_value()
+    page = open_page(context, server, f"/analysis/{STUDENT}")
+    assert "<script>alert(1)</script>" in page.locator("#student-text").inner_text()
+    assert page.locator("#student-text script").count() == 0
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_line_editor_enter_saves_the_line_and_moves_on(context, server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    page = open_page(context, server, f"/lines/{first}")
+    lines = page.locator(".line-input")
+    assert lines.count() == 3
+    lines.nth(2).fill("Textart: Quelle (Statement)")
+    lines.nth(2).press("Enter")
+    page.locator(".line-row").nth(2).get_by_text("gespeichert").wait_for()
+    page.keyboard.press("F8")  # no flagged word after the cursor: wraps to the first, "1517"
+    assert page.evaluate("document.activeElement.value.substring(document.activeElement.selectionStart, "
+                         "document.activeElement.selectionEnd)") == "1517"
+    assert review_ws.revisions.latest_text(first).text.splitlines() == [
+        "Die Reformation begann 1517 in Wittenberg.", "Luther schrieb 95 Thesen gegen den Ablass.",
+        "Textart: Quelle (Statement)"]
