@@ -45,16 +45,10 @@ class Revisions:
         """
         author = author or self.ws.config.author
         with self.ws.transaction() as db:
-            latest = db.execute(
-                "SELECT id FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id DESC LIMIT 1",
-                (page_id, layer),
-            ).fetchone()
-            latest_id = latest[0] if latest else None
-            if base != ANY and base != latest_id:
-                raise RevisionConflict(
-                    f"page {page_id} was saved elsewhere meanwhile (revision {latest_id}, yours was based on {base})",
-                    current_revision=latest_id,
-                )
+            latest_id = _newest(
+                db, "SELECT id FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id DESC LIMIT 1",
+                (page_id, layer), base=base, what=f"page {page_id}",
+            )
             cur = db.execute(
                 """INSERT INTO text_revisions (page_id, layer, text, source, author, parent_id, created_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -135,15 +129,10 @@ class Revisions:
         """
         author = author or (model if source == "draft" and model else self.ws.config.author)
         with self.ws.transaction() as db:
-            latest = db.execute(
-                "SELECT id FROM analysis_revisions WHERE document_id = ? ORDER BY id DESC LIMIT 1", (document_id,)
-            ).fetchone()
-            latest_id = latest[0] if latest else None
-            if base != ANY and base != latest_id:
-                raise RevisionConflict(
-                    f"the analysis of {document_id} was saved elsewhere meanwhile (revision {latest_id}, yours was based on {base})",
-                    current_revision=latest_id,
-                )
+            latest_id = _newest(
+                db, "SELECT id FROM analysis_revisions WHERE document_id = ? ORDER BY id DESC LIMIT 1",
+                (document_id,), base=base, what=f"the analysis of {document_id}",
+            )
             cur = db.execute(
                 """INSERT INTO analysis_revisions (document_id, text, sheet, source, author, model, parent_id, created_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -181,6 +170,19 @@ class Revisions:
             "SELECT sheet FROM exam_sheets WHERE exam = ? ORDER BY id DESC LIMIT 1", (exam,)
         ).fetchone()
         return json.loads(row[0]) if row else None
+
+
+def _newest(db, sql: str, args: tuple, *, base: int | None, what: str) -> int | None:
+    """The newest revision id (inside the caller's write transaction); a save based on another
+    one is refused, unless ``base`` is :data:`ANY`."""
+    row = db.execute(sql, args).fetchone()
+    latest_id = row[0] if row else None
+    if base != ANY and base != latest_id:
+        raise RevisionConflict(
+            f"{what} was saved elsewhere meanwhile (revision {latest_id}, yours was based on {base})",
+            current_revision=latest_id,
+        )
+    return latest_id
 
 
 def _analysis(row) -> AnalysisRevision:
