@@ -1,4 +1,4 @@
-"""``examkit review ...``: the review web page, and the round trip through a text editor."""
+"""``examkit review ...``: the review web page and the editor round trip."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from examkit.cli_common import WorkspaceOpt, open_workspace, workspace_path
+from examkit.cli_common import WorkspaceOpt, open_workspace
 from examkit.console import note, out, warn
 from examkit.errors import BatchIncomplete
 
@@ -16,35 +16,43 @@ app = typer.Typer(help="Review OCR text and write analyses in a local web page."
 
 @app.command("serve")
 def serve(
-    port: Annotated[Optional[int], typer.Option("--port", help="Port to listen on (default: a free one).")] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep the loopback default.")] = "127.0.0.1",
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser tab.")] = False,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port (default: a free one).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep 127.0.0.1 unless you must.")] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Serve the review page for this workspace and print its address (with the access token).
+    """Open the review page: correct OCR text page by page and write each student's Fehleranalyse.
+
+    Prints the URL (with its access token) and runs until Ctrl+C.
 
     Example: examkit review serve --no-browser
     """
-    from annotate.review.server import run
+    from annotate.reviewpage.server import is_loopback, serve as run
 
-    run(workspace_path(workspace), host=host, port=port, open_browser=not no_browser)
+    if not is_loopback(host):
+        warn(f"listening on {host}: others on the network can reach the page (they still need the token)")
+    with open_workspace(workspace) as ws:
+        def announce(url: str) -> None:
+            out(url)
+            note("Review page running. Stop it with Ctrl+C.")
+
+        run(ws, host=host, port=port, open_browser=not no_browser, announce=announce)
 
 
 @app.command("export")
 def export(
-    folder: Annotated[Path, typer.Argument(help="New or empty folder for the files.")],
+    folder: Annotated[Path, typer.Argument(help="Folder to write the text files into.")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Write page texts (<doc-id>/page-NNN.txt) and analyses (<doc-id>/analysis.yaml) to edit in any editor.
+    """Write every page's text and every analysis (YAML) as files, to correct in a text editor.
 
     Example: examkit review export korrektur/ && examkit review import korrektur/
     """
-    from annotate.review.roundtrip import export_folder
+    from annotate.reviewpage.roundtrip import export_review
 
     with open_workspace(workspace) as ws:
-        result = export_folder(ws, folder)
-    note(f"wrote {len(result.files)} files to {folder}; edit them, then run: examkit review import {folder}")
-    out(str(folder))
+        manifest = export_review(ws, folder)
+    note(f"wrote {len(manifest['files'])} files to {folder}; edit them, then run `examkit review import {folder}`")
 
 
 @app.command("import")
@@ -52,19 +60,20 @@ def import_(
     folder: Annotated[Path, typer.Argument(help="A folder written by `examkit review export`.")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Store the edited files of an export as new revisions (conflicts are reported per file, exit 3).
+    """Store the files changed since the export as new revisions; nothing is overwritten.
+
+    A file whose page or analysis was saved elsewhere meanwhile is reported and skipped.
 
     Example: examkit review import korrektur/
     """
-    from annotate.review.roundtrip import import_folder
+    from annotate.reviewpage.roundtrip import import_review
 
     with open_workspace(workspace) as ws:
-        result = import_folder(ws, folder)
-    for name, revision in result.stored:
-        out(f"{name}\trevision {revision}")
-    for name, reason in result.failed:
-        warn(f"{name}: {reason}")
-    note(f"{len(result.stored)} stored, {result.unchanged} unchanged, {len(result.failed)} not stored")
-    if result.failed:
-        raise BatchIncomplete([name for name, _ in result.failed],
-                              advice="Export again to a new folder, carry your changes over, and import that.")
+        report = import_review(ws, folder)
+    for rel in report.stored:
+        out(f"stored {rel}")
+    for rel, reason in report.failed:
+        warn(f"{rel}: {reason}")
+    note(f"{len(report.stored)} stored, {len(report.unchanged)} unchanged, {len(report.failed)} failed")
+    if report.failed:
+        raise BatchIncomplete([rel for rel, _ in report.failed], advice="Export again, redo those changes, import again.")
