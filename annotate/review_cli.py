@@ -1,4 +1,4 @@
-"""``examkit review ...``: the review web page and the editor round trip."""
+"""``examkit review ...``: the review web page, and the round trip through a text editor."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from examkit.cli_common import WorkspaceOpt, open_workspace
+from examkit.cli_common import WorkspaceOpt, open_workspace, workspace_path
 from examkit.console import note, out, warn
 from examkit.errors import BatchIncomplete
 
@@ -16,43 +16,35 @@ app = typer.Typer(help="Review OCR text and write analyses in a local web page."
 
 @app.command("serve")
 def serve(
-    port: Annotated[Optional[int], typer.Option("--port", help="Port (default: a free one).")] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep 127.0.0.1 unless you must.")] = "127.0.0.1",
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port to listen on (default: a free one).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep the loopback default.")] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser tab.")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Open the review page: correct OCR text page by page and write each student's Fehleranalyse.
-
-    Prints the URL (with its access token) and runs until Ctrl+C.
+    """Serve the review page for this workspace and print its address (with the access token).
 
     Example: examkit review serve --no-browser
     """
-    from annotate.reviewpage.server import is_loopback, serve as run
+    from annotate.review.server import run
 
-    if not is_loopback(host):
-        warn(f"listening on {host}: others on the network can reach the page (they still need the token)")
-    with open_workspace(workspace) as ws:
-        def announce(url: str) -> None:
-            out(url)
-            note("Review page running. Stop it with Ctrl+C.")
-
-        run(ws, host=host, port=port, open_browser=not no_browser, announce=announce)
+    run(workspace_path(workspace), host=host, port=port, open_browser=not no_browser)
 
 
 @app.command("export")
 def export(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the text files into.")],
+    folder: Annotated[Path, typer.Argument(help="New or empty folder for the files.")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Write every page's text and every analysis (YAML) as files, to correct in a text editor.
+    """Write page texts (<doc-id>/page-NNN.txt) and analyses (<doc-id>/analysis.yaml) to edit in any editor.
 
     Example: examkit review export korrektur/ && examkit review import korrektur/
     """
-    from annotate.reviewpage.roundtrip import export_review
+    from annotate.review.roundtrip import export_folder
 
     with open_workspace(workspace) as ws:
-        manifest = export_review(ws, folder)
-    note(f"wrote {len(manifest['files'])} files to {folder}; edit them, then run `examkit review import {folder}`")
+        result = export_folder(ws, folder)
+    note(f"wrote {len(result.files)} files to {folder}; edit them, then run: examkit review import {folder}")
+    out(str(folder))
 
 
 @app.command("import")
@@ -60,20 +52,19 @@ def import_(
     folder: Annotated[Path, typer.Argument(help="A folder written by `examkit review export`.")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Store the files changed since the export as new revisions; nothing is overwritten.
-
-    A file whose page or analysis was saved elsewhere meanwhile is reported and skipped.
+    """Store the edited files of an export as new revisions (conflicts are reported per file, exit 3).
 
     Example: examkit review import korrektur/
     """
-    from annotate.reviewpage.roundtrip import import_review
+    from annotate.review.roundtrip import import_folder
 
     with open_workspace(workspace) as ws:
-        report = import_review(ws, folder)
-    for rel in report.stored:
-        out(f"stored {rel}")
-    for rel, reason in report.failed:
-        warn(f"{rel}: {reason}")
-    note(f"{len(report.stored)} stored, {len(report.unchanged)} unchanged, {len(report.failed)} failed")
-    if report.failed:
-        raise BatchIncomplete([rel for rel, _ in report.failed], advice="Export again, redo those changes, import again.")
+        result = import_folder(ws, folder)
+    for name, revision in result.stored:
+        out(f"{name}\trevision {revision}")
+    for name, reason in result.failed:
+        warn(f"{name}: {reason}")
+    note(f"{len(result.stored)} stored, {result.unchanged} unchanged, {len(result.failed)} not stored")
+    if result.failed:
+        raise BatchIncomplete([name for name, _ in result.failed],
+                              advice="Export again to a new folder, carry your changes over, and import that.")
