@@ -1,88 +1,87 @@
-"""Review fixtures: a small workspace built through the API, with generated PNG pages."""
+"""A small workspace with one exam: a student's two pages (generated images, OCR words and a
+teacher's underline), a task sheet, and the exam's tasks; plus a TestClient with the token."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 
+from annotate.review import ReviewState, create_app
 from examkit.models import Document, Line, Mark, PageOCR, Word
 from examkit.workspace import Workspace
 
-TOKEN = "test-token-123"
-
-LINES = [
-    ["Die", "Reformation", "begann", "1517."],
-    ["Luther", "schrieb", "95", "Thesen."],
+EXAM = "LK-Test-2024"
+STUDENT = f"{EXAM}/mueller-anna"
+PAGE_LINES = [
+    ["Die", "Reformation", "begann", "1517", "in", "Wittenberg."],
+    ["Luther", "schrieb", "95", "Thesen", "gegen", "den", "Ablass."],
     ["Textart:", "Quasi", "(Statement)"],
 ]
+SHEET = {"title": "DIE REFORMATION", "tasks": [{"label": "A", "max": 8}, {"label": "B", "max": 5}]}
 
 
-def make_reading(lines: list[list[str]], *, width: int = 1000, height: int = 600) -> PageOCR:
-    """An OCR reading with words laid out left to right, one line every 60 pixels."""
-    out = []
-    for n, words in enumerate(lines):
-        y = 40 + n * 60
-        x = 40
-        row = []
-        for i, text in enumerate(words):
-            w = 30 + 18 * len(text)
-            conf = 45.0 if i == 1 and n == 0 else 92.0
-            row.append(Word(text=text, conf=conf, bbox=(x, y, x + w, y + 40), flagged=conf < 50))
-            x += w + 20
-        out.append(Line(words=row, bbox=(40, y, x, y + 40)))
-    marks = [Mark(kind="underline", bbox=(40, 160, 400, 200), text="Textart: Quasi")]
-    return PageOCR(engine="test", lines=out, marks=marks, width=width, height=height)
-
-
-def make_png(path: Path, width: int = 1000, height: int = 600, words: list[list[str]] | None = None) -> None:
-    img = Image.new("L", (width, height), 255)
+def make_page(ws: Workspace, doc_id: str, number: int, lines: list[list[str]], *, size=(1240, 1754),
+              flagged: set[str] = frozenset(), marks: list[Mark] = ()) -> int:
+    """A page image with the words drawn where their boxes say, and its OCR reading."""
+    img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
-    for n, line in enumerate(words or LINES):
-        draw.text((40, 50 + n * 60), " ".join(line), fill=20)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    img.save(path)
-
-
-def add_document(ws: Workspace, doc_id: str, *, pages: int = 1, lines: list[list[str]] | None = None,
-                 kind: str = "student") -> list[int]:
-    exam = doc_id.rsplit("/", 1)[0] if "/" in doc_id else ""
-    ws.documents.upsert(Document(id=doc_id, exam=exam, kind=kind, source=f"/scans/{doc_id}.pdf"))
-    ids = []
-    for number in range(1, pages + 1):
-        rel = f"pages/{doc_id.replace('/', '__')}-{number}.png"
-        make_png(ws.path(rel), words=lines)
-        page = ws.documents.store_page_ocr(doc_id, number, make_reading(lines or LINES), image=rel,
-                                           original=rel, width=1000, height=600)
-        ids.append(page.id)
-    return ids
+    ocr_lines = []
+    for li, words in enumerate(lines):
+        y, x, boxes = 150 + li * 90, 120, []
+        for text in words:
+            width = 18 * len(text)
+            draw.text((x, y), text, fill=0)
+            boxes.append(Word(text=text, conf=40 if text in flagged else 92, bbox=(x, y, x + width, y + 40),
+                              flagged=text in flagged))
+            x += width + 20
+        ocr_lines.append(Line(words=boxes, bbox=(120, y, x, y + 40)))
+    rel = f"pages/{doc_id.replace('/', '_')}-{number}.png"
+    img.save(ws.path(rel))
+    page = ws.documents.set_page(doc_id, number, image=rel, original=rel, width=size[0], height=size[1])
+    ws.documents.add_ocr(page.id, PageOCR(engine="test", lines=ocr_lines, marks=list(marks),
+                                          width=size[0], height=size[1]))
+    return page.id
 
 
 @pytest.fixture
 def review_ws(ws: Workspace) -> Workspace:
-    add_document(ws, "LK-Neuzeit/mueller-anna", pages=2)
-    add_document(ws, "LK-Neuzeit/schmidt-ben")
+    ws.documents.upsert(Document(id=STUDENT, exam=EXAM, kind="student", source="/scans/mueller-anna.pdf"))
+    ws.documents.upsert(Document(id=f"{EXAM}/aufgabe", exam=EXAM, kind="task", source="/scans/aufgabe.pdf"))
+    underline = Mark(kind="underline", bbox=(120, 330, 400, 370), text="Textart: Quasi")
+    make_page(ws, STUDENT, 1, PAGE_LINES, flagged={"Quasi", "1517"}, marks=[underline])
+    make_page(ws, STUDENT, 2, [["Zweite", "Seite", "<script>alert(1)</script>"]])
+    make_page(ws, f"{EXAM}/aufgabe", 1, [["Aufgabe", "A:", "Analysieren", "Sie", "die", "Quelle."]])
+    ws.revisions.set_exam_sheet(EXAM, SHEET)
     return ws
 
 
 @pytest.fixture
-def app(review_ws: Workspace):
-    from annotate.reviewpage import create_app
-
-    return create_app(review_ws, token=TOKEN)
-
-
-@pytest.fixture
-def client(app) -> TestClient:
-    """A client that has the cookie (it opened the printed URL)."""
-    c = TestClient(app)
-    r = c.get(f"/?token={TOKEN}", follow_redirects=False)
-    assert r.status_code == 303
-    return c
+def state(review_ws: Workspace) -> Iterator[ReviewState]:
+    st = ReviewState(review_ws.root, token="test-token")
+    yield st
+    st.close()
 
 
 @pytest.fixture
-def page_id(review_ws: Workspace) -> int:
-    return review_ws.documents.pages("LK-Neuzeit/mueller-anna")[0].id
+def client(state: ReviewState) -> Iterator[TestClient]:
+    with TestClient(create_app(state), base_url="http://127.0.0.1") as c:
+        c.headers["X-Examkit-Token"] = state.token
+        yield c
+
+
+@pytest.fixture
+def anon(state: ReviewState) -> Iterator[TestClient]:
+    with TestClient(create_app(state), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def page_ids(ws: Workspace, doc_id: str = STUDENT) -> list[int]:
+    return [p.id for p in ws.documents.pages(doc_id)]
+
+
+def root_of(ws: Workspace) -> Path:
+    return ws.root
