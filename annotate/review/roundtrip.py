@@ -21,7 +21,7 @@ import yaml
 from annotate.model import Analysis, sheet_data
 from annotate.review.views import skeleton
 from annotate.sheets import canonical_text, load_sheet, settings_from
-from examkit.errors import ExamkitError, RevisionConflict, UserInputError
+from examkit.errors import ExamkitError, InputFileError, RevisionConflict, UserInputError
 from examkit.files import atomic_write_text
 from examkit.workspace import Workspace
 
@@ -126,14 +126,22 @@ def import_folder(ws: Workspace, folder: Path) -> ImportResult:
     if not manifest_path.is_file():
         raise UserInputError(f"{folder}: no {MANIFEST} here, so this is not a folder from `examkit review export`",
                              advice="Export first: examkit review export DIR")
-    manifest = json.loads(manifest_path.read_text("utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputFileError(manifest_path, f"not readable as JSON ({exc})",
+                             advice="Export again into an empty folder.") from exc
     settings = settings_from(ws.config.analysis, ws.root)
     result = ImportResult()
     for name, entry in manifest.get("files", {}).items():
         path = _inside(folder, name)
         if not path.is_file():
             continue
-        content = _normalize(path.read_text("utf-8-sig"))
+        try:
+            content = _normalize(path.read_text("utf-8-sig"))
+        except UnicodeDecodeError:
+            result.failed.append((name, "not UTF-8 text; save it as UTF-8 in your editor and import again"))
+            continue
         if _digest(content) == entry["written"]:
             result.unchanged += 1
             continue

@@ -142,3 +142,15 @@ def test_line_editor_enter_saves_the_line_and_moves_on(context, server, review_w
     assert review_ws.revisions.latest_text(first).text.splitlines() == [
         "Die Reformation begann 1517 in Wittenberg.", "Luther schrieb 95 Thesen gegen den Ablass.",
         "Textart: Quelle (Statement)"]
+
+
+def test_line_editor_alt_arrows_jump_between_flagged_words(context, server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    page = open_page(context, server, f"/lines/{first}")
+    page.locator(".line-input").nth(2).focus()
+    page.keyboard.press("Alt+ArrowDown")  # nothing flagged after line 3: wraps to the first flagged word
+    selected = ("document.activeElement.value.substring(document.activeElement.selectionStart, "
+                "document.activeElement.selectionEnd)")
+    assert page.evaluate(selected) == "1517"
+    page.keyboard.press("Alt+ArrowUp")  # and back again, wrapping to the last one
+    assert page.evaluate(selected) != ""

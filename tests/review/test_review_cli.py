@@ -107,3 +107,24 @@ def test_serve_prints_a_url_with_token_that_works(review_ws) -> None:
         proc.terminate()
         _, stderr = proc.communicate(timeout=10)
     assert "not a loopback address" in stderr
+
+
+def test_import_reports_a_file_that_is_not_utf8_and_goes_on(cli, review_ws, tmp_path: Path) -> None:
+    out = tmp_path / "edit"
+    cli("review", "export", out, "--workspace", review_ws.root)
+    first, second = page_ids(review_ws)
+    (out / STUDENT / "page-001.txt").write_bytes("Stra\xdfe\n".encode("latin-1"))
+    path = out / STUDENT / "page-002.txt"
+    path.write_text(path.read_text("utf-8") + "im Editor\n", "utf-8")
+    result = cli("review", "import", out, "--workspace", review_ws.root)
+    assert result.exit_code == 3
+    assert "page-001.txt: not UTF-8 text" in result.output
+    assert review_ws.revisions.latest_text(second).text.endswith("im Editor")
+
+
+def test_import_with_a_broken_manifest_names_it(cli, review_ws, tmp_path: Path) -> None:
+    out = tmp_path / "edit"
+    cli("review", "export", out, "--workspace", review_ws.root)
+    (out / MANIFEST).write_text("{kaputt", "utf-8")
+    result = cli("review", "import", out, "--workspace", review_ws.root)
+    assert result.exit_code == 1 and MANIFEST in result.output and "Traceback" not in result.output

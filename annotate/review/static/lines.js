@@ -113,6 +113,9 @@
 
   function onKey(event, i) {
     if (event.key === "Enter") { event.preventDefault(); saveLine(i); focusLine(i + 1); }
+    else if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault(); nextFlagged(event.key === "ArrowDown" ? 1 : -1, i);
+    }
     else if (event.key === "ArrowDown") { event.preventDefault(); focusLine(i + 1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); focusLine(i - 1); }
     else if (event.key === "Escape") { rows[i].input.value = savedLine(i); mark(i); }

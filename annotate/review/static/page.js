@@ -99,6 +99,9 @@
     const key = event.key.toLowerCase();
     if ((event.ctrlKey || event.metaKey) && key === "s") { event.preventDefault(); save(); }
     else if (event.key === "F8") { event.preventDefault(); nextFlagged(event.shiftKey ? -1 : 1); }
+    else if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault(); nextFlagged(event.key === "ArrowDown" ? 1 : -1);
+    }
     else if (event.altKey && key === "g") { event.preventDefault(); toggleReviewed(); }
     else if (event.altKey && event.key === "PageDown" && view.next_page) window.location = `/page/${view.next_page}`;
     else if (event.altKey && event.key === "PageUp" && view.prev_page) window.location = `/page/${view.prev_page}`;
