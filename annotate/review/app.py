@@ -44,7 +44,7 @@ def create_app(state: ReviewState) -> BodyLimit:
 
     @app.exception_handler(RevisionConflict)
     async def _conflict(request: Request, exc: RevisionConflict) -> JSONResponse:
-        return JSONResponse({"detail": "Inzwischen wurde anderswo gespeichert.", "current": exc.current_revision},
+        return JSONResponse({"detail": "Diese Seite wurde inzwischen anderswo gespeichert.", "current": exc.current_revision},
                             status_code=409)
 
     @app.exception_handler(UserInputError)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
+import time
 import webbrowser
 from pathlib import Path
 
@@ -54,8 +56,17 @@ def run(workspace: Path | None, *, host: str = "127.0.0.1", port: int | None = N
     note(f"examkit review for {state.root}")
     note("Open this address in your browser (Ctrl-C stops the server):")
     out(url)
-    if open_browser:
-        webbrowser.open(url)
     config = uvicorn.Config(create_app(state), host=host, port=port, log_level="warning", access_log=False,
                             lifespan="on")
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    if open_browser:
+        threading.Thread(target=_open_when_listening, args=(server, url), daemon=True).start()
+    server.run()
+
+
+def _open_when_listening(server, url: str, timeout: float = 15.0) -> None:
+    """Open the browser once uvicorn listens, so a fast browser never meets a refused connection."""
+    deadline = time.monotonic() + timeout
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    webbrowser.open(url)

@@ -118,6 +118,23 @@ def test_a_stale_save_gets_the_conflict_and_keeps_both(context, server, review_w
     assert [r.text for r in review_ws.revisions.texts(first)] == ["Fassung aus Tab A", "Fassung aus Tab B"]
 
 
+def test_reload_after_a_conflict_keeps_my_text_to_copy(context, server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    tab_a = open_page(context, server, f"/page/{first}")
+    tab_b = open_page(context, server, f"/page/{first}")
+    tab_a.get_by_test_id("page-text").fill("Fassung aus Tab A")
+    tab_a.get_by_test_id("save").click()
+    tab_a.get_by_text("Gespeichert.").wait_for()
+    tab_b.get_by_test_id("page-text").fill("Meine <b>ungespeicherte</b> Fassung")
+    tab_b.keyboard.press("Control+s")
+    tab_b.locator("#conflict").get_by_role("button", name="Neu laden (meine Fassung zum Kopieren behalten)").click()
+    kept = tab_b.get_by_test_id("kept-text")
+    kept.wait_for()
+    assert kept.locator("textarea").input_value() == "Meine <b>ungespeicherte</b> Fassung"
+    assert tab_b.get_by_test_id("page-text").input_value() == "Fassung aus Tab A"
+    assert [r.text for r in review_ws.revisions.texts(first)] == ["Fassung aus Tab A"]
+
+
 def test_markup_is_shown_as_text(context, server, review_ws) -> None:
     second = page_ids(review_ws)[1]
     page = open_page(context, server, f"/page/{second}")

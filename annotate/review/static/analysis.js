@@ -199,7 +199,7 @@
     if (result.status === 409) {
       const theirs = result.data.current;
       const choice = await Examkit.conflict(theirs, lastPreview);
-      if (choice === "reload") { window.location.reload(); return; }
+      if (choice === "reload") { Examkit.reloadKeeping(lastPreview); return; }
       if (choice === "keep") { base = theirs ? theirs.id : null; return save(); }
       Examkit.say("Nicht gespeichert. Ihre Eingaben stehen weiter im Formular.", "warn", true);
       return;
@@ -224,7 +224,7 @@
     if ((event.ctrlKey || event.metaKey) && key === "s") { event.preventDefault(); save(); }
     else if (event.altKey && key === "f") { event.preventDefault(); $("add-error").click(); }
   });
-  window.addEventListener("beforeunload", (event) => { if (dirty()) { event.preventDefault(); event.returnValue = ""; } });
+  window.addEventListener("beforeunload", (event) => { if (dirty() && !Examkit.isLeaving()) { event.preventDefault(); event.returnValue = ""; } });
   draw();
   savedJson = JSON.stringify(clean());
   changed();

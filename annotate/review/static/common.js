@@ -82,6 +82,30 @@ const Examkit = (() => {
     });
   }
 
+  /* "Neu laden" after a conflict: the user's text must survive the reload (nothing silently lost),
+     so it is kept in this tab's sessionStorage and shown again by showKept() on the new page. */
+  const KEPT = "examkit-kept:";
+  let leaving = false;
+  function reloadKeeping(text) {
+    try { sessionStorage.setItem(KEPT + location.pathname, text); } catch (e) { /* storage full: the dialog showed it */ }
+    leaving = true;
+    window.location.reload();
+  }
+  function isLeaving() { return leaving; }
+  function showKept() {
+    let text = null;
+    try { text = sessionStorage.getItem(KEPT + location.pathname); } catch (e) { text = null; }
+    if (text === null) return;
+    sessionStorage.removeItem(KEPT + location.pathname);
+    const box = el("section", { class: "kept", "data-testid": "kept-text" },
+      el("h3", { text: "Ihre nicht gespeicherte Fassung (vor dem Neuladen)" }),
+      el("p", { class: "muted small", text: "Kopieren Sie daraus, was Sie übernehmen möchten; gespeichert ist sie nicht." }),
+      el("textarea", { readOnly: true, rows: 8, value: text }),
+      el("button", { type: "button", text: "Ausblenden", onclick: () => box.remove() }));
+    (document.querySelector("main") || document.body).prepend(box);
+  }
+  document.addEventListener("DOMContentLoaded", showKept);
+
   function showText(title, text) {
     const dialog = document.getElementById("show-revision");
     dialog.querySelector('[data-slot="title"]').textContent = title;
@@ -93,5 +117,5 @@ const Examkit = (() => {
   const SOURCE = { review: "Durchsicht", import: "Texteditor", ocr: "Texterkennung", "ground-truth": "Referenz",
                    teacher: "Lehrkraft", draft: "Entwurf" };
 
-  return { data, el, say, api, explain, conflict, showText, SOURCE };
+  return { data, el, say, api, explain, conflict, showText, reloadKeeping, isLeaving, SOURCE };
 })();

@@ -161,7 +161,7 @@
     else if (event.altKey && event.key === "PageUp" && view.prev_page) window.location = `/lines/${view.prev_page}`;
   });
   window.addEventListener("beforeunload", (event) => {
-    if (rows.some((r, k) => r.input.value !== savedLine(k))) { event.preventDefault(); event.returnValue = ""; }
+    if (!Examkit.isLeaving() && rows.some((r, k) => r.input.value !== savedLine(k))) { event.preventDefault(); event.returnValue = ""; }
   });
   build();
   stateLabel.textContent = page.history.length ? "Alles gespeichert" : "Text der Texterkennung";

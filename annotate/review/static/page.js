@@ -106,7 +106,7 @@
     else if (event.altKey && event.key === "PageDown" && view.next_page) window.location = `/page/${view.next_page}`;
     else if (event.altKey && event.key === "PageUp" && view.prev_page) window.location = `/page/${view.prev_page}`;
   });
-  window.addEventListener("beforeunload", (event) => { if (dirty()) { event.preventDefault(); event.returnValue = ""; } });
+  window.addEventListener("beforeunload", (event) => { if (dirty() && !Examkit.isLeaving()) { event.preventDefault(); event.returnValue = ""; } });
   refresh();
   drawHistory();
 })();

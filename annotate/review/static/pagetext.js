@@ -38,7 +38,7 @@ class PageText {
     if (result.status === 409) {
       const theirs = result.data.current;
       const choice = await Examkit.conflict(theirs, mine);
-      if (choice === "reload") { window.location.reload(); return false; }
+      if (choice === "reload") { Examkit.reloadKeeping(mine); return false; }
       if (choice === "keep") {
         if (theirs) { this.history.unshift(theirs); this.base = theirs.id; }
         return this.save(mine);
