@@ -102,15 +102,21 @@ def test_select_a_phrase_add_an_error_and_the_preview_updates(context, server) -
     page.get_by_text("Fehleranalyse gespeichert.").wait_for()
 
 
-def test_a_stale_save_gets_the_conflict_and_keeps_both(context, server, review_ws) -> None:
-    first = page_ids(review_ws)[0]
-    tab_a = open_page(context, server, f"/page/{first}")
-    tab_b = open_page(context, server, f"/page/{first}")
+def stale_save(context, server: str, page_id: int, mine: str):
+    """Tab A saves, then tab B (opened before) saves ``mine``: returns tab B with the conflict open."""
+    tab_a = open_page(context, server, f"/page/{page_id}")
+    tab_b = open_page(context, server, f"/page/{page_id}")
     tab_a.get_by_test_id("page-text").fill("Fassung aus Tab A")
     tab_a.get_by_test_id("save").click()
     tab_a.get_by_text("Gespeichert.").wait_for()
-    tab_b.get_by_test_id("page-text").fill("Fassung aus Tab B")
+    tab_b.get_by_test_id("page-text").fill(mine)
     tab_b.keyboard.press("Control+s")
+    return tab_b
+
+
+def test_a_stale_save_gets_the_conflict_and_keeps_both(context, server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    tab_b = stale_save(context, server, first, "Fassung aus Tab B")
     dialog = tab_b.locator("#conflict")
     dialog.get_by_text("Fassung aus Tab A").wait_for()
     dialog.get_by_role("button", name="Beide behalten (meine zuletzt)").click()
@@ -120,13 +126,7 @@ def test_a_stale_save_gets_the_conflict_and_keeps_both(context, server, review_w
 
 def test_reload_after_a_conflict_keeps_my_text_to_copy(context, server, review_ws) -> None:
     first = page_ids(review_ws)[0]
-    tab_a = open_page(context, server, f"/page/{first}")
-    tab_b = open_page(context, server, f"/page/{first}")
-    tab_a.get_by_test_id("page-text").fill("Fassung aus Tab A")
-    tab_a.get_by_test_id("save").click()
-    tab_a.get_by_text("Gespeichert.").wait_for()
-    tab_b.get_by_test_id("page-text").fill("Meine <b>ungespeicherte</b> Fassung")
-    tab_b.keyboard.press("Control+s")
+    tab_b = stale_save(context, server, first, "Meine <b>ungespeicherte</b> Fassung")
     tab_b.locator("#conflict").get_by_role("button", name="Neu laden (meine Fassung zum Kopieren behalten)").click()
     kept = tab_b.get_by_test_id("kept-text")
     kept.wait_for()
