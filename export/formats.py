@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 
 from examkit.errors import InputFileError
 from examkit.files import atomic_write_bytes
@@ -81,6 +80,8 @@ def read_jsonl(path: str | Path) -> Iterator[JsonLine]:
 
 def csv_bytes(rows: list[dict[str, str]], *, excel: bool = False) -> bytes:
     """``prompt``,``completion`` rows as CSV; ``excel``: UTF-8 with BOM and ``;`` separators."""
+    import pandas as pd  # imported here: pandas costs a quarter second of start-up
+
     frame = pd.DataFrame(rows, columns=list(PROMPT_COLUMNS))
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, sep=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
@@ -106,6 +107,8 @@ def read_table(path: str | Path, columns: tuple[str, ...] = PROMPT_COLUMNS) -> T
     Column names are matched case-insensitively; missing ones are named in the error. Row numbers
     are those a spreadsheet shows (the header is row 1).
     """
+    import pandas as pd  # imported here: pandas costs a quarter second of start-up
+
     path = Path(path)
     warnings: list[str] = []
     suffix = path.suffix.lower()

@@ -19,7 +19,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 
 from examkit.errors import InputFileError
 
@@ -101,6 +100,8 @@ class Roster:
 
     @classmethod
     def load(cls, path: str | Path) -> Roster:
+        import pandas as pd  # imported here: pandas costs a quarter second of start-up
+
         path = Path(path)
         try:
             raw = path.read_bytes()

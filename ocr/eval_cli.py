@@ -12,7 +12,10 @@ import typer
 
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
 from examkit.console import note, out, out_json
-from ocr.evaluate import EvalReport, run_eval
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ocr.evaluate import EvalReport
 
 
 def eval_command(
@@ -31,6 +34,8 @@ def eval_command(
     Example: examkit ocr eval my-pages/ --engine tesseract --engine vlm --model qwen2.5-vl --base-url http://127.0.0.1:8000/v1
     """
     with open_workspace(workspace) as ws:
+        from ocr.evaluate import run_eval  # numpy/OpenCV load only when the command runs
+
         report = run_eval(folder, engine or ["tesseract"], ws.config, model=model, base_url=base_url, lang=lang,
                           raw=raw, yes=yes, inform=note)
     for name, reason in report.skipped:
