@@ -43,7 +43,7 @@ def start(
     train_file: Annotated[Path, typer.Argument(metavar="TRAIN.jsonl", help="Chat JSONL from `examkit export chat`.")],
     validation: Annotated[Optional[Path], typer.Option("--validation", help="Validation JSONL (e.g. OUT.val.jsonl).")] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="OpenAI: model to fine-tune (default: examkit.toml).")] = None,
-    epochs: Annotated[Optional[int], typer.Option("--epochs", min=1, help="Epochs (default: the service's rule).")] = None,
+    epochs: Annotated[Optional[int], typer.Option("--epochs", min=1, help="Epochs (default: [export] epochs in examkit.toml, else the service's rule).")] = None,
     batch_size: Annotated[Optional[int], typer.Option("--batch-size", min=1)] = None,
     learning_rate_multiplier: Annotated[Optional[float], typer.Option("--learning-rate-multiplier", min=0.0)] = None,
     suffix: Annotated[Optional[str], typer.Option("--suffix", help="Part of the tuned model's name.")] = None,
@@ -70,7 +70,8 @@ def start(
     with open_workspace(workspace) as ws:
         chosen = get_backend(ws, backend, base_url=base_url)
         options = TrainOptions(train_file=train_file, validation_file=validation, model=model, base_model=base_model,
-                               epochs=epochs, batch_size=batch_size, learning_rate_multiplier=learning_rate_multiplier,
+                               epochs=epochs if epochs is not None else ws.config.export.epochs,
+                               batch_size=batch_size, learning_rate_multiplier=learning_rate_multiplier,
                                suffix=suffix, seed=seed, lora_r=lora_r, max_length=max_length, output=output)
         if dry_run:
             made = plan(ws, chosen, options)

@@ -217,3 +217,17 @@ def test_small_validation_file_is_accepted(cli, ws_path, train_file, openai_serv
     # while a training file below the minimum is still refused
     result = start(cli, ws_path, val, "--dry-run")
     assert result.exit_code == 1 and "too-few-examples" in result.output
+
+
+def test_configured_epochs_go_into_the_job_and_the_cost(cli, ws_path, train_file, openai_server):
+    config = ws_path / "examkit.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[export]\n", "[export]\nepochs = 3\n", 1),
+                      encoding="utf-8")
+    result = start(cli, ws_path, train_file, "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["request"]["method"]["supervised"]["hyperparameters"] == {"n_epochs": 3}
+    assert plan["cost"]["epochs"] == 3
+    # the command line still wins
+    plan = json.loads(start(cli, ws_path, train_file, "--dry-run", "--json", "--epochs", "2").stdout)
+    assert plan["request"]["method"]["supervised"]["hyperparameters"] == {"n_epochs": 2}
