@@ -29,10 +29,10 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from examkit.errors import ExamkitError, UserInputError
-from ocr import images, ink, preprocess
+from ocr import images, preprocess
 from ocr.engine import Engine
 from ocr.intake import natural_key
-from ocr.page import ScanOptions
+from ocr.page import ScanOptions, engine_input, separate_page
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 GT_SUFFIX = ".gt.txt"
@@ -124,17 +124,16 @@ def find_pairs(folder: Path) -> tuple[list[tuple[Path, Path]], list[tuple[str, s
     return pairs, skipped
 
 
-def prepare(path: Path, options: ScanOptions, *, raw: bool = False) -> np.ndarray:
-    """The image the engines read: what ``ocr scan`` hands them, or the grey image for ``raw``."""
+def prepare(path: Path, options: ScanOptions, engine: Engine, *, raw: bool = False) -> np.ndarray:
+    """The image ``engine`` reads: exactly what ``ocr scan`` hands it, or the grey image for ``raw``."""
     import cv2
 
     bgr = images.load_page(path, 0, dpi=options.dpi, max_pixels=options.max_pixels)
     if raw:
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     applied = preprocess.Applied()
-    page = preprocess.normalise(bgr, options.steps, applied)
-    student = ink.separate(page, options.red_hues).student if options.red_ink else page
-    return preprocess.clean(student, options.steps, applied)
+    _, layers = separate_page(bgr, options, applied)
+    return engine_input(engine, layers.student, preprocess.clean(layers.student, options.steps, applied))
 
 
 def evaluate(folder: Path, engines: list[Engine], options: ScanOptions, *, raw: bool = False,
@@ -147,12 +146,12 @@ def evaluate(folder: Path, engines: list[Engine], options: ScanOptions, *, raw: 
             on_file(image_path)
         name = str(image_path.relative_to(folder))
         reference = gt_path.read_text(encoding="utf-8")
-        try:
-            image = prepare(image_path, options, raw=raw)
-        except ExamkitError as exc:
-            skipped.append((name, exc.one_line()))
-            continue
         for engine in engines:
+            try:
+                image = prepare(image_path, options, engine, raw=raw)
+            except ExamkitError as exc:
+                skipped.append((name, exc.one_line()))
+                break
             started = time.perf_counter()
             error, warnings, reading = None, [], ""
             try:

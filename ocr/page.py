@@ -104,6 +104,30 @@ def process_page(task: PageTask, ctx: PageContext) -> PageOutcome:
     return outcome
 
 
+def separate_page(original: np.ndarray, options: ScanOptions, applied: preprocess.Applied,
+                  record=None) -> tuple[np.ndarray, ink.InkLayers]:
+    """The normalised page (flat, straight, scaled) and its student and teacher ink layers."""
+    page = preprocess.normalise(original, options.steps, applied, record)
+    if not options.red_ink:
+        return page, ink.InkLayers(student=page, teacher=np.zeros(page.shape[:2], np.uint8))
+    layers = ink.separate(page, options.red_hues)
+    if layers.teacher.any():
+        applied.add("red-ink")
+        if record:
+            record("student", layers.student)
+            record("teacher", ink.teacher_image(layers.teacher))
+    return page, layers
+
+
+def engine_input(engine: Engine, student: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    """What an engine reads: the cleaned (binarised) student layer, which suits Tesseract; an engine
+    with ``reads_grey`` (a vision-language model, trained on photographs) gets the grey student
+    layer instead, red ink removed but strokes and paper left as they are."""
+    if getattr(engine, "reads_grey", False):
+        return cv2.cvtColor(student, cv2.COLOR_BGR2GRAY) if student.ndim == 3 else student
+    return cleaned
+
+
 def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
     options = ctx.options
     stem = Path(ctx.pages_dir) / task.document_id / f"p{task.number:04d}"
@@ -114,20 +138,11 @@ def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
         record("original", original)
 
     applied = preprocess.Applied()
-    page = preprocess.normalise(original, options.steps, applied, record)
-    if options.red_ink:
-        layers = ink.separate(page, options.red_hues)
-        if layers.teacher.any():
-            applied.add("red-ink")
-            if record:
-                record("student", layers.student)
-                record("teacher", ink.teacher_image(layers.teacher))
-    else:
-        layers = ink.InkLayers(student=page, teacher=np.zeros(page.shape[:2], np.uint8))
+    page, layers = separate_page(original, options, applied, record)
     readable = preprocess.clean(layers.student, options.steps, applied, record)
 
     engine = ctx.engine
-    result = engine.recognize(readable, lang=options.lang)
+    result = engine.recognize(engine_input(engine, layers.student, readable), lang=options.lang)
     reader = getattr(engine, "read_snippet", None)
     result.marks, result.teacher_text = marks.detect(
         layers.teacher, result.lines, (lambda crop: reader(crop, lang=options.lang)) if reader else None

@@ -124,6 +124,9 @@ class VlmEngine:
     max_side: int = 2048
     image_format: Literal["png", "jpeg"] = "png"
     layout: bool = True  #: Tesseract layout pass for word boxes and agreement flags
+    #: Read the grey student layer, not the binarised one: vision models are trained on photographs,
+    #: and binarisation of textured paper adds noise they need not see (see ocr.page.engine_input).
+    reads_grey: bool = True
     psm: int = 4  #: Tesseract page segmentation mode of the layout pass
     word_list: frozenset[str] | None = field(default=None, repr=False)  #: flag words not in it
     local_hosts: tuple[str, ...] = ()

@@ -115,3 +115,21 @@ def test_word_list_flags_words_it_lacks_even_where_engines_agree(openai_server, 
     placed = align([["Die", "Reformation"]], layout, width=page.shape[1], height=page.shape[0],
                    words_to_check=engine.word_list)
     assert [w.flagged for w in placed[0].words] == [False, True]
+
+
+def test_vision_engines_read_the_grey_student_layer_not_the_binarised_one():
+    import numpy as np
+
+    from ocr.page import engine_input
+    from ocr.vlm import VlmEngine
+
+    student = np.full((10, 10, 3), 200, np.uint8)
+    student[2:5, 2:5] = 60
+    cleaned = np.where(student[..., 0] < 128, 0, 255).astype(np.uint8)
+
+    class Tesseractish:
+        name = "plain"
+
+    assert engine_input(Tesseractish(), student, cleaned) is cleaned
+    grey = engine_input(VlmEngine(model="m", base_url="http://127.0.0.1:1/v1"), student, cleaned)
+    assert grey.ndim == 2 and set(np.unique(grey).tolist()) == {60, 200}
