@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# System programs examkit calls (OCR, PDF rendering) and Debian's chromium for the browser tests.
-APT_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils chromium fonts-dejavu-core
+# System programs examkit calls (OCR, PDF rendering), Debian's chromium for the browser tests, and
+# python3-venv (a fresh Debian cannot create .venv without it).
+APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils chromium fonts-dejavu-core
 # Handwriting fonts, only to regenerate samples/ (the generated files are committed).
 FONT_PACKAGES := fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-kristi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
