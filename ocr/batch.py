@@ -112,7 +112,9 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
 
 def _fail(ws: Workspace, report: ScanReport, key: str, reason: str, document_id: str | None) -> None:
     ws.documents.record_failure(STAGE, key, reason, document_id=document_id)
-    warn(f"{key}: {reason}" if key not in reason else reason)
+    # a reason from loading already names the file (as the user gave it); don't name it twice
+    named = key in reason or Path(key.split("#")[0]).name in reason
+    warn(reason if named else f"{key}: {reason}")
     report.failed.append(key)
 
 
