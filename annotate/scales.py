@@ -22,9 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from annotate.model import validation_message
 from examkit.errors import InputFileError, UserInputError
 
-DEFAULT_SCALE = "oberstufe"
-
-
 class ScaleRow(BaseModel):
     """Percent ≥ ``min_percent`` earns ``grade`` (and ``notenpunkte`` in the 15-point system)."""
 

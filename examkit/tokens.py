@@ -87,10 +87,6 @@ DEFAULT_TOKEN_LIMIT = 16_385  # the data-preparation guide's MAX_TOKENS_PER_EXAM
 
 #: Training price in US dollars per 1M trained tokens, by model name prefix.
 PRICES_DATE = "2025-06"
-PRICES_NOTE = (
-    f"OpenAI's published training prices as of {PRICES_DATE} (openai.com/api/pricing); prices change: "
-    "check them before you rely on the estimate, and override them with [export] training_prices"
-)
 TRAINING_PRICES: dict[str, float] = {
     "gpt-4o-mini": 3.00,
     "gpt-4o": 25.00,

@@ -11,12 +11,11 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from examkit.errors import UserInputError
 
 T = TypeVar("T")
-GroupBy = Literal["student", "exam"]
 
 
 def split_grouped(

@@ -25,7 +25,6 @@ import cv2
 import numpy as np
 
 STEPS = ("page", "illumination", "deskew", "denoise", "binarize", "border", "scale")
-GEOMETRY_STEPS = ("page", "illumination", "deskew", "border", "scale")
 
 #: Median height (px) of connected ink components the ``scale`` step aims at (tuned on samples/:
 #: 55 gave a lower CER than 30, 40 or 70).
