@@ -10,7 +10,7 @@ FONT_PACKAGES := fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-krist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: setup system-packages test test-fast demo bench samples clean help
+.PHONY: setup setup-base system-packages test test-fast demo bench samples clean help
 
 help:
 	@echo "make demo   - set up, then run the whole pipeline on samples/"
@@ -18,16 +18,26 @@ help:
 	@echo "make bench  - set up, then run the benchmarks (figures go to BENCHMARKS.md by hand)"
 	@echo "make setup  - system packages (apt) + .venv with examkit installed"
 
-setup: system-packages $(VENV)/.installed
+# `make setup` prepares everything (tests and local training included); the demo needs only the
+# toolkit itself, so a teacher trying it does not wait for torch.
+setup: system-packages $(VENV)/.installed-all
+
+setup-base: system-packages $(VENV)/.installed-base
 
 system-packages:
 	@bash scripts/install-system-packages.sh $(APT_PACKAGES)
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,local]"
+
+$(VENV)/.installed-base: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e .
 	@touch $@
+
+$(VENV)/.installed-all: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e ".[dev,local]"
+	@touch $@ $(VENV)/.installed-base
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -35,7 +45,7 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
-demo: setup
+demo: setup-base
 	$(BIN)/python scripts/demo.py
 
 bench: setup
