@@ -32,7 +32,11 @@ def _lenient(info: ValidationInfo) -> bool:
 
 
 def _check_half(value: float | None, info: ValidationInfo, what: str) -> float | None:
-    if value is None or _lenient(info):
+    if value is None:
+        return value
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a number (got {value})")
+    if _lenient(info):
         return value
     if value < 0:
         raise ValueError(f"{what} must not be negative (got {fmt_number(value)})")

@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from examkit import __version__
 from examkit.cli_common import ROOT_WORKSPACE, WorkspaceOpt, open_workspace
-from examkit.console import err, out
+from examkit.console import err, labelled, out
 
 VERBOSE_FLAGS = ("--verbose", "-v")
 
@@ -40,27 +40,22 @@ class ExamkitGroup(TyperGroup):
             return super().invoke(ctx)
         except ExamkitError as exc:
             _report(verbose)
-            err.print(f"[red]error:[/red] {exc.one_line()}", markup=True, highlight=False, soft_wrap=True)
+            labelled("error:", "red", exc.one_line())
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except OSError as exc:
             _report(verbose)
             where = f"{exc.filename}: " if exc.filename else ""
-            err.print(f"[red]error:[/red] {where}{exc.strerror or exc}", markup=True, highlight=False, soft_wrap=True)
+            labelled("error:", "red", f"{where}{exc.strerror or exc}")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(130) from None
         except Exception as exc:  # a bug: still one line, the traceback on request
             _report(verbose)
-            err.print(
-                f"[red]internal error:[/red] {type(exc).__name__}: {exc} (run with --verbose for the traceback "
-                "and report it)",
-                markup=True,
-                highlight=False,
-                soft_wrap=True,
-            )
+            labelled("internal error:", "red",
+                     f"{type(exc).__name__}: {exc} (run with --verbose for the traceback and report it)")
             raise typer.Exit(1) from None
 
 

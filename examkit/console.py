@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 from rich.console import Console
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 T = TypeVar("T")
@@ -33,7 +34,13 @@ def out_json(data: Any) -> None:
 
 def warn(message: str) -> None:
     """A warning line on stderr."""
-    err.print(f"[yellow]warning:[/yellow] {message}", markup=True, highlight=False, soft_wrap=True)
+    labelled("warning:", "yellow", message)
+
+
+def labelled(label: str, colour: str, message: str) -> None:
+    """``label message`` on stderr, the label coloured. The message is printed as it is: file names
+    and service messages may contain ``[...]``, which must never be read as markup."""
+    err.print(Text(label, style=colour), Text(message), highlight=False, soft_wrap=True)
 
 
 def note(message: str) -> None:

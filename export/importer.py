@@ -113,16 +113,25 @@ def _store(
     else:
         text, sheet = canonical_text(analysis, settings), analysis.model_dump()
     source = f"{path}#{row}" if row is not None else str(path)
+    existing = ws.documents.find(doc_id)
+    if existing is not None and existing.source != source:
+        result.failures.append(f"{where}: the id {doc_id} already belongs to {existing.source}; "
+                               "rename this file (ids come from file names) and import it again")
+        return
     changed = False
     ws.documents.upsert(Document(id=doc_id, exam=exam, kind="student", source=source,
                                  source_hash=sha256_bytes(prompt.encode()), typed=True))
     page = ws.documents.set_page(doc_id, 1)
     latest = ws.revisions.latest_text(page.id)
-    if latest is None or latest.text != prompt:
-        ws.revisions.add_text(page.id, prompt, source="import")
+    if latest is None or (latest.source == "import" and latest.text != prompt):
+        ws.revisions.add_text(page.id, prompt, source="import", base=latest.id if latest else None)
         changed = True
+    elif latest.text != prompt:
+        result.warnings.append(f"{where}: {doc_id}'s text was corrected in the review; the import does not replace it")
     current = ws.revisions.latest_analysis(doc_id)
-    if current is None or current.text != text:
-        ws.revisions.add_analysis(doc_id, text, sheet=sheet, source="import")
+    if current is None or (current.source == "import" and current.text != text):
+        ws.revisions.add_analysis(doc_id, text, sheet=sheet, source="import", base=current.id if current else None)
         changed = True
+    elif current.text != text:
+        result.warnings.append(f"{where}: {doc_id}'s analysis was changed by a person; the import does not replace it")
     (result.imported if changed else result.unchanged).append(doc_id)

@@ -83,6 +83,9 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
                 tasks.extend(_plan(ws, doc, options, report))
         except ExamkitError as exc:
             _fail(ws, report, str(doc.files[0].resolve()), exc.one_line(), doc.id)
+        except OSError as exc:  # unreadable (permissions, vanished): this file fails, the batch goes on
+            _fail(ws, report, str(doc.files[0].resolve()), f"{exc.filename or doc.files[0]}: cannot read ({exc.strerror})",
+                  doc.id)
     report.sheets = sheets.record(ws, found)
 
     confirm = getattr(engine, "confirm_sending", None)

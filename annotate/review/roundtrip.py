@@ -133,36 +133,41 @@ def import_folder(ws: Workspace, folder: Path) -> ImportResult:
                              advice="Export again into an empty folder.") from exc
     settings = settings_from(ws.config.analysis, ws.root)
     result = ImportResult()
-    for name, entry in manifest.get("files", {}).items():
-        path = _inside(folder, name)
-        if not path.is_file():
-            continue
-        try:
-            content = _normalize(path.read_text("utf-8-sig"))
-        except UnicodeDecodeError:
-            result.failed.append((name, "not UTF-8 text; save it as UTF-8 in your editor and import again"))
-            continue
-        if _digest(content) == entry["written"]:
-            result.unchanged += 1
-            continue
-        try:
-            if entry["kind"] == "page":
-                ws.documents.page(entry["page_id"])  # NotFoundError for a page that is gone
-                text = content if entry.get("final_newline") or not content.endswith("\n") else content[:-1]
-                revision = ws.revisions.add_text(entry["page_id"], text, source="import", base=entry["base"])
-            else:
-                ws.documents.get(entry["document_id"])
-                analysis = load_sheet(path, stop_marker=settings.stop_marker)
-                revision = ws.revisions.add_analysis(entry["document_id"], canonical_text(analysis, settings),
-                                                     sheet=analysis.model_dump(), source="teacher", base=entry["base"])
-        except RevisionConflict as exc:
-            result.failed.append((name, f"changed in the workspace since the export (now revision "
-                                        f"{exc.current_revision}); your file was not stored"))
-            continue
-        except ExamkitError as exc:
-            result.failed.append((name, exc.one_line()))
-            continue
-        entry.update(base=revision.id, written=_digest(content))
-        result.stored.append((name, revision.id))
-    atomic_write_text(manifest_path, json.dumps(manifest, indent=1))
+    try:
+        for name, entry in manifest.get("files", {}).items():
+            path = _inside(folder, name)
+            if not path.is_file():
+                continue
+            try:
+                content = _normalize(path.read_text("utf-8-sig"))
+            except UnicodeDecodeError:
+                result.failed.append((name, "not UTF-8 text; save it as UTF-8 in your editor and import again"))
+                continue
+            except OSError as exc:
+                result.failed.append((name, f"cannot read ({exc.strerror})"))
+                continue
+            if _digest(content) == entry["written"]:
+                result.unchanged += 1
+                continue
+            try:
+                if entry["kind"] == "page":
+                    ws.documents.page(entry["page_id"])  # NotFoundError for a page that is gone
+                    text = content if entry.get("final_newline") or not content.endswith("\n") else content[:-1]
+                    revision = ws.revisions.add_text(entry["page_id"], text, source="import", base=entry["base"])
+                else:
+                    ws.documents.get(entry["document_id"])
+                    analysis = load_sheet(path, stop_marker=settings.stop_marker)
+                    revision = ws.revisions.add_analysis(entry["document_id"], canonical_text(analysis, settings),
+                                                         sheet=analysis.model_dump(), source="teacher", base=entry["base"])
+            except RevisionConflict as exc:
+                result.failed.append((name, f"changed in the workspace since the export (now revision "
+                                            f"{exc.current_revision}); your file was not stored"))
+                continue
+            except ExamkitError as exc:
+                result.failed.append((name, exc.one_line()))
+                continue
+            entry.update(base=revision.id, written=_digest(content))
+            result.stored.append((name, revision.id))
+    finally:  # what was stored is recorded even if the batch stops part-way
+        atomic_write_text(manifest_path, json.dumps(manifest, indent=1))
     return result

@@ -23,3 +23,15 @@ def test_folder_audits_analyses_but_not_task_sheets_or_typed_answers(tmp_path):
     assert any("skipped 2 .txt files" in n for n in notes)
     # named explicitly, a file is audited whatever it looks like
     assert [r.parsed for r in audit_path(exam / "anna.txt")] == [False]
+
+
+def test_an_infinite_maximum_is_a_clear_field_error(tmp_path):
+    import pytest
+
+    from annotate.sheets import load_sheet
+    from examkit.errors import InputFileError
+
+    sheet = tmp_path / "inf.yaml"
+    sheet.write_text("tasks:\n  - label: A\n    max: .inf\n")
+    with pytest.raises(InputFileError, match=r"tasks\[0\]\.max"):
+        load_sheet(sheet)

@@ -72,3 +72,11 @@ def test_workspace_before_group_is_used(cli, tmp_path):
     result = cli("--workspace", str(tmp_path / "root-ws"), "init")
     assert result.exit_code == 0
     assert (tmp_path / "root-ws" / "examkit.toml").exists()
+
+
+def test_brackets_in_a_file_name_are_shown_not_read_as_markup(cli, tmp_path):
+    missing = tmp_path / "x[/y]Klasse[bold]10.txt"
+    result = cli("annotate", "check", missing)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "x[/y]Klasse[bold]10.txt" in result.output

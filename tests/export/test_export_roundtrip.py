@@ -120,3 +120,31 @@ def test_export_records_itself(exam_ws: Workspace, cli, tmp_path: Path) -> None:
     assert exports[1]["data"]["validation"]["n_examples"] == N_TYPED + 2
     assert f"{EXAM}/scan-emil" in exports[0]["data"]["documents"]
     assert set(read_lines(tmp_path / "p.jsonl")[0]) == {"prompt", "completion"}
+
+
+def test_reimport_never_replaces_what_a_person_corrected(ws: Workspace, tmp_path: Path, cli) -> None:
+    sheet = tmp_path / "alt.csv"
+    pd.DataFrame({"prompt": ["Die Reformation begann 1517."], "completion": [LOOSE_TEXT]}).to_csv(sheet, index=False)
+    assert cli("export", "import", sheet, "--workspace", ws.root).exit_code == 0
+    doc = "import:alt/0002"
+    page = ws.documents.pages(doc)[0].id
+    ws.revisions.add_text(page, "Die Reformation begann 1517 in Wittenberg.", source="review")
+    corrected = ws.revisions.add_analysis(doc, ws.revisions.latest_analysis(doc).text, source="teacher")
+    pd.DataFrame({"prompt": ["Die Reformation begann 1517!"], "completion": [LOOSE_TEXT.replace("\n", "\r\n")]}).to_csv(
+        sheet, index=False)
+    result = cli("export", "import", sheet, "--workspace", ws.root)
+    assert result.exit_code == 0, result.output
+    assert "corrected in the review" in result.stderr
+    assert ws.revisions.latest_text(page).text == "Die Reformation begann 1517 in Wittenberg."
+    assert ws.revisions.latest_analysis(doc).id == corrected.id
+
+
+def test_a_second_file_with_the_same_name_is_refused_not_merged(ws: Workspace, tmp_path: Path, cli) -> None:
+    for folder, prompt in (("a", "Antwort A"), ("b", "Antwort B")):
+        (tmp_path / folder).mkdir()
+        pd.DataFrame({"prompt": [prompt], "completion": [LOOSE_TEXT]}).to_csv(tmp_path / folder / "test.csv", index=False)
+    assert cli("export", "import", tmp_path / "a" / "test.csv", "--workspace", ws.root).exit_code == 0
+    result = cli("export", "import", tmp_path / "b" / "test.csv", "--workspace", ws.root)
+    assert result.exit_code == 3
+    assert "already belongs to" in result.stderr
+    assert ws.revisions.latest_text(ws.documents.pages("import:test/0002")[0].id).text == "Antwort A"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,8 +34,9 @@ def merge(ws: Workspace | None, run_id: str, out_dir: str | Path) -> Path:
         raise UserInputError(f"{run_id!r} is a full model, not a run with an adapter: nothing to merge")
     note(f"merging {source.adapter} into {source.model} (on the CPU)")
     model, tokenizer = load_model(source, for_merge=True)
-    partial = out.with_name(out.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))  # ours alone
+    partial.chmod(0o755)  # mkdtemp makes it private; a served model folder is usually shared
     try:
         model.save_pretrained(partial, safe_serialization=True)
         tokenizer.save_pretrained(partial)
