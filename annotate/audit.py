@@ -106,6 +106,10 @@ def _check_task(task: Task, path: str, out: list[Problem]) -> None:
         if task.points is not None and task.points != computed_points(task):
             out.append(problem("task-mismatch", f"{where}: sub-task points add up to {fmt_number(computed_points(task))}, "
                                                 f"not the stated {fmt_number(task.points)}"))
+        lost_here = sum(e.deduction or 0 for e in task.errors)
+        if lost_here:
+            out.append(problem("deduction-mismatch", f"{where}: {fmt_number(lost_here)} points are deducted on the task "
+                               "itself, but its points are the sum of its sub-tasks; put the lines under a sub-task"))
         for sub in task.tasks:
             _check_task(sub, f"{where} › ", out)
         return

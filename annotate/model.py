@@ -102,6 +102,13 @@ class Task(_Strict):
             )
         if self.points is not None and self.points > self.max:
             raise ValueError(f"points {fmt_number(self.points)} of {self.label!r} exceed its max {fmt_number(self.max)}")
+        if self.tasks and self.errors:
+            raise ValueError(f"{self.label!r} has both sub-tasks and error lines: put each error line under its sub-task")
+        if self.tasks:
+            sub_max = sum(t.max for t in self.tasks)
+            if sub_max != self.max:
+                raise ValueError(f"the sub-tasks of {self.label!r} have {fmt_number(sub_max)} points at most, "
+                                 f"but its max is {fmt_number(self.max)}")
         return self
 
 

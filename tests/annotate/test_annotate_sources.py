@@ -35,3 +35,30 @@ def test_an_infinite_maximum_is_a_clear_field_error(tmp_path):
     sheet.write_text("tasks:\n  - label: A\n    max: .inf\n")
     with pytest.raises(InputFileError, match=r"tasks\[0\]\.max"):
         load_sheet(sheet)
+
+
+def test_contradictory_sheets_are_refused_with_their_field(tmp_path):
+    import pytest
+
+    from annotate.sheets import load_sheet
+    from examkit.errors import InputFileError
+
+    both = tmp_path / "both.yaml"
+    both.write_text("tasks:\n  - label: A\n    max: 8\n    errors: [{comment: x, deduction: 3}]\n"
+                    "    tasks: [{label: a, max: 4}, {label: b, max: 4}]\n")
+    with pytest.raises(InputFileError, match=r"tasks\[0\].*both sub-tasks and error lines"):
+        load_sheet(both)
+    sums = tmp_path / "sums.yaml"
+    sums.write_text("tasks:\n  - label: A\n    max: 8\n    tasks: [{label: a, max: 2}, {label: b, max: 2}]\n")
+    with pytest.raises(InputFileError, match=r"sub-tasks of 'A' have 4 points at most, but its max is 8"):
+        load_sheet(sums)
+
+
+def test_audit_flags_deductions_on_a_task_that_has_sub_tasks():
+    from annotate.audit import audit_text
+
+    text = ("Fehleranalyse:\n\tAufgabe 1 (8 von 8 Punkte):\n\t\t- zu ungenau (-3 Punkte)\n"
+            "\t\tA (4 von 4 Punkte)\n\t\tB (4 von 4 Punkte)\n\n\tInsgesamt:\n"
+            "\t\tPunkte: 8 von 8, das entspricht einer Leistung von: 100%\n\t\tVorgeschlagene Note: 1+ ENDSTOP")
+    codes = [p.code for p in audit_text(text).problems]
+    assert "deduction-mismatch" in codes
