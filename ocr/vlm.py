@@ -29,6 +29,7 @@ import numpy as np
 
 from examkit.errors import ExternalProgramError, MissingDependencyError, ServiceError, UserInputError
 from examkit.models import PageOCR
+from examkit.service_messages import api_message
 from ocr import cloud
 from ocr.align import align
 from ocr.flags import load_word_list
@@ -241,7 +242,7 @@ class VlmEngine:
             raise ServiceError(f"{host}: rate limit or quota reached",
                                advice="Wait and scan again; pages already read are kept.") from exc
         except openai.BadRequestError as exc:
-            raise ServiceError(f"{host} rejected the request: {_message(exc)}",
+            raise ServiceError(f"{host} rejected the request: {api_message(exc)}",
                                advice="Check that the model accepts images.") from exc
         except openai.APITimeoutError as exc:
             raise ServiceError(f"{host} did not answer within {self.timeout:.0f} s",
@@ -249,13 +250,6 @@ class VlmEngine:
         except openai.APIConnectionError as exc:
             raise ServiceError(f"cannot reach {self.url}", advice="Is the server running? Check --base-url.") from exc
         except openai.APIStatusError as exc:
-            raise ServiceError(f"{host} failed (HTTP {exc.status_code}): {_message(exc)}") from exc
+            raise ServiceError(f"{host} failed (HTTP {exc.status_code}): {api_message(exc)}") from exc
 
 
-def _message(exc) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
-    return str(exc).splitlines()[0]

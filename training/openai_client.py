@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from examkit.errors import ExamkitError, InputFileError, NotFoundError, ServiceError
+from examkit.service_messages import api_message
 
 if TYPE_CHECKING:
     import openai
@@ -65,25 +66,11 @@ def make_client(base_url: str, *, timeout: float = DEFAULT_TIMEOUT, max_retries:
     return openai.OpenAI(api_key=key or NO_KEY, base_url=base_url, timeout=timeout, max_retries=max_retries)
 
 
-def _redact(text: str) -> str:
-    key = os.environ.get("OPENAI_API_KEY")
-    if key and len(key) >= 8:
-        text = text.replace(key, "***")
-    return text
-
-
-def _api_message(exc: Exception) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return _redact(body["message"])
-    return _redact(str(getattr(exc, "message", None) or exc))
-
-
 def service_error(exc: Exception, action: str, *, base_url: str, file: Path | None = None) -> ExamkitError:
     """The examkit error for an SDK exception met while doing ``action`` (e.g. "uploading x.jsonl")."""
     import openai
 
-    message = _api_message(exc)
+    message = api_message(exc)
     if isinstance(exc, openai.APITimeoutError):
         return ServiceError(f"{action}: {base_url} did not answer in time (after retries)",
                             advice="Try again later; for slow local servers raise --timeout.")
