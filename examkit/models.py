@@ -17,6 +17,10 @@ BBox = tuple[int, int, int, int]
 
 DocumentKind = Literal["student", "task"]
 Layer = Literal["student", "teacher"]
+LineLayer = Literal["student", "teacher", "margin"]
+"""Which ink a text line belongs to: the student's answer, the teacher's red ink, or a margin note."""
+Point = tuple[int, int]
+"""``(x, y)`` in page pixels of the stored page image."""
 TextSource = Literal["ocr", "review", "import", "ground-truth"]
 AnalysisSource = Literal["teacher", "import", "draft", "ground-truth"]
 
@@ -29,13 +33,37 @@ class Word(BaseModel):
 
 
 class Line(BaseModel):
+    """One written line as a reader found it (PAGE XML's ``TextLine``): outline, baseline, words.
+
+    ``polygon`` and ``baseline`` are empty where an engine gives only boxes; :meth:`outline` and
+    :meth:`base` then fall back to the box, so every consumer can rely on both.
+    """
+
     words: list[Word] = Field(default_factory=list)
     bbox: BBox
     block: int = 0
+    polygon: list[Point] = Field(default_factory=list, description="outline, clockwise; [] = the bbox")
+    baseline: list[Point] = Field(default_factory=list, description="left to right; [] = the bbox's bottom edge")
+    layer: LineLayer = "student"
+    conf: float = Field(-1, ge=-1, le=100, description="recogniser confidence for the line 0-100; -1 when unknown")
 
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+    def outline(self) -> list[Point]:
+        """The line's polygon, or its box as a four-point polygon."""
+        if self.polygon:
+            return list(self.polygon)
+        x0, y0, x1, y1 = self.bbox
+        return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+    def base(self) -> list[Point]:
+        """The line's baseline, or the bottom edge of its box."""
+        if self.baseline:
+            return list(self.baseline)
+        x0, _, x1, y1 = self.bbox
+        return [(x0, y1), (x1, y1)]
 
 
 class Mark(BaseModel):
