@@ -1,15 +1,18 @@
-"""File helpers every stage needs: atomic writes and content hashes.
+"""File helpers every stage needs: atomic writes, content hashes, file names for document ids.
 
 A write that is interrupted (kill -9, full disk) must never leave a half-written file where a
 good one stood, so every file examkit writes goes to a temporary sibling first and is renamed
-into place. Content hashes decide what is already done (OCR, uploads).
+into place. Content hashes decide what is already done (OCR, uploads). Document ids become file
+names through :class:`FileNames` only, one rule everywhere.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 
@@ -74,3 +77,56 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+# -- file names from document ids ---------------------------------------------------------------
+#: German letters spelled out as German writes them without umlauts (``Müller`` → ``Mueller``).
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"})
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def transliterate(text: str) -> str:
+    """``text`` as a portable file-name part: German letters spelled out, other accents dropped
+    (``é`` → ``e``), anything else unsafe as ``_``. Never empty, never ``.``/``..``."""
+    ascii_text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_GERMAN))
+    ascii_text = "".join(c for c in ascii_text if not unicodedata.combining(c))
+    name = _UNSAFE.sub("_", ascii_text).strip("_")
+    return name if name.strip(".") else "doc"
+
+
+class FileNames:
+    """One run's file names for document ids: transliterated, unique, and never written twice.
+
+    Two ids that spell the same (``müller-anna`` and ``mueller-anna``) get distinct names (the
+    second one ``-2``); the same id always gets the same name. Every place where a document id
+    becomes a file name (exports, ``ocr export-text``, ``--save-steps``, hOCR, ``review export``)
+    uses one instance per run, so no student's file can silently replace another's.
+    """
+
+    def __init__(self, *, sep: str = "_") -> None:
+        self._sep = sep
+        self._names: dict[str, str] = {}
+        self._taken: set[str] = set()
+        self._written: set[Path] = set()
+
+    def name(self, document_id: str) -> str:
+        """The file name (without suffix) of a document id; ``/`` in ids joins parts with ``sep``
+        (``sep="/"`` keeps them as folders)."""
+        if document_id not in self._names:
+            base = self._sep.join(transliterate(part) for part in document_id.split("/") if part) or "doc"
+            name, n = base, 1
+            while name.lower() in self._taken:  # case-insensitive file systems (macOS, Windows)
+                n += 1
+                name = f"{base}-{n}"
+            self._taken.add(name.lower())
+            self._names[document_id] = name
+        return self._names[document_id]
+
+    def claim(self, path: Path) -> Path:
+        """``path``, which this run is about to write; a second claim of one path is a bug that
+        would overwrite a file of this run, so it raises instead."""
+        key = Path(os.path.abspath(path))
+        if key in self._written:
+            raise FileExistsError(f"{path}: already written in this run; refusing to overwrite it")
+        self._written.add(key)
+        return path

@@ -13,7 +13,6 @@ image and text would teach the recogniser errors.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +22,8 @@ from xml.sax.saxutils import escape, quoteattr
 from PIL import Image
 from rapidfuzz import fuzz
 
-from examkit.files import atomic_write_bytes, atomic_write_text
+from examkit.confirmation import is_confirmed
+from examkit.files import FileNames, atomic_write_bytes, atomic_write_text
 from examkit.models import Line, Page
 
 if TYPE_CHECKING:
@@ -68,28 +68,24 @@ def align(ocr: list[str], reviewed: list[str], *, min_similarity: float = MIN_SI
 
 
 def _reviewed_text(ws: Workspace, page: Page) -> str | None:
-    """The person-made text of a page, if it was reviewed."""
-    revision = ws.revisions.latest_text(page.id)
-    if revision is not None and revision.source in ("review", "ground-truth"):
-        return revision.text
-    if ws.revisions.is_reviewed(page.id):
-        return ws.revisions.page_text(page.id)
-    return None
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "doc"
+    """The text of a page a person confirmed (:mod:`examkit.confirmation`), else None."""
+    if not is_confirmed(ws, page):
+        return None
+    return ws.revisions.page_text(page.id)
 
 
 def export_ground_truth(ws: Workspace, out_dir: Path) -> GroundTruth:
     """Write line images + ``.gt.txt`` under ``out_dir/lines`` and PAGE XML under ``out_dir/pages``."""
     result = GroundTruth()
+    names = FileNames()
     for doc in ws.documents.list():
+        if doc.typed:  # digital text: no handwriting to learn from
+            continue
         for page in ws.documents.pages(doc.id):
             text = _reviewed_text(ws, page)
             if text is None:
                 continue
-            name = f"{_slug(doc.id)}_p{page.number:03d}"
+            name = f"{names.name(doc.id)}_p{page.number:03d}"
             reading = ws.documents.latest_ocr(page.id)
             image_path = ws.path(page.image) if page.image else None
             if reading is None or not reading.lines or image_path is None or not image_path.is_file():
@@ -105,28 +101,28 @@ def export_ground_truth(ws: Workspace, out_dir: Path) -> GroundTruth:
                         result.skipped_lines += 1
                         continue
                     stem = out_dir / "lines" / f"{name}_l{index:03d}"
-                    result.files += _write_line(image, line, reviewed[match], stem)
+                    result.files += _write_line(image, line, reviewed[match], stem, names)
                     result.lines += 1
                 result.skipped_lines += len(reviewed) - sum(1 for p in pairs if p is not None)
                 page_xml = out_dir / "pages" / f"{name}.xml"
                 page_image = page_xml.with_suffix(image_path.suffix or ".png")
-                atomic_write_bytes(page_image, image_path.read_bytes())
-                atomic_write_text(page_xml, page_xml_text(page_image.name, image.size, ocr_lines, pairs, reviewed))
+                atomic_write_bytes(names.claim(page_image), image_path.read_bytes())
+                atomic_write_text(names.claim(page_xml), page_xml_text(page_image.name, image.size, ocr_lines, pairs, reviewed))
                 result.files += [page_xml, page_image]
             result.pages += 1
     return result
 
 
-def _write_line(image: Image.Image, line: Line, text: str, stem: Path) -> list[Path]:
+def _write_line(image: Image.Image, line: Line, text: str, stem: Path, names: FileNames) -> list[Path]:
     x0, y0, x1, y1 = line.bbox
     box = (max(0, x0 - PAD), max(0, y0 - PAD), min(image.width, x1 + PAD), min(image.height, y1 + PAD))
-    png = stem.with_suffix(".png")
+    png = names.claim(stem.with_suffix(".png"))
     png.parent.mkdir(parents=True, exist_ok=True)
     crop = image.crop(box)
     tmp = png.with_name(f".{png.name}.tmp.png")
     crop.save(tmp, format="PNG")
     tmp.replace(png)
-    gt = stem.with_suffix(".gt.txt")
+    gt = names.claim(stem.with_suffix(".gt.txt"))
     atomic_write_text(gt, text + "\n")
     return [png, gt]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from examkit.confirmation import is_confirmed
 from examkit.files import atomic_write_text
 from examkit.workspace import Workspace
 from ocr import sheets
@@ -21,7 +22,7 @@ def status(ws: Workspace) -> dict:
     for doc in ws.documents.list():
         pages = ws.documents.pages(doc.id)
         read = sum(1 for p in pages if ws.documents.latest_ocr(p.id) is not None)
-        reviewed = sum(1 for p in pages if ws.revisions.is_reviewed(p.id))
+        reviewed = sum(1 for p in pages if is_confirmed(ws, p))
         state = "reviewed" if pages and reviewed == len(pages) else "ocr'd" if pages and read == len(pages) else (
             "partly ocr'd" if read else "not read")
         documents.append({"id": doc.id, "exam": doc.exam, "kind": doc.kind, "typed": doc.typed, "pages": len(pages),

@@ -14,6 +14,7 @@ from annotate.model import Analysis
 from annotate.parse import AnalysisParseError, parse
 from annotate.review.images import image_size, source_path
 from annotate.sheets import Settings
+from examkit.confirmation import is_confirmed
 from examkit.models import AnalysisRevision, Page, TextRevision
 from examkit.workspace import Workspace
 
@@ -80,7 +81,7 @@ def overview(ws: Workspace, settings: Settings) -> dict[str, Any]:
 def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dict[str, Any]:
     pages = ws.documents.pages(doc.id)
     read = sum(1 for p in pages if ws.documents.latest_ocr(p.id) is not None)
-    reviewed = sum(1 for p in pages if ws.revisions.is_reviewed(p.id))
+    reviewed = sum(1 for p in pages if is_confirmed(ws, p))
     state: dict[str, Any] = {"id": doc.id, "name": name_of(doc.id), "kind": doc.kind, "typed": doc.typed,
                              "pages": len(pages), "ocr": read, "reviewed": reviewed, "failed": failed,
                              "first_page": pages[0].id if pages else None, "analysis": "none", "problems": [],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -94,3 +95,24 @@ def test_models_limits_prices_and_estimates(monkeypatch: pytest.MonkeyPatch) -> 
     finally:
         monkeypatch.undo()
         tokens.load_encoding.cache_clear()
+
+
+def test_ocr_gt_umlaut_ids_never_overwrite_each_other(exam_ws: Workspace, cli, tmp_path: Path) -> None:
+    """``müller-anna`` and ``möller-anna`` once both became ``m_ller-anna``: one student's lines
+    silently replaced the other's. Names are spelled out now and unique within a run."""
+    from tests.export.conftest import scanned_document
+
+    for name in ("müller-anna", "möller-anna", "mueller-anna"):
+        scanned_document(exam_ws, f"LK-Neuzeit-2023/{name}")
+    status = json.loads(cli("ocr", "status", "--json", "--workspace", exam_ws.root).stdout)
+    out = tmp_path / "gt"
+    result = cli("export", "ocr-gt", out, "--workspace", exam_ws.root)
+    assert result.exit_code == 0, result.output
+    pages = sorted(p.name for p in (out / "pages").glob("*.xml"))
+    assert pages == ["LK-Neuzeit-2023_moeller-anna_p001.xml", "LK-Neuzeit-2023_mueller-anna-2_p001.xml",
+                     "LK-Neuzeit-2023_mueller-anna_p001.xml", "LK-Neuzeit-2023_scan-emil_p001.xml"]
+    listed = result.stdout.split()
+    assert len(listed) == len(set(listed)) == 4 * (2 * len(SCAN_REVIEWED) + 2)
+    assert all(Path(p).is_file() for p in listed)
+    assert "from 4 reviewed pages" in result.stderr  # the same count `ocr status` shows
+    assert sum(d["reviewed"] for d in status["documents"] if not d["typed"]) == 4

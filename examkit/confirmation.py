@@ -1,0 +1,101 @@
+"""The one rule for "a person confirmed this page's text" (training data, counts, ground truth).
+
+Training data must be what a teacher confirmed, never raw OCR: a model trained on OCR noise
+learns to grade noise. Export (``export chat/csv/xlsx``, ``export ocr-gt``), ``ocr status`` and
+the review page's overview all ask this module, so "reviewed" means the same everywhere.
+
+A page is confirmed when
+
+- a person saved its text: the newest student-layer revision has a person's source
+  (``review`` in the review page, ``import`` from ``review import`` or a teacher's sheet via
+  ``export import``, ``ground-truth`` typed in by a person), or
+- a person marked it reviewed (the newest review mark is "reviewed"), or
+- the document is typed (``.txt``/``.docx``): its text is what the student wrote, no OCR involved.
+
+Whichever of the two person actions is newer decides: a page whose text was saved and then
+explicitly marked *not* reviewed is not confirmed. Plain OCR text is never confirmed.
+
+``make demo`` stores the samples' exact transcriptions with the source ``ground-truth`` (author
+``demo: ground truth``); they count as confirmed, because they stand in for a teacher's review of
+every page and are exactly what a reviewer would have typed (see ``scripts/demo.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from examkit.models import Page
+
+if TYPE_CHECKING:
+    from examkit.workspace import Workspace
+
+#: Text revision sources a person wrote (``ocr`` is the machine's).
+PERSON_SOURCES = frozenset({"review", "import", "ground-truth"})
+#: The engine name intake gives typed documents' text (see ``ocr/batch.py``).
+TYPED_ENGINE = "typed"
+
+How = Literal["saved", "marked", "typed"]
+
+
+@dataclass(frozen=True)
+class PageConfirmation:
+    """Whether and how a page's text was confirmed, and which stored text that is.
+
+    ``text_revision`` is the newest text revision (``None``: the text is the OCR reading
+    ``ocr_result``), so an export can name exactly what each record was built from.
+    """
+
+    page_id: int
+    number: int
+    how: How | None
+    text_revision: int | None
+    ocr_result: int | None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.how is not None
+
+    def trace(self) -> dict[str, int | str | None]:
+        """What this page's text was built from, for export manifests."""
+        return {"page": self.number, "text_revision": self.text_revision, "ocr_result": self.ocr_result,
+                "confirmed": self.how}
+
+
+def page_confirmation(ws: Workspace, page: Page) -> PageConfirmation:
+    """The rule of this module for one page (see the module docstring)."""
+    text = ws.revisions.latest_text(page.id)
+    ocr_id, engine = _latest_reading(ws, page.id)
+    mark = ws.db.execute(
+        "SELECT reviewed, created_at FROM page_reviews WHERE page_id = ? ORDER BY id DESC LIMIT 1", (page.id,)
+    ).fetchone()
+    how: How | None = None
+    saved_at = text.created_at.isoformat(timespec="microseconds") if text and text.source in PERSON_SOURCES else None
+    if mark is not None and (saved_at is None or mark["created_at"] >= saved_at):
+        how = "marked" if mark["reviewed"] else None
+    elif saved_at is not None:
+        how = "saved"
+    elif text is None and engine == TYPED_ENGINE:
+        how = "typed"
+    return PageConfirmation(page.id, page.number, how, text.id if text else None, ocr_id)
+
+
+def is_confirmed(ws: Workspace, page: Page) -> bool:
+    return page_confirmation(ws, page).confirmed
+
+
+def document_confirmation(ws: Workspace, document_id: str) -> list[PageConfirmation]:
+    """Every page's confirmation, in page order."""
+    return [page_confirmation(ws, page) for page in ws.documents.pages(document_id)]
+
+
+def unconfirmed_pages(ws: Workspace, document_id: str) -> list[int]:
+    """Numbers of the pages of a document nobody confirmed (empty: the whole document is)."""
+    return [c.number for c in document_confirmation(ws, document_id) if not c.confirmed]
+
+
+def _latest_reading(ws: Workspace, page_id: int) -> tuple[int | None, str | None]:
+    row = ws.db.execute(
+        "SELECT id, engine FROM ocr_results WHERE page_id = ? ORDER BY id DESC LIMIT 1", (page_id,)
+    ).fetchone()
+    return (row["id"], row["engine"]) if row else (None, None)
