@@ -2,11 +2,12 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# System programs examkit calls (OCR, PDF rendering), Debian's chromium for the browser tests, and
-# python3-venv (a fresh Debian cannot create .venv without it).
+# Everything the code and the tests use (tests/core/test_system_packages.py checks that every
+# system file they name comes from a package listed here): the programs examkit calls (OCR, PDF
+# rendering), python3-venv (a fresh Debian cannot create .venv without it), Debian's chromium for
+# the browser tests, and the fonts the tests and the samples generator draw pages with.
 APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils chromium fonts-dejavu-core
-# Handwriting fonts, only to regenerate samples/ (the generated files are committed).
-FONT_PACKAGES := fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-kristi
+APT_PACKAGES += fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-kristi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
@@ -51,8 +52,7 @@ demo: setup-base
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
-samples:
-	@bash scripts/install-system-packages.sh $(FONT_PACKAGES)
+samples: setup-base
 	$(BIN)/python samples/generate.py
 
 clean:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -20,15 +19,18 @@ from model import Error, Exam, Student, fmt, task_points, total_points
 
 DPI = 200
 PAGE_W, PAGE_H = 1654, 2339  # A4 at 200 DPI
-FONT_DIR = Path("/usr/share/fonts/truetype")
+# Full paths, so tests/core/test_system_packages.py finds them and checks that `make setup` installs
+# their Debian packages (fonts-dkg-handwriting, fonts-breip, fonts-femkeklaver, fonts-kristi).
 FONTS = {  # name -> (file, target x-height in px)
-    "dkg": ("fifthhorseman/dkg.ttf", 27),
-    "dkg-italic": ("fifthhorseman/dkgIt.ttf", 27),
-    "dkg-bold": ("fifthhorseman/dkgBd.ttf", 27),
-    "breip": ("breip/Breip.ttf", 28),
-    "femkeklaver": ("femkeklaver/femkeklaver.ttf", 28),
-    "kristi": ("kristi/Kristi.ttf", 30),
+    "dkg": ("/usr/share/fonts/truetype/fifthhorseman/dkg.ttf", 27),
+    "dkg-italic": ("/usr/share/fonts/truetype/fifthhorseman/dkgIt.ttf", 27),
+    "dkg-bold": ("/usr/share/fonts/truetype/fifthhorseman/dkgBd.ttf", 27),
+    "breip": ("/usr/share/fonts/truetype/breip/Breip.ttf", 28),
+    "femkeklaver": ("/usr/share/fonts/truetype/femkeklaver/femkeklaver.ttf", 28),
+    "kristi": ("/usr/share/fonts/truetype/kristi/Kristi.ttf", 30),
 }
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+SERIF_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
 TEACHER_FONT = "dkg-bold"
 INKS = {"blue": (28, 52, 150), "black": (32, 32, 38), "royal": (40, 82, 196)}  # royal: Königsblau, school fountain pen
 RED = (205, 32, 38)
@@ -87,10 +89,10 @@ class Page:
 def load_font(name: str, scale: float = 1.0) -> ImageFont.FreeTypeFont:
     """The font at the size that gives its lower-case letters the target x-height (median)."""
     file, xh = FONTS[name]
-    probe = ImageFont.truetype(str(FONT_DIR / file), 200)
+    probe = ImageFont.truetype(file, 200)
     tops = sorted(-probe.getbbox(c, anchor="ls")[1] for c in "acemnorsuvwxz")
     size = round(200 * xh * scale / tops[len(tops) // 2])
-    return ImageFont.truetype(str(FONT_DIR / file), size)
+    return ImageFont.truetype(file, size)
 
 
 def paper(kind: str, rng: np.random.Generator, size: tuple[int, int] = (PAGE_W, PAGE_H)) -> np.ndarray:
@@ -353,8 +355,8 @@ def _paint(student: Student, ink: Image.Image, red: Image.Image, nrng: np.random
 def render_printed(text: str, seed: str) -> tuple[list[Image.Image], list[list[str]]]:
     """A printed task sheet as a slightly grey 200-DPI scan; returns pages and their lines."""
     rng = np.random.default_rng(list(seed.encode()))
-    body = ImageFont.truetype(str(FONT_DIR / "dejavu/DejaVuSerif.ttf"), 31)
-    bold = ImageFont.truetype(str(FONT_DIR / "dejavu/DejaVuSerif-Bold.ttf"), 33)
+    body = ImageFont.truetype(SERIF, 31)
+    bold = ImageFont.truetype(SERIF_BOLD, 33)
     x0, x1, step = 180, PAGE_W - 180, 46
     lines: list[tuple[str, ImageFont.FreeTypeFont]] = []
     for block in text.split("\n\n"):
