@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from examkit import __version__
 from examkit.cli_common import ROOT_WORKSPACE, WorkspaceOpt, open_workspace
 from examkit.console import err, labelled, out
+from examkit.service_messages import redact
 
 VERBOSE_FLAGS = ("--verbose", "-v")
 
@@ -60,8 +61,10 @@ class ExamkitGroup(TyperGroup):
 
 
 def _report(verbose: bool) -> None:
+    """The traceback on request, with the API key masked (an SDK error's text may echo it)."""
     if verbose:
-        traceback.print_exc(file=sys.stderr)
+        sys.stderr.write(redact(traceback.format_exc()))
+        sys.stderr.flush()
 
 
 app = typer.Typer(

@@ -48,7 +48,7 @@ class OcrConfig(_Section):
     )
     # The vision-language engine (``--engine vlm``, ocr/vlm.py); cost and privacy: ocr/cloud.py.
     vlm_model: str | None = Field(None, description="model name, e.g. gpt-4o or a local Qwen2.5-VL")
-    vlm_base_url: str | None = Field(None, description="OpenAI-compatible server; None: $OPENAI_BASE_URL or OpenAI")
+    vlm_base_url: str | None = Field(None, description="OpenAI-compatible server; --base-url and $OPENAI_BASE_URL come first")
     vlm_consent: bool = Field(False, description="allow sending pages to a cloud service without --yes")
     vlm_local_hosts: list[str] = Field(default_factory=list, description="LAN hosts/networks that count as local")
     vlm_price_per_page: float | None = Field(None, ge=0, description="USD per page; overrides the built-in estimate")

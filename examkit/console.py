@@ -2,6 +2,8 @@
 
 ``examkit ... --json | jq`` must always work, so progress, warnings and notes never touch stdout.
 Progress bars appear only on a terminal; in CI and pipes long work reports plain lines instead.
+Everything printed passes :func:`examkit.service_messages.redact`: a service's text (an error, a
+job's event, a model name) may echo the API key, and examkit never prints it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from rich.console import Console
 from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from examkit.service_messages import redact
+
 T = TypeVar("T")
 
 #: For people: notes, warnings, progress, tables shown on a terminal.
@@ -22,7 +26,8 @@ err = Console(stderr=True, highlight=False)
 
 
 def out(text: str) -> None:
-    """Write data to stdout, exactly as given plus a newline."""
+    """Write data to stdout, exactly as given plus a newline (an API key masked)."""
+    text = redact(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
 
@@ -40,12 +45,12 @@ def warn(message: str) -> None:
 def labelled(label: str, colour: str, message: str) -> None:
     """``label message`` on stderr, the label coloured. The message is printed as it is: file names
     and service messages may contain ``[...]``, which must never be read as markup."""
-    err.print(Text(label, style=colour), Text(message), highlight=False, soft_wrap=True)
+    err.print(Text(label, style=colour), Text(redact(message)), highlight=False, soft_wrap=True)
 
 
 def note(message: str) -> None:
     """An informational line on stderr."""
-    err.print(message, markup=False, highlight=False, soft_wrap=True)
+    err.print(redact(message), markup=False, highlight=False, soft_wrap=True)
 
 
 def progress(items: Iterable[T], *, total: int | None = None, description: str = "") -> Iterator[T]:

@@ -2,6 +2,7 @@
 
 Written by intake and OCR, read by review and export. OCR results are append-only: a re-run
 (``--force``) adds a newer result and never touches what people wrote (see :mod:`examkit.revisions`).
+A failure's reason may quote a service and is stored with the API key masked.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from examkit.clock import now
 from examkit.errors import NotFoundError
 from examkit.models import Document, Failure, Page, PageOCR
+from examkit.service_messages import redact
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
@@ -135,7 +137,7 @@ class Documents:
             )
             db.execute(
                 "INSERT INTO failures (stage, path, document_id, reason, created_at) VALUES (?, ?, ?, ?, ?)",
-                (stage, path, document_id, reason, now()),
+                (stage, path, document_id, redact(reason), now()),
             )
 
     def resolve_failures(self, stage: str, path: str) -> None:

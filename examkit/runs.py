@@ -2,7 +2,8 @@
 
 Uploads are remembered per content hash and endpoint so the same file is never uploaded twice;
 jobs (OpenAI jobs and local runs alike) are remembered so ``train status`` without an id means
-the newest; the cache keeps model answers so a re-score costs nothing.
+the newest; the cache keeps model answers so a re-score costs nothing. A job's texts come from a
+service (its error, model names, the endpoint) and are stored with the API key masked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BaseModel
 
 from examkit.clock import now
 from examkit.errors import NotFoundError
+from examkit.service_messages import redact, redact_data
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
@@ -62,6 +64,8 @@ class Runs:
     ) -> JobRecord:
         """Insert a job or update its status (jobs are machine state, not a person's writing)."""
         stamp = now()
+        model, status, data = redact(model), redact(status), redact_data(data or {})
+        result_model = redact(result_model) if result_model else None
         with self.ws.transaction() as db:
             db.execute(
                 """INSERT INTO jobs (id, backend, model, status, result_model, data, created_at, updated_at)
@@ -69,7 +73,7 @@ class Runs:
                    ON CONFLICT(id) DO UPDATE SET status=excluded.status,
                      result_model=COALESCE(excluded.result_model, jobs.result_model),
                      data=excluded.data, updated_at=excluded.updated_at""",
-                (job_id, backend, model, status, result_model, json.dumps(data or {}, ensure_ascii=False), stamp, stamp),
+                (job_id, backend, model, status, result_model, json.dumps(data, ensure_ascii=False), stamp, stamp),
             )
         return self.job(job_id)
 

@@ -1,21 +1,48 @@
-"""The text of an error from an OpenAI-compatible service, fit to show a person.
+"""Service texts fit to show a person or to store: the API key never appears in them.
 
-Both stages that talk to such services (training jobs and the vision-language OCR engine) show the
-service's own message in their one-line errors. It is read here once, in one way, and the API key
-is masked out of it: a service may echo the key back, and examkit never prints it.
+Both stages that talk to OpenAI-compatible services (training and the vision-language OCR engine)
+print and store what a service says: its error messages, job errors, event texts, model names.
+A service may echo the key back (``Incorrect API key provided: sk-...``), and examkit never
+prints or stores it. :func:`redact` is the one function that masks it; it is applied where text
+leaves examkit (``examkit/console.py`` for everything printed, the ``--verbose`` traceback in
+``examkit/cli.py``) and where service text is stored (``jobs.data`` in ``examkit/runs.py``,
+failures in ``examkit/documents.py``).
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
+
+#: Keys shorter than this are not masked: a placeholder such as ``local`` would blank out words.
+MIN_SECRET = 8
+_secrets: set[str] = set()
+
+
+def remember_secret(key: str | None) -> None:
+    """Mask ``key`` too (a key handed to a client in code rather than through ``OPENAI_API_KEY``)."""
+    if key and len(key) >= MIN_SECRET:
+        _secrets.add(key)
 
 
 def redact(text: str) -> str:
-    """``text`` with the value of ``OPENAI_API_KEY`` replaced by ``***``."""
-    key = os.environ.get("OPENAI_API_KEY")
-    if key and len(key) >= 8:
-        text = text.replace(key, "***")
+    """``text`` with the value of ``OPENAI_API_KEY`` (and every remembered key) replaced by ``***``."""
+    env = os.environ.get("OPENAI_API_KEY")
+    for key in ({env} if env and len(env) >= MIN_SECRET else set()) | _secrets:
+        if key in text:
+            text = text.replace(key, "***")
     return text
+
+
+def redact_data(value: Any) -> Any:
+    """:func:`redact` applied to every string in nested dicts and lists (JSON-like data)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_data(item) for item in value]
+    return value
 
 
 def api_message(exc: Exception) -> str:
@@ -26,4 +53,4 @@ def api_message(exc: Exception) -> str:
         inner = body.get("error", body)
         if isinstance(inner, dict) and isinstance(inner.get("message"), str):
             return redact(inner["message"])
-    return redact(str(getattr(exc, "message", None) or exc).splitlines()[0])
+    return redact((str(getattr(exc, "message", None) or exc).splitlines() or [""])[0])

@@ -11,13 +11,11 @@ function commands call for this.
 from __future__ import annotations
 
 import ipaddress
-import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from examkit.errors import UserInputError
-
-OPENAI_URL = "https://api.openai.com/v1"
+from examkit.service_client import resolve_base_url
 
 #: Rough USD per handwritten A4 page: the image at <= 2048 px in high detail plus ~500 output
 #: tokens, at the providers' list prices of PRICES_DATE. An estimate to decide by, not a bill:
@@ -41,11 +39,6 @@ class Disclosure:
     pages: int
     cost_usd: float | None
     statement: str
-
-
-def resolve_base_url(base_url: str | None) -> str:
-    """The URL the SDK will really use: the option, else ``$OPENAI_BASE_URL``, else OpenAI."""
-    return (base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL).rstrip("/")
 
 
 def host_of(base_url: str) -> str:

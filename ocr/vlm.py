@@ -18,7 +18,6 @@ Sending pages somewhere is the caller's decision, made in the open: see :mod:`oc
 from __future__ import annotations
 
 import base64
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +26,10 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from examkit.errors import ExternalProgramError, MissingDependencyError, ServiceError, UserInputError
+from examkit.errors import ExternalProgramError, MissingDependencyError, UserInputError
 from examkit.models import PageOCR
-from examkit.service_messages import api_message
+from examkit.service_client import api_errors, api_key, make_client, resolve_base_url
+from examkit.service_messages import redact
 from ocr import cloud
 from ocr.align import align
 from ocr.flags import load_word_list
@@ -147,7 +147,7 @@ class VlmEngine:
             raise UserInputError("the vlm engine needs a model",
                                  advice="Give --model NAME (e.g. gpt-4o, or the name your local server serves) "
                                         "or set ocr.vlm_model in examkit.toml.")
-        return cls(model=chosen, base_url=cloud.resolve_base_url(base_url or ocr.vlm_base_url), api_key=api_key,
+        return cls(model=chosen, base_url=resolve_base_url(base_url, ocr.vlm_base_url), api_key=api_key,
                    lang=lang or ocr.lang, language=ocr.vlm_language, crossed_out=ocr.vlm_crossed_out,
                    max_side=ocr.vlm_max_side,
                    layout=ocr.vlm_layout, local_hosts=tuple(ocr.vlm_local_hosts),
@@ -161,7 +161,7 @@ class VlmEngine:
 
     @property
     def url(self) -> str:
-        return cloud.resolve_base_url(self.base_url)
+        return resolve_base_url(self.base_url)
 
     def confirm_sending(self, pages: int, *, yes: bool = False) -> cloud.Disclosure:
         """Before a batch: where ``pages`` pages go and at what cost; raises without consent for a
@@ -169,20 +169,12 @@ class VlmEngine:
         return cloud.confirm_sending(pages, model=self.model, base_url=self.url, local_hosts=self.local_hosts,
                                      price=self.price_per_page, consent=self.consent, yes=yes)
 
-    def _key(self) -> str | None:
-        key = self.api_key or os.environ.get("OPENAI_API_KEY")
-        if not key and cloud.is_local(self.url, self.local_hosts):
-            return "local"  # local servers accept any key, the SDK insists on one
-        return key
-
     def check(self) -> None:
         try:
             import openai  # noqa: F401
         except ImportError as exc:
             raise MissingDependencyError("the openai Python package", install="pip install openai") from exc
-        if not self._key():
-            raise UserInputError(f"no API key for {cloud.host_of(self.url)}",
-                                 advice="Set OPENAI_API_KEY, or use a local server with --base-url.")
+        api_key(self.url, self.api_key)  # OpenAI's endpoint needs a key (examkit/service_client.py)
         if self.layout:
             from ocr import programs
 
@@ -190,9 +182,7 @@ class VlmEngine:
 
     def client(self):
         if self._client is None:
-            from openai import OpenAI
-
-            self._client = OpenAI(base_url=self.url, api_key=self._key(), timeout=self.timeout)
+            self._client = make_client(self.url, key=self.api_key, timeout=self.timeout)
         return self._client
 
     def transcribe(self, image: np.ndarray, *, lang: str) -> tuple[str, list[str]]:
@@ -207,7 +197,7 @@ class VlmEngine:
             choice = reply.choices[0]
             if choice.finish_reason == "length":
                 warnings.append("the model's answer was cut off (token limit): lines may be missing")
-            texts.append(choice.message.content or "")
+            texts.append(redact(choice.message.content or ""))
         return "\n".join(texts), warnings
 
     def recognize(self, image: np.ndarray, *, lang: str) -> PageOCR:
@@ -227,29 +217,6 @@ class VlmEngine:
         return PageOCR(engine=self.name, lines=lines, width=width, height=height, warnings=warnings)
 
     def _chat(self, messages: list[dict]):
-        import openai
-
-        host = cloud.host_of(self.url)
-        try:
+        with api_errors(f"reading a page with {self.model}", base_url=self.url, model=self.model):
             return self.client().chat.completions.create(model=self.model, messages=messages, temperature=0,
                                                          max_tokens=self.max_tokens)
-        except openai.AuthenticationError as exc:
-            raise ServiceError(f"{host} refused the API key", advice="Check OPENAI_API_KEY.") from exc
-        except openai.NotFoundError as exc:
-            raise ServiceError(f"{host} does not serve the model {self.model!r}",
-                               advice="Check --model against the server's model list.") from exc
-        except openai.RateLimitError as exc:
-            raise ServiceError(f"{host}: rate limit or quota reached",
-                               advice="Wait and scan again; pages already read are kept.") from exc
-        except openai.BadRequestError as exc:
-            raise ServiceError(f"{host} rejected the request: {api_message(exc)}",
-                               advice="Check that the model accepts images.") from exc
-        except openai.APITimeoutError as exc:
-            raise ServiceError(f"{host} did not answer within {self.timeout:.0f} s",
-                               advice="Scan again later.") from exc
-        except openai.APIConnectionError as exc:
-            raise ServiceError(f"cannot reach {self.url}", advice="Is the server running? Check --base-url.") from exc
-        except openai.APIStatusError as exc:
-            raise ServiceError(f"{host} failed (HTTP {exc.status_code}): {api_message(exc)}") from exc
-
-

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from examkit.errors import UserInputError
 from examkit.runs import JobRecord
 from training.backend import Backend, Generator
-from training.openai_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, resolve_base_url
+from examkit.service_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, resolve_base_url
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace

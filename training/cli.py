@@ -19,7 +19,7 @@ from examkit.files import atomic_write_text
 from training import show
 from training.backend import Backend, TrainOptions
 from training.local.cli import merge
-from training.openai_client import DEFAULT_TIMEOUT
+from examkit.service_client import DEFAULT_TIMEOUT
 
 app = typer.Typer(help="Fine-tuning with OpenAI or a local open-weights model, and evaluation.", no_args_is_help=True)
 

@@ -25,7 +25,7 @@ from examkit.errors import ExamkitError, InputFileError
 from export.formats import read_jsonl
 from training.backend import Generator
 from training.backends import endpoint_of, get_generator
-from training.openai_client import DEFAULT_TIMEOUT
+from examkit.service_client import DEFAULT_TIMEOUT
 from training.scoring import aggregate, score
 
 if TYPE_CHECKING:

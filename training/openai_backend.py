@@ -20,7 +20,7 @@ from examkit.errors import UserInputError
 from examkit.files import sha256_file
 from examkit.runs import JobRecord
 from training.backend import JobEvent, TrainOptions
-from training.openai_client import (
+from examkit.service_client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     KEY_ADVICE,

@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from examkit.errors import ServiceError
-from training.openai_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, api_errors, make_client
+from examkit.service_messages import redact
+from examkit.service_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, api_errors, make_client
 
 if TYPE_CHECKING:
     import openai
@@ -34,14 +35,14 @@ class OpenAIGenerator:
         return make_client(self.endpoint, timeout=self.timeout, max_retries=self.max_retries)
 
     def generate(self, messages: list[dict[str, str]], *, stop: str | None, max_tokens: int = 2048) -> str:
-        with api_errors(f"asking {self.model}", base_url=self.endpoint):
+        with api_errors(f"asking {self.model}", base_url=self.endpoint, model=self.model):
             response = self.client.chat.completions.create(
                 model=self.model, messages=messages, temperature=0, max_tokens=max_tokens,  # type: ignore[arg-type]
                 **({"stop": [stop]} if stop else {}),
             )
         if not response.choices:
             raise ServiceError(f"asking {self.model}: the service returned no answer")
-        text = response.choices[0].message.content or ""
+        text = redact(response.choices[0].message.content or "")  # stored: drafts, the answer cache
         if stop and stop in text:  # servers that ignore `stop` still end where the marker is
             text = text[: text.index(stop)]
         return text.rstrip()

@@ -14,7 +14,9 @@ serves:
 
 Every request is recorded (:attr:`FakeOpenAI.requests`) so a test can assert what was sent, or
 that nothing was. Failures are injected per route: :meth:`FakeOpenAI.fail` (any status, body and
-headers, for the next N matching requests), with helpers for the cases the CLI must explain.
+headers, for the next N matching requests), with helpers for the cases the CLI must explain, and
+the misbehaviour of careless services: :attr:`FakeOpenAI.echo_key` (a refusal that quotes the whole
+key) and :meth:`FakeOpenAI.garbage` (a reply that is not JSON).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class Failure:
     method: str | None
     pattern: re.Pattern[str]
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any] | bytes  # bytes: sent as they are (a reply that is not JSON)
     headers: dict[str, str]
     times: int
     delay: float = 0.0
@@ -82,6 +84,8 @@ class FakeOpenAI:
         self.chat = chat
         self.steps = steps
         self.organization = organization
+        #: A refused key is quoted whole in the 401 message (as careless services do), not masked.
+        self.echo_key = False
         self.requests: list[Request] = []
         self.files: dict[str, dict[str, Any]] = {}
         self.file_contents: dict[str, bytes] = {}
@@ -143,6 +147,11 @@ class FakeOpenAI:
         self.failures.append(Failure(method, re.compile(path), status, error_body(message, type=type, code=code),
                                      headers or {}, times, delay))
 
+    def garbage(self, path: str, body: bytes = b"\xff\xfe\x00\x89PNG garbage", *,
+                content_type: str = "application/json", status: int = 200, times: int = 1000) -> None:
+        """Requests whose path matches ``path`` get ``body`` as it is: bytes that are not JSON."""
+        self.failures.append(Failure(None, re.compile(path), status, body, {"content-type": content_type}, times))
+
     def rate_limit(self, path: str, *, retry_after: float = 0.05, times: int = 1) -> None:
         self.fail(path, 429, "Rate limit reached for requests", type="requests", code="rate_limit_exceeded",
                   headers={"retry-after": str(retry_after)}, times=times)
@@ -181,6 +190,8 @@ class FakeOpenAI:
     def _route(self, req: Request) -> tuple[int, Any, dict[str, str]]:
         if req.api_key != self.api_key:
             shown = (req.api_key or "")[:3] + "***" + (req.api_key or "")[-2:] if req.api_key else "none"
+            if self.echo_key:
+                shown = req.api_key or "none"
             return 401, error_body(f"Incorrect API key provided: {shown}.", code="invalid_api_key"), {}
         failure = self._take_failure(req.method, req.path)
         if failure is not None:
@@ -352,9 +363,10 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 req.json = json.loads(raw)
             fake.requests.append(req)
             status, body, headers = fake._route(req)
-            data = json.dumps(body).encode()
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("content-type", "application/json")
+            if "content-type" not in headers:
+                self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))
             for key, value in headers.items():
                 self.send_header(key, value)
