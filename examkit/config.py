@@ -81,7 +81,7 @@ class ExportConfig(_Section):
 class TrainConfig(_Section):
     """Which backend trains, and on what."""
 
-    backend: Literal["openai", "local"] = "openai"
+    backend: str = Field("openai", description="a name registered in training/backends.py (train backends)")
     model: str = "gpt-4o-mini-2024-07-18"
     base_model: str | None = None
     base_url: str | None = None

@@ -1,44 +1,44 @@
-"""Which backend or generator a command uses, and what each needs to be usable here.
+"""The registry of training backends: which exist, and the one way a command gets one.
 
-``--backend openai|local`` (else ``[train] backend`` in examkit.toml) picks the implementation.
-The local one lives in :mod:`training.local` and is imported only when chosen, so the OpenAI path
-never loads torch.
+``--backend NAME`` (else ``[train] backend`` in examkit.toml) picks an entry of :data:`BACKENDS`.
+Each entry names the module and class of a :class:`training.backend.Backend`; the module is
+imported only when chosen, so the OpenAI path never loads torch and the local one never loads
+the OpenAI SDK. Adding a backend is one module plus one line here (``docs/architecture.md``).
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from examkit.errors import UserInputError
 from examkit.runs import JobRecord
+from examkit.service_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from training.backend import Backend, Generator
-from examkit.service_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, resolve_base_url
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
 
-NAMES = ("openai", "local")
-NEEDS = {
-    "openai": "OPENAI_API_KEY (and OPENAI_BASE_URL or --base-url for a compatible service)",
-    "local": 'pip install -e ".[local]" (torch, transformers, peft, trl); a GPU makes it practical',
+#: Backend name -> "module:class".
+BACKENDS: dict[str, str] = {
+    "openai": "training.openai_backend:OpenAIBackend",
+    "local": "training.local.backend:LocalBackend",
 }
 
 
-def _name(ws: Workspace, name: str | None) -> str:
-    chosen = name or ws.config.train.backend
-    if chosen not in NAMES:
-        raise UserInputError(f"unknown backend {chosen!r}", advice=f"Use one of: {', '.join(NAMES)}.")
-    return chosen
+def backend_class(name: str) -> type[Backend]:
+    """The class registered as ``name`` (:class:`UserInputError` for a name not registered)."""
+    target = BACKENDS.get(name)
+    if target is None:
+        raise UserInputError(f"unknown backend {name!r}",
+                             advice=f"Use one of: {', '.join(BACKENDS)} (--backend, or [train] backend in examkit.toml).")
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def get_backend(ws: Workspace, name: str | None = None, *, base_url: str | None = None) -> Backend:
-    if _name(ws, name) == "local":
-        from training.local import LocalBackend
-
-        return LocalBackend(ws)
-    from training.openai_backend import OpenAIBackend
-
-    return OpenAIBackend(ws, base_url=base_url)
+    """The backend ``name`` (None: the workspace's default), at ``base_url`` where it sends data."""
+    return backend_class(name or ws.config.train.backend)(ws, base_url=base_url)
 
 
 def backend_for_job(ws: Workspace, job_id: str | None, *, base_url: str | None = None) -> tuple[Backend, JobRecord]:
@@ -49,37 +49,27 @@ def backend_for_job(ws: Workspace, job_id: str | None, *, base_url: str | None =
 
 def get_generator(ws: Workspace, model: str, name: str | None = None, *, base_url: str | None = None,
                   timeout: float = DEFAULT_TIMEOUT, max_retries: int = DEFAULT_MAX_RETRIES) -> Generator:
-    """A generator for ``model``: a model name at an endpoint (openai), or a local run id / path (local)."""
-    if _name(ws, name) == "local":
-        from training.local import LocalGenerator
-
-        return LocalGenerator(model, ws)
-    from training.openai_generator import OpenAIGenerator
-
-    return OpenAIGenerator(model, base_url=resolve_base_url(base_url, ws.config.train.base_url),
-                           timeout=timeout, max_retries=max_retries)
+    """A generator for ``model``: a model name at an endpoint, or a local run id / path."""
+    return get_backend(ws, name, base_url=base_url).generator(model, timeout=timeout, max_retries=max_retries)
 
 
 def endpoint_of(ws: Workspace, name: str | None, base_url: str | None) -> str:
     """Where a generator's answers come from (part of the answer cache's key)."""
-    if _name(ws, name) == "local":
-        return "local"
-    return resolve_base_url(base_url, ws.config.train.base_url)
+    backend = get_backend(ws, name, base_url=base_url)
+    return backend.endpoint or backend.name
 
 
 def report(ws: Workspace, *, base_url: str | None = None) -> list[dict[str, Any]]:
     """Each backend: usable here?, why (or what is missing), and what it needs in general."""
     rows = []
-    for name in NAMES:
+    for name in BACKENDS:
+        needs = ""
         try:
-            if name == "local":
-                import training.local
-
-                usable, detail = training.local.usable()
-            else:
-                usable, detail = get_backend(ws, name, base_url=base_url).usable()
+            cls = backend_class(name)
+            needs = cls.needs
+            usable, detail = cls(ws, base_url=base_url).usable()
         except ImportError as exc:
             usable, detail = False, f"cannot be loaded ({exc})"
-        rows.append({"backend": name, "usable": usable, "detail": detail, "needs": NEEDS[name],
+        rows.append({"backend": name, "usable": usable, "detail": detail, "needs": needs,
                      "default": name == ws.config.train.backend})
     return rows

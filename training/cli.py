@@ -14,7 +14,7 @@ import typer
 
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
 from examkit.console import note, out, out_json, warn
-from examkit.errors import BatchIncomplete, UserInputError
+from examkit.errors import BatchIncomplete
 from examkit.files import atomic_write_text
 from training import show
 from training.backend import Backend, TrainOptions
@@ -23,7 +23,7 @@ from examkit.service_client import DEFAULT_TIMEOUT
 
 app = typer.Typer(help="Fine-tuning with OpenAI or a local open-weights model, and evaluation.", no_args_is_help=True)
 
-BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="openai or local (default: examkit.toml).")]
+BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="openai, local, ... (see `train backends`; default: examkit.toml).")]
 BaseUrlOpt = Annotated[Optional[str], typer.Option(
     "--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else examkit.toml, else OpenAI).")]
 JobArg = Annotated[Optional[str], typer.Argument(help="Job id (default: the newest job of this workspace).")]
@@ -120,20 +120,21 @@ def watch(job: JobArg = None, base_url: BaseUrlOpt = None, interval: IntervalOpt
 
 @app.command("list")
 def list_jobs(
-    remote: Annotated[bool, typer.Option("--remote", help="Also ask OpenAI for the organization's jobs.")] = False,
+    remote: Annotated[bool, typer.Option("--remote", help="Also ask the service for the account's jobs (OpenAI).")] = False,
+    backend: BackendOpt = None,
     base_url: BaseUrlOpt = None,
     json_: JsonOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """The training jobs of this workspace, newest first (both backends).
+    """The training jobs of this workspace, newest first (every backend).
 
     Example: examkit train list --json
     """
-    from training.openai_backend import OpenAIBackend
+    from training.backends import get_backend
 
     with open_workspace(workspace) as ws:
         if remote:
-            OpenAIBackend(ws, base_url=base_url).remote_jobs()
+            get_backend(ws, backend, base_url=base_url).remote_jobs()
         jobs = ws.runs.jobs()
         out_json([j.model_dump() for j in jobs]) if json_ else out("\n".join(show.jobs_table(jobs)))
 
@@ -177,8 +178,6 @@ def checkpoints(job: RequiredJobArg, base_url: BaseUrlOpt = None, json_: JsonOpt
 
     with open_workspace(workspace) as ws:
         backend, record = backend_for_job(ws, job, base_url=base_url)
-        if not hasattr(backend, "checkpoints"):
-            raise UserInputError(f"job {record.id} is a {record.backend} run: its checkpoints are in its run folder")
         found = backend.checkpoints(record.id)
         out_json(found) if json_ else out("\n".join(f"step {c['step']}  {c['model']}  {c['metrics']}" for c in found))
 

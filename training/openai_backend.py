@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from examkit.errors import UserInputError
 from examkit.files import sha256_file
 from examkit.runs import JobRecord
-from training.backend import JobEvent, TrainOptions
 from examkit.service_client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -30,6 +29,9 @@ from examkit.service_client import (
     make_client,
     resolve_base_url,
 )
+from export.validate import MIN_EXAMPLES
+from training.backend import Backend, JobEvent, PlannedFile, TrainOptions
+from training.openai_generator import OpenAIGenerator
 
 if TYPE_CHECKING:
     import openai
@@ -72,7 +74,8 @@ def export_metadata(ws: Workspace, path: Path, sha256: str, n_examples: int | No
     return meta
 
 
-def job_record(ws: Workspace, job: Any, endpoint: str, extra: dict[str, Any] | None = None) -> JobRecord:
+def job_record(ws: Workspace, job: Any, endpoint: str, extra: dict[str, Any] | None = None, *,
+               backend: str = "openai") -> JobRecord:
     """Save the SDK's ``FineTuningJob`` in the workspace (keeping what was recorded before)."""
     try:
         previous = ws.runs.job(job.id).data
@@ -82,7 +85,7 @@ def job_record(ws: Workspace, job: Any, endpoint: str, extra: dict[str, Any] | N
     data = {**previous, **(extra or {}), "endpoint": endpoint, "training_file": job.training_file,
             "validation_file": job.validation_file, "trained_tokens": job.trained_tokens, "error": error,
             "hyperparameters": job.hyperparameters.model_dump() if job.hyperparameters else None}
-    return ws.runs.save_job(job.id, backend="openai", model=job.model, status=job.status,
+    return ws.runs.save_job(job.id, backend=backend, model=job.model, status=job.status,
                             result_model=job.fine_tuned_model, data=data)
 
 
@@ -95,15 +98,23 @@ def to_event(event: Any) -> JobEvent:
                     valid_loss=valid)
 
 
-class OpenAIBackend:
-    """Fine-tuning on OpenAI or a compatible service (``base_url``)."""
+class OpenAIBackend(Backend):
+    """Fine-tuning on OpenAI or a compatible service (``base_url``).
+
+    A compatible service with its own name is a subclass that sets ``name``, ``needs`` and, where
+    they differ, ``default_base_url`` and ``min_examples``.
+    """
 
     name = "openai"
+    needs = "OPENAI_API_KEY (and OPENAI_BASE_URL or --base-url for a compatible service)"
+    min_examples = MIN_EXAMPLES
+    #: The endpoint when neither --base-url, $OPENAI_BASE_URL nor [train] base_url names one.
+    default_base_url: str | None = None
 
     def __init__(self, ws: Workspace, *, base_url: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                  max_retries: int = DEFAULT_MAX_RETRIES) -> None:
-        self.ws = ws
-        self.endpoint = resolve_base_url(base_url, ws.config.train.base_url)
+        super().__init__(ws)
+        self.endpoint: str = resolve_base_url(base_url, ws.config.train.base_url or self.default_base_url)
         self.timeout = timeout
         self.max_retries = max_retries
 
@@ -117,6 +128,26 @@ class OpenAIBackend:
         if not is_openai(self.endpoint):
             return True, f"endpoint {self.endpoint} (no OPENAI_API_KEY set; fine for servers that need none)"
         return False, f"OPENAI_API_KEY is not set. {KEY_ADVICE}"
+
+    # -- planning ----------------------------------------------------------------------------------
+    def model(self, options: TrainOptions) -> str:
+        return options.model or self.ws.config.train.model
+
+    def request(self, options: TrainOptions, *, model: str, files: list[PlannedFile]) -> dict[str, Any]:
+        """The job request as it would be sent, with placeholders for files not uploaded yet."""
+        ids = {f.role: f.file_id or f"<file id of {Path(f.path).name} after upload>" for f in files}
+        meta = export_metadata(self.ws, options.train_file, files[0].sha256, files[0].examples)
+        return job_request(options, model=model, training_file=ids["training"], validation_file=ids.get("validation"),
+                           metadata=meta)
+
+    def cost(self, summary: dict[str, Any], lines: list[str]) -> dict[str, Any]:
+        keys = ("encoding", "exact_tokens", "billed_tokens_per_epoch", "epochs", "billed_tokens",
+                "price_per_million_usd", "prices_date", "cost_usd")
+        return {**{key: summary[key] for key in keys}, "lines": lines[:3]}
+
+    def generator(self, model: str, *, timeout: float = DEFAULT_TIMEOUT,
+                  max_retries: int = DEFAULT_MAX_RETRIES) -> OpenAIGenerator:
+        return OpenAIGenerator(model, base_url=self.endpoint, timeout=timeout, max_retries=max_retries)
 
     # -- files -------------------------------------------------------------------------------------
     def known_upload(self, sha256: str) -> str | None:
@@ -155,12 +186,13 @@ class OpenAIBackend:
         with api_errors(f"creating the fine-tuning job for {options.train_file}", base_url=self.endpoint,
                         file=options.train_file):
             job = self.client.fine_tuning.jobs.create(**body)
-        return job_record(self.ws, job, self.endpoint, {"train_path": str(options.train_file), "train_sha256": train_sha})
+        return job_record(self.ws, job, self.endpoint, {"train_path": str(options.train_file), "train_sha256": train_sha},
+                          backend=self.name)
 
     def status(self, job_id: str) -> JobRecord:
         with api_errors(f"reading job {job_id}", base_url=self.endpoint):
             job = self.client.fine_tuning.jobs.retrieve(job_id)
-        return job_record(self.ws, job, self.endpoint)
+        return job_record(self.ws, job, self.endpoint, backend=self.name)
 
     def events(self, job_id: str) -> Iterator[JobEvent]:
         """All events, oldest first (the API lists newest first)."""
@@ -171,7 +203,7 @@ class OpenAIBackend:
     def cancel(self, job_id: str) -> JobRecord:
         with api_errors(f"cancelling job {job_id}", base_url=self.endpoint):
             job = self.client.fine_tuning.jobs.cancel(job_id)
-        return job_record(self.ws, job, self.endpoint)
+        return job_record(self.ws, job, self.endpoint, backend=self.name)
 
     def checkpoints(self, job_id: str) -> list[dict[str, Any]]:
         """The job's checkpoints, newest first: step, usable model name, metrics."""
@@ -184,4 +216,4 @@ class OpenAIBackend:
         """The organization's newest jobs on the service, recorded in this workspace too."""
         with api_errors("listing fine-tuning jobs", base_url=self.endpoint):
             found = list(self.client.fine_tuning.jobs.list(limit=limit))[:limit]
-        return [job_record(self.ws, job, self.endpoint) for job in found]
+        return [job_record(self.ws, job, self.endpoint, backend=self.name) for job in found]

@@ -33,7 +33,7 @@ def plan_lines(plan: Plan) -> list[str]:
     lines = [f"backend    {plan.backend}" + (f" at {plan.endpoint}" if plan.endpoint else ""), f"model      {plan.model}"]
     for f in plan.files:
         upload = f"already uploaded as {f.file_id}" if f.file_id else "would be uploaded"
-        if plan.backend != "openai":
+        if plan.endpoint is None:  # the backend sends nothing anywhere
             upload = "read locally"
         lines.append(f"{f.role:<11}{f.path}: {f.examples} examples, {f.tokens:,} tokens, sha256 {f.sha256[:16]}…, {upload}")
     lines += [f"cost       {line}" for line in plan.cost.get("lines", [])] or [f"cost       {plan.cost.get('note', '')}"]

@@ -10,29 +10,48 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from examkit.clock import now
 from examkit.errors import UserInputError
 from examkit.runs import JobRecord
-from training.backend import JobEvent, TrainOptions
+from training.backend import Backend, JobEvent, TrainOptions
 from training.local import deps
 from training.local.rundir import find_run, process_alive
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
+    from training.local.generate import LocalGenerator
 
 FINISHED = {"succeeded", "failed", "cancelled"}
 
 
-class LocalBackend:
-    name = "local"
+class LocalBackend(Backend):
+    """LoRA fine-tuning of an open-weights model on this machine: nothing is sent anywhere."""
 
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
+    name = "local"
+    needs = 'pip install -e ".[local]" (torch, transformers, peft, trl); a GPU makes it practical'
+
+    def __init__(self, ws: Workspace, *, base_url: str | None = None) -> None:
+        super().__init__(ws)  # base_url: nothing is sent anywhere
 
     def usable(self) -> tuple[bool, str]:
         return deps.usable()
+
+    def model(self, options: TrainOptions) -> str:
+        return options.base_model or self.ws.config.train.base_model or ""
+
+    def counting_model(self, model: str) -> str:
+        """The base model's own tokenizer is not loaded for a plan: counts use the export's target model."""
+        return self.ws.config.export.target_model
+
+    def generator(self, model: str, *, timeout: float = 0, max_retries: int = 0) -> LocalGenerator:
+        from training.local.generate import LocalGenerator
+
+        return LocalGenerator(model, self.ws)
+
+    def checkpoints(self, job_id: str) -> list[dict[str, Any]]:
+        raise UserInputError(f"job {job_id} is a local run: its checkpoints are in its run folder")
 
     def start(self, options: TrainOptions) -> JobRecord:
         from training.local.train import train
