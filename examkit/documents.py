@@ -1,7 +1,8 @@
 """Documents, their pages, OCR results and recorded failures.
 
 Written by intake and OCR, read by review and export. OCR results are append-only: a re-run
-(``--force``) adds a newer result and never touches what people wrote (see :mod:`examkit.revisions`).
+(``--force``) adds a newer result and never touches what people wrote. Storing a reading makes it
+the page's lines (:func:`examkit.lines.apply_reading`) unless a person already saved some.
 A failure's reason may quote a service and is stored with the API key masked.
 """
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from examkit.clock import now
 from examkit.errors import NotFoundError
+from examkit.lines import apply_reading
 from examkit.models import Document, Failure, Page, PageOCR
 from examkit.service_messages import redact
 
@@ -191,4 +193,5 @@ def _add_ocr(db, page_id: int, result: PageOCR) -> int:
         "INSERT INTO ocr_results (page_id, engine, data, created_at) VALUES (?, ?, ?, ?)",
         (page_id, result.engine, result.model_dump_json(), now()),
     )
+    apply_reading(db, page_id, int(cur.lastrowid), result)
     return int(cur.lastrowid)

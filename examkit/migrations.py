@@ -8,6 +8,11 @@ so not even a bug in examkit can overwrite a correction.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
+from examkit.lines_migration import fill_lines
+
 APPEND_ONLY = ("text_revisions", "analysis_revisions", "exam_sheets", "ocr_results", "page_reviews")
 
 
@@ -145,7 +150,61 @@ CREATE TABLE cache (
 );
 """ + "".join(_append_only_triggers(t) for t in APPEND_ONLY)
 
-#: (name, SQL) in order. Append only.
-MIGRATIONS: list[tuple[str, str]] = [
+
+LINES_SQL = """CREATE TABLE lines (
+    id INTEGER PRIMARY KEY,
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    origin TEXT NOT NULL CHECK (origin IN ('detected', 'drawn', 'typed')),
+    ocr_result_id INTEGER REFERENCES ocr_results(id),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX lines_page ON lines(page_id);
+
+CREATE TABLE line_revisions (
+    id INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL REFERENCES lines(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    position REAL NOT NULL,
+    text TEXT NOT NULL,
+    polygon TEXT NOT NULL DEFAULT '[]',
+    baseline TEXT NOT NULL DEFAULT '[]',
+    layer TEXT NOT NULL CHECK (layer IN ('student', 'teacher', 'margin')),
+    words TEXT NOT NULL DEFAULT '[]',
+    conf REAL NOT NULL DEFAULT -1,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL CHECK (source IN ('ocr', 'review', 'import', 'ground-truth')),
+    author TEXT NOT NULL,
+    parent_id INTEGER REFERENCES line_revisions(id),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX line_revisions_line ON line_revisions(line_id, id);
+CREATE INDEX line_revisions_page ON line_revisions(page_id, id);
+""" + _append_only_triggers("lines") + _append_only_triggers("line_revisions")
+
+
+def _lines(db: sqlite3.Connection) -> None:
+    """Schema 0002: the line tables, then the existing pages' lines (:mod:`examkit.lines_migration`)."""
+    for statement in split_sql(LINES_SQL):
+        db.execute(statement)
+    fill_lines(db)
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements; ``sqlite3.complete_statement`` keeps triggers whole."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+#: (name, SQL script or a function given the connection) in order. Append only.
+MIGRATIONS: list[tuple[str, str | Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", INITIAL),
+    ("0002_lines", _lines),
 ]

@@ -22,6 +22,8 @@ LineLayer = Literal["student", "teacher", "margin"]
 Point = tuple[int, int]
 """``(x, y)`` in page pixels of the stored page image."""
 TextSource = Literal["ocr", "review", "import", "ground-truth"]
+LineOrigin = Literal["detected", "drawn", "typed"]
+"""Where a line came from: found by a reader, outlined by a person, or typed by a person (no outline)."""
 AnalysisSource = Literal["teacher", "import", "draft", "ground-truth"]
 
 
@@ -137,6 +139,59 @@ class AnalysisRevision(BaseModel):
     @property
     def is_draft(self) -> bool:
         return self.source == "draft"
+
+
+class PageLine(BaseModel):
+    """One line of a page as the workspace keeps it: a stable id, its place, outline and text.
+
+    The state is the line's newest revision (``revision``: what a save names as its base). Lines
+    are never removed, only marked ``deleted`` by a revision, so nothing once written is lost.
+    """
+
+    id: int
+    page_id: int
+    revision: int
+    position: float = Field(description="order on the page; lines are shown by ascending position")
+    text: str = ""
+    polygon: list[Point] = Field(default_factory=list, description="outline; [] = none (typed by a person)")
+    baseline: list[Point] = Field(default_factory=list)
+    layer: LineLayer = "student"
+    origin: LineOrigin = "detected"
+    words: list[Word] = Field(default_factory=list, description="the reader's words; [] once a person saved the line")
+    conf: float = -1
+    deleted: bool = False
+    source: TextSource = "ocr"
+    author: str = ""
+    created_at: datetime
+
+    @property
+    def by_person(self) -> bool:
+        """The newest revision was written by a person (or imported), not by a reader."""
+        return self.source != "ocr"
+
+    @property
+    def bbox(self) -> BBox | None:
+        """The box around the outline, or ``None`` for a line without one."""
+        if not self.polygon:
+            return None
+        xs, ys = [p[0] for p in self.polygon], [p[1] for p in self.polygon]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+
+class ConfirmedLine(BaseModel):
+    """A line whose text a person saved or confirmed, with where it stands on its page image:
+    what OCR ground truth and a handwriting reader learn from."""
+
+    document_id: str
+    page_id: int
+    page_number: int
+    line_id: int
+    revision: int
+    polygon: list[Point]
+    baseline: list[Point]
+    layer: LineLayer
+    text: str
+    image: str = Field(description="the page image the outline refers to, relative to the workspace ('' = none)")
 
 
 class Failure(BaseModel):

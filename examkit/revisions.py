@@ -3,7 +3,13 @@
 Every save is a new row; nothing is updated or deleted (triggers in the schema enforce it). A save
 names the revision it was based on; if a newer one exists by then, the save is refused with
 :class:`RevisionConflict` so two tabs or an editor round trip can never overwrite each other
-silently. The *current* text of a page is its newest revision, else the newest OCR reading.
+silently.
+
+A page's student text lives in its lines (:mod:`examkit.lines`): a page-text save here is split
+into line saves, and the page's "revision" is its newest line revision a person made (its id is
+the base of the next whole-page save). Pages without lines (nothing read, or no reading at all)
+read as the OCR text. The teacher layer's page texts are page revisions as before; the page
+revisions written before lines existed stay readable in :meth:`Revisions.texts`.
 """
 
 from __future__ import annotations
@@ -44,6 +50,11 @@ class Revisions:
         :class:`RevisionConflict` is raised. ``ANY`` skips the check.
         """
         author = author or self.ws.config.author
+        if layer == "student":
+            self.ws.lines.save_page_text(page_id, text, base=base, source=source, author=author)
+            latest = self.latest_text(page_id)
+            assert latest is not None  # a person's save always leaves a person's revision
+            return latest
         with self.ws.transaction() as db:
             latest_id = _newest(
                 db, "SELECT id FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id DESC LIMIT 1",
@@ -58,13 +69,25 @@ class Revisions:
         return TextRevision(**dict(row))
 
     def texts(self, page_id: int, layer: Layer = "student") -> list[TextRevision]:
-        """All revisions of a page's text, oldest first (the history)."""
+        """The revisions of a page's text, oldest first (the history); for the student layer the
+        page text after each save a person made to its lines."""
         rows = self.ws.db.execute(
             "SELECT * FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id", (page_id, layer)
         )
-        return [TextRevision(**dict(r)) for r in rows]
+        if layer != "student":
+            return [TextRevision(**dict(r)) for r in rows]
+        history, parent = [], None
+        for newest, text in self.ws.lines.page_history(page_id):
+            history.append(TextRevision(id=newest.revision, page_id=page_id, layer=layer, text=text, source=newest.source,
+                                        author=newest.author, parent_id=parent, created_at=newest.created_at))
+            parent = newest.revision
+        return history
 
     def latest_text(self, page_id: int, layer: Layer = "student") -> TextRevision | None:
+        """The page's text as a person last saved it (``None``: nobody has yet)."""
+        if layer == "student":
+            history = self.texts(page_id)
+            return history[-1] if history else None
         row = self.ws.db.execute(
             "SELECT * FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id DESC LIMIT 1",
             (page_id, layer),
@@ -76,6 +99,10 @@ class Revisions:
     ) -> str | None:
         """A page's text: ``reviewed`` (newest revision), ``ocr`` (newest reading), or ``best``
         (reviewed where it exists, else OCR). ``None`` when the asked-for kind does not exist."""
+        if layer == "student" and source != "ocr" and self.ws.lines.has_lines(page_id):
+            if source == "reviewed" and self.ws.lines.page_version(page_id) is None:
+                return None
+            return self.ws.lines.page_text(page_id)
         if source in ("best", "reviewed"):
             revision = self.latest_text(page_id, layer)
             if revision is not None:

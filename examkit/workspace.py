@@ -7,7 +7,8 @@ timeout, writes happen in ``BEGIN IMMEDIATE`` transactions, and creation races a
 file system (exclusive create) and by SQLite's write lock.
 
 The data itself is reached through small repositories hanging off the workspace:
-``ws.documents`` (documents, pages, OCR results, failures), ``ws.revisions`` (what people wrote),
+``ws.documents`` (documents, pages, OCR results, failures), ``ws.lines`` (each page's lines and
+their text), ``ws.revisions`` (what people wrote),
 ``ws.runs`` (uploads, training jobs, exports, caches).
 """
 
@@ -24,7 +25,7 @@ from examkit.clock import now
 from examkit.config import CONFIG_NAME, DEFAULT_TOML, Config, load_config
 from examkit.errors import WorkspaceError
 from examkit.files import create_exclusive
-from examkit.migrations import MIGRATIONS
+from examkit.migrations import MIGRATIONS, split_sql
 
 DB_NAME = "examkit.sqlite3"
 ENV_VAR = "EXAMKIT_WORKSPACE"
@@ -47,6 +48,7 @@ class Workspace:
 
     def __init__(self, root: Path, db: sqlite3.Connection, config: Config) -> None:
         from examkit.documents import Documents
+        from examkit.lines import Lines
         from examkit.revisions import Revisions
         from examkit.runs import Runs
 
@@ -54,6 +56,7 @@ class Workspace:
         self.db = db
         self.config = config
         self.documents = Documents(self)
+        self.lines = Lines(self)
         self.revisions = Revisions(self)
         self.runs = Runs(self)
 
@@ -171,8 +174,11 @@ def migrate(db: sqlite3.Connection, db_path: Path) -> int:
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
                 )
-                for statement in _split_sql(sql):
-                    db.execute(statement)
+                if callable(sql):
+                    sql(db)
+                else:
+                    for statement in split_sql(sql):
+                        db.execute(statement)
                 db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (index, name, now()))
                 db.execute(f"PRAGMA user_version = {index}")
                 db.execute("COMMIT")
@@ -188,17 +194,3 @@ def migrate(db: sqlite3.Connection, db_path: Path) -> int:
             advice="Upgrade examkit (pip install -U examkit) to open this workspace.",
         )
     return version
-
-
-def _split_sql(script: str) -> list[str]:
-    """Split a migration into statements; ``sqlite3.complete_statement`` keeps triggers whole."""
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            if buffer.strip():
-                statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        statements.append(buffer.strip())
-    return statements

@@ -75,7 +75,9 @@ def test_text_revisions_are_append_only(ws):
     assert [r.text for r in ws.revisions.texts(page)] == ["erste Fassung", "zweite Fassung"]
     assert second.parent_id == first.id
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        ws.db.execute("UPDATE text_revisions SET text = 'x' WHERE id = ?", (first.id,))
+        ws.db.execute("UPDATE line_revisions SET text = 'x' WHERE id = ?", (first.id,))
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        ws.db.execute("DELETE FROM lines")
     ws.revisions.add_analysis("LK/anna", "Fehleranalyse: ...")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         ws.db.execute("DELETE FROM analysis_revisions")
@@ -130,7 +132,8 @@ def test_four_processes_open_a_new_workspace_at_once(ws_path):
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
     with Workspace.open(ws_path) as ws:
         assert len(ws.documents.list()) == 4
-        assert ws.db.execute("SELECT COUNT(*) FROM text_revisions").fetchone()[0] == 80
+        assert ws.db.execute("SELECT COUNT(*) FROM line_revisions").fetchone()[0] == 80
+        assert [len(ws.revisions.texts(p.id)) for d in ws.documents.list() for p in ws.documents.pages(d.id)] == [20] * 4
         assert ws.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert ws.db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
 
