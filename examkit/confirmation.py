@@ -6,9 +6,10 @@ the review page's overview all ask this module, so "reviewed" means the same eve
 
 A page is confirmed when
 
-- a person saved its text: the newest student-layer revision has a person's source
-  (``review`` in the review page, ``import`` from ``review import`` or a teacher's sheet via
-  ``export import``, ``ground-truth`` typed in by a person), or
+- a person saved its text: every line of its student text was saved by a person (in the line
+  editor, or all at once as a page text: ``review`` in the review page, ``import`` from ``review
+  import`` or a teacher's sheet via ``export import``, ``ground-truth`` typed in by a person);
+  a page where some lines are still only the reader's is not confirmed yet, or
 - a person marked it reviewed (the newest review mark is "reviewed"), or
 - the document is typed (``.txt``/``.docx``): its text is what the student wrote, no OCR involved.
 
@@ -70,7 +71,8 @@ def page_confirmation(ws: Workspace, page: Page) -> PageConfirmation:
         "SELECT reviewed, created_at FROM page_reviews WHERE page_id = ? ORDER BY id DESC LIMIT 1", (page.id,)
     ).fetchone()
     how: How | None = None
-    saved_at = text.created_at.isoformat(timespec="microseconds") if text and text.source in PERSON_SOURCES else None
+    saved = text is not None and text.source in PERSON_SOURCES and not ws.lines.unsaved(page.id)
+    saved_at = text.created_at.isoformat(timespec="microseconds") if saved and text else None
     if mark is not None and (saved_at is None or mark["created_at"] >= saved_at):
         how = "marked" if mark["reviewed"] else None
     elif saved_at is not None:

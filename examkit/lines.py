@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from examkit.clock import now
+from examkit.confirmation import is_confirmed
 from examkit.errors import NotFoundError, RevisionConflict
-from examkit.models import ConfirmedLine, LineLayer, LineOrigin, PageLine, PageOCR, Point, TextSource
+from examkit.models import ConfirmedLine, LineLayer, LineOrigin, Page, PageLine, PageOCR, Point, TextSource
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
@@ -91,6 +92,10 @@ class Lines:
                 out.append((line, "\n".join(li.text for li in shown)))
         return out
 
+    def unsaved(self, page_id: int) -> list[PageLine]:
+        """The page's student lines nobody has saved yet (only the reader's text)."""
+        return [li for li in self.current(page_id) if li.layer == "student" and not li.by_person]
+
     def has_lines(self, page_id: int) -> bool:
         return self.ws.db.execute("SELECT 1 FROM lines WHERE page_id = ? LIMIT 1", (page_id,)).fetchone() is not None
 
@@ -106,17 +111,22 @@ class Lines:
         """Lines whose text a person saved or confirmed, with outline, baseline and page image.
 
         A line counts when its newest revision was made by a person (saved in the review, imported,
-        ground truth), or when its page was marked reviewed; deleted and empty lines never do.
-        What OCR ground truth is written from and what a handwriting reader trains on.
+        ground truth), or when its page is confirmed (:mod:`examkit.confirmation`: marked reviewed,
+        or typed); deleted and empty lines never do. What OCR ground truth is written from and what
+        a handwriting reader trains on.
         """
-        reviewed = {row[0] for row in self.ws.db.execute(
-            "SELECT page_id FROM page_reviews WHERE id IN (SELECT MAX(id) FROM page_reviews GROUP BY page_id) AND reviewed = 1")}
-        pages = {row["id"]: row for row in self.ws.db.execute("SELECT id, document_id, number, image FROM pages")}
+        pages = {row["id"]: row for row in self.ws.db.execute("SELECT * FROM pages")}
+        whole: dict[int, bool] = {}
         out = []
-        for row in self.ws.db.execute(_CURRENT.format(where="1 = 1")):
+        for row in self.ws.db.execute(_CURRENT.format(where="1 = 1")).fetchall():
             line = _line(row)
-            if line.deleted or not line.text.strip() or not (line.by_person or line.page_id in reviewed):
+            if line.deleted or not line.text.strip():
                 continue
+            if not line.by_person:
+                if line.page_id not in whole:
+                    whole[line.page_id] = is_confirmed(self.ws, _page_model(pages[line.page_id]))
+                if not whole[line.page_id]:
+                    continue
             page = pages[line.page_id]
             out.append(ConfirmedLine(
                 document_id=page["document_id"], page_id=line.page_id, page_number=page["number"], line_id=line.id,
@@ -414,6 +424,10 @@ def _line(row: sqlite3.Row) -> PageLine:
         layer=row["layer"], origin=row["origin"], words=json.loads(row["words"]), conf=row["conf"],
         deleted=bool(row["deleted"]), source=row["source"], author=row["author"], created_at=row["created_at"],
     )
+
+
+def _page_model(row: sqlite3.Row) -> Page:
+    return Page(**{k: row[k] for k in row.keys() if k != "created_at"})
 
 
 def _slot(ordered: list[PageLine], *, after: int | None = None, before: int | None = None) -> float:

@@ -53,7 +53,10 @@ class Revisions:
         if layer == "student":
             self.ws.lines.save_page_text(page_id, text, base=base, source=source, author=author)
             latest = self.latest_text(page_id)
-            assert latest is not None  # a person's save always leaves a person's revision
+            if latest is None:  # a reader's text stored as lines (source "ocr"): nobody's revision
+                newest = max((li.revision for li in self.ws.lines.current(page_id, include_deleted=True)), default=0)
+                return TextRevision(id=newest, page_id=page_id, layer=layer, text=self.ws.lines.page_text(page_id),
+                                    source=source, author=author, created_at=now())
             return latest
         with self.ws.transaction() as db:
             latest_id = _newest(

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image
-from rapidfuzz import fuzz
 
 from examkit.confirmation import is_confirmed
+from examkit.lines import align
 from examkit.files import FileNames, atomic_write_bytes, atomic_write_text
 from examkit.models import Line, Page
 
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from examkit.workspace import Workspace
 
 PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
-MIN_SIMILARITY = 50.0
 PAD = 4
 
 
@@ -41,30 +40,6 @@ class GroundTruth:
     skipped_lines: int = 0
     skipped_pages: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-
-
-def align(ocr: list[str], reviewed: list[str], *, min_similarity: float = MIN_SIMILARITY) -> list[int | None]:
-    """For each OCR line, the index of its reviewed line (None where none fits), order kept."""
-    if len(ocr) == len(reviewed):
-        return list(range(len(ocr)))
-    n, m = len(ocr), len(reviewed)
-    sim = [[fuzz.ratio(a, b) for b in reviewed] for a in ocr]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            pair = best[i + 1][j + 1] + sim[i][j] if sim[i][j] >= min_similarity else -1.0
-            best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
-    result: list[int | None] = [None] * n
-    i = j = 0
-    while i < n and j < m:
-        if sim[i][j] >= min_similarity and best[i][j] == best[i + 1][j + 1] + sim[i][j]:
-            result[i] = j
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            i += 1
-        else:
-            j += 1
-    return result
 
 
 def _reviewed_text(ws: Workspace, page: Page) -> str | None:

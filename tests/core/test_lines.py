@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from examkit.confirmation import is_confirmed
 from examkit.errors import RevisionConflict
 from examkit.models import Document, Line, PageOCR, Word
 from examkit.workspace import DB_NAME, Workspace
@@ -112,6 +113,15 @@ def test_a_rescan_never_replaces_a_persons_lines(ws):
     assert ws.revisions.page_text(page, source="ocr") == "Lxther"
 
 
+def test_a_page_is_confirmed_by_saving_lines_only_once_every_line_is_saved(ws):
+    page = _page(ws, ["eins", "zwei"])
+    one, two = ws.lines.current(page)
+    ws.lines.save(one.id, base=one.revision, text="Eins")
+    assert not is_confirmed(ws, ws.documents.page(page))
+    ws.lines.save(two.id, base=two.revision, text="zwei")  # Enter on an unchanged line confirms it
+    assert is_confirmed(ws, ws.documents.page(page))
+
+
 def test_confirmed_lines_are_those_a_person_saved_or_on_reviewed_pages(ws):
     page = _page(ws, ["eins", "zwei"])
     other = _page(ws, ["drei", ""], doc_id="LK/ben")
@@ -159,5 +169,6 @@ def test_migration_from_schema_0001_keeps_every_text_and_binds_it_to_its_line(ws
         assert ws.lines.current(page3.id) == [] and ws.revisions.page_text(page3.id) == ""
         assert ws.revisions.document_text("Klasse/typed-tom") == "Getippt"
         assert ws.revisions.latest_analysis("Klasse/arslan-deniz").text.startswith("Fehleranalyse")
-        assert [c.text for c in ws.lines.confirmed()] == ["1B", "Luther hat Thesen", "an die Tür geschlagen",
-                                                          "im Jahr 1517"]
+        confirmed = [(c.text, bool(c.polygon)) for c in ws.lines.confirmed()]
+        assert confirmed == [("1B", False), ("Luther hat Thesen", True), ("an die Tür geschlagen", True),
+                             ("im Jahr 1517", True), ("Getippt", False)]  # typed text counts (examkit.confirmation)
