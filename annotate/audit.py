@@ -17,7 +17,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from annotate.model import Analysis, Rounding, Task, computed_points, fmt_number, percent, task_points
@@ -34,14 +34,55 @@ SEVERITY: dict[str, Severity] = {
 }
 
 
+#: Every audit message in English (the command line), by key: the code, or ``code/variant`` where a
+#: code has several. ``annotate/review/german.py`` says the same keys in German for the review page.
+#: ``{task}`` is a task path (labels joined by ``›``); numbers are written the German way (``1,5``).
+MESSAGES: dict[str, str] = {
+    "missing-assistant": "the record has no assistant answer (or an empty completion)",
+    "not-parsed": "{reason}",
+    "heading": "the text does not start with `Fehleranalyse`",
+    "total-missing": "no `Insgesamt` summary with points (`Punkte: 20 von 24`)",
+    "total-mismatch": "stated {points} von {max}, but the tasks add up to {computed_points} von {computed_max}",
+    "task-mismatch/max": "{task}: sub-task maxima add up to {sub_max}, not {max}",
+    "task-mismatch/points": "{task}: sub-task points add up to {computed}, not the stated {points}",
+    "deduction-mismatch/parent": "{task}: {lost} points are deducted on the task itself, but its points are the "
+                                 "sum of its sub-tasks; put the lines under a sub-task",
+    "deduction-mismatch": "{task}: {points} von {max} means {lost} lost, but the deductions add up to {deducted}",
+    "deduction-unquantified": "{task}: {unexplained} of the {lost} points lost are only explained by lines "
+                              "without a number",
+    "percent-mismatch": "stated {percent}%, but {points}/{max} is {exact}%",
+    "grade-mismatch": "stated grade {grade}, but {computed}% is {expected} on the {scale} scale",
+    "stop-marker-missing": "the stop marker '{marker}' is missing",
+    "quote-not-found": "{task}: \"{quote}\" is not in the student's answer",
+    "too-long": "{tokens} tokens, more than the limit of {limit}",
+}
+
+Arg = str | int | float | tuple[str, ...]
+
+
+def fill(template: str, args: dict[str, Arg], *, task: Callable[[tuple[str, ...]], str]) -> str:
+    """``template`` with its values: numbers the German way, task paths through ``task``."""
+    shown = {k: task(v) if isinstance(v, tuple) else fmt_number(v) if isinstance(v, int | float) else v
+             for k, v in args.items()}
+    return template.format(**shown)
+
+
 class Problem(BaseModel):
+    """One finding: ``code`` and ``severity`` are the contract (cli.md), ``message`` is English;
+    ``key`` and ``args`` let other front ends say it in their words (not part of the JSON)."""
+
     code: str
     severity: Severity
     message: str
+    key: str = Field("", exclude=True)
+    args: dict[str, Arg] = Field(default_factory=dict, exclude=True)
 
 
-def problem(code: str, message: str) -> Problem:
-    return Problem(code=code, severity=SEVERITY[code], message=message)
+def problem(key: str, **args: Arg) -> Problem:
+    """The problem ``key`` (a code, or ``code/variant``) with its values filled into the message."""
+    code = key.split("/")[0]
+    message = fill(MESSAGES[key], args, task=" › ".join)
+    return Problem(code=code, severity=SEVERITY[code], message=message, key=key, args=args)
 
 
 def _json_number(value: float | None) -> int | float | None:
@@ -97,21 +138,19 @@ def _task_json(task: Task) -> dict[str, Any]:
 
 
 # -- the checks ---------------------------------------------------------------------------------------
-def _check_task(task: Task, path: str, out: list[Problem]) -> None:
-    where = f"{path}{task.label}"
+def _check_task(task: Task, parents: tuple[str, ...], out: list[Problem]) -> None:
+    where = (*parents, task.label)
     if task.tasks:
         sub_max = sum(t.max for t in task.tasks)
         if sub_max != task.max:
-            out.append(problem("task-mismatch", f"{where}: sub-task maxima add up to {fmt_number(sub_max)}, not {fmt_number(task.max)}"))
+            out.append(problem("task-mismatch/max", task=where, sub_max=sub_max, max=task.max))
         if task.points is not None and task.points != computed_points(task):
-            out.append(problem("task-mismatch", f"{where}: sub-task points add up to {fmt_number(computed_points(task))}, "
-                                                f"not the stated {fmt_number(task.points)}"))
+            out.append(problem("task-mismatch/points", task=where, computed=computed_points(task), points=task.points))
         lost_here = sum(e.deduction or 0 for e in task.errors)
         if lost_here:
-            out.append(problem("deduction-mismatch", f"{where}: {fmt_number(lost_here)} points are deducted on the task "
-                               "itself, but its points are the sum of its sub-tasks; put the lines under a sub-task"))
+            out.append(problem("deduction-mismatch/parent", task=where, lost=lost_here))
         for sub in task.tasks:
-            _check_task(sub, f"{where} › ", out)
+            _check_task(sub, where, out)
         return
     if task.points is None:
         return
@@ -121,11 +160,10 @@ def _check_task(task: Task, path: str, out: list[Problem]) -> None:
     if quantified == lost:
         return
     if unquantified and quantified < lost:
-        out.append(problem("deduction-unquantified", f"{where}: {fmt_number(lost - quantified)} of the "
-                           f"{fmt_number(lost)} points lost are only explained by lines without a number"))
+        out.append(problem("deduction-unquantified", task=where, unexplained=lost - quantified, lost=lost))
     else:
-        out.append(problem("deduction-mismatch", f"{where}: {fmt_number(task.points)} von {fmt_number(task.max)} means "
-                           f"{fmt_number(lost)} lost, but the deductions add up to {fmt_number(quantified)}"))
+        out.append(problem("deduction-mismatch", task=where, points=task.points, max=task.max, lost=lost,
+                           deducted=quantified))
 
 
 def _normalize_quote(text: str) -> str:
@@ -156,34 +194,35 @@ def quote_found(quote: str, student_text: str) -> bool:
     return quote in QuoteIndex(student_text)
 
 
-def _quotes(tasks: list[Task]):
+def _quotes(tasks: list[Task], parents: tuple[str, ...] = ()):
     for task in tasks:
+        where = (*parents, task.label)
         for e in task.errors:
             if e.quote:
-                yield task.label, e.quote
-        yield from _quotes(task.tasks)
+                yield where, e.quote
+        yield from _quotes(task.tasks, where)
 
 
 def _check_summary(result: ParseResult, computed: Stated, scale: GradeScale, rounding: Rounding, out: list[Problem]) -> None:
     stated = result.stated
     if not result.has_summary:
-        out.append(problem("total-missing", "no `Insgesamt` summary with points (`Punkte: 20 von 24`)"))
+        out.append(problem("total-missing"))
         return
     if stated.points != computed.points or stated.max != computed.max:
-        out.append(problem("total-mismatch", f"stated {fmt_number(stated.points)} von {fmt_number(stated.max)}, "  # type: ignore[arg-type]
-                           f"but the tasks add up to {fmt_number(computed.points)} von {fmt_number(computed.max)}"))  # type: ignore[arg-type]
+        out.append(problem("total-mismatch", points=stated.points, max=stated.max,  # type: ignore[arg-type]
+                           computed_points=computed.points, computed_max=computed.max))  # type: ignore[arg-type]
     points, maximum = stated.points, stated.max
     if stated.percent is not None and maximum:
         exact = Fraction(100) * Fraction(points) / Fraction(maximum)  # type: ignore[arg-type]
         allowed = {math.floor(exact), math.floor(exact + Fraction(1, 2))}
         if stated.percent not in allowed:
-            out.append(problem("percent-mismatch", f"stated {fmt_number(stated.percent)}%, but {fmt_number(points)}/"  # type: ignore[arg-type]
-                               f"{fmt_number(maximum)} is {float(exact):.1f}%"))
+            out.append(problem("percent-mismatch", percent=stated.percent, points=points, max=maximum,  # type: ignore[arg-type]
+                               exact=f"{float(exact):.1f}"))
     if stated.grade is not None and maximum:
         pct = percent(points, maximum, rounding)  # type: ignore[arg-type]
         if not scale.matches(stated.grade, pct):
-            out.append(problem("grade-mismatch", f"stated grade {stated.grade}, but {pct}% is {scale.grade_for(pct)} "
-                               f"on the {scale.name} scale"))
+            out.append(problem("grade-mismatch", grade=stated.grade, computed=pct, expected=str(scale.grade_for(pct)),
+                               scale=scale.name))
 
 
 def audit_text(
@@ -209,31 +248,31 @@ def audit_text(
     if max_tokens is not None and count_tokens is not None:
         tokens = count_tokens(record_text if record_text is not None else (text or ""))
         if tokens > max_tokens:
-            problems.append(problem("too-long", f"{tokens} tokens, more than the limit of {max_tokens}"))
+            problems.append(problem("too-long", tokens=tokens, limit=max_tokens))
     if text is None or not text.strip():
-        problems.insert(0, problem("missing-assistant", "the record has no assistant answer (or an empty completion)"))
+        problems.insert(0, problem("missing-assistant"))
         return AuditRecord(source=source, record=record, parsed=False, problems=problems)
     try:
         result = parse_text(text, stop_marker=stop_marker)
     except AnalysisParseError as exc:
-        problems.insert(0, problem("not-parsed", exc.message))
+        problems.insert(0, problem("not-parsed", reason=exc.message))
         return AuditRecord(source=source, record=record, parsed=False, problems=problems)
     analysis = result.analysis
     totals = analysis.totals(scale, rounding)
     computed = Stated(points=totals.points, max=totals.max, percent=totals.percent, grade=totals.grade)
     checks: list[Problem] = []
     if not result.heading_ok:
-        checks.append(problem("heading", "the text does not start with `Fehleranalyse`"))
+        checks.append(problem("heading"))
     _check_summary(result, computed, scale, rounding, checks)
     for task in analysis.tasks:
-        _check_task(task, "", checks)
+        _check_task(task, (), checks)
     if stop_marker and not result.stop_marker_found:
-        checks.append(problem("stop-marker-missing", f"the stop marker {stop_marker!r} is missing"))
+        checks.append(problem("stop-marker-missing", marker=stop_marker))
     if student_text is not None:
         index = QuoteIndex(student_text)
-        for label, quote in _quotes(analysis.tasks):
+        for where, quote in _quotes(analysis.tasks):
             if quote not in index:
-                checks.append(problem("quote-not-found", f"{label}: \"{quote}\" is not in the student's answer"))
+                checks.append(problem("quote-not-found", task=where, quote=quote))
     return AuditRecord(source=source, record=record, parsed=True, stated=result.stated, computed=computed,
                        tasks=[_task_json(t) for t in analysis.tasks], problems=checks + problems, analysis=analysis)
 

@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from examkit.errors import UserInputError
 
@@ -31,17 +32,23 @@ def _lenient(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get("lenient"))
 
 
+def invalid(kind: str, template: str, **ctx: str) -> PydanticCustomError:
+    """A validation error with a stable ``kind`` and its values, so that the review page can say it
+    in German (``annotate/review/german.py``) while the command line keeps the English ``template``."""
+    return PydanticCustomError(kind, template, ctx)
+
+
 def _check_half(value: float | None, info: ValidationInfo, what: str) -> float | None:
     if value is None:
         return value
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be a number (got {value})")
+        raise invalid("not_finite", "{what} must be a number (got {value})", what=what, value=str(value))
     if _lenient(info):
         return value
     if value < 0:
-        raise ValueError(f"{what} must not be negative (got {fmt_number(value)})")
+        raise invalid("negative", "{what} must not be negative (got {value})", what=what, value=fmt_number(value))
     if (value * 2) != int(value * 2):
-        raise ValueError(f"{what} must be a multiple of 0.5 (got {value})")
+        raise invalid("half_points", "{what} must be a multiple of 0.5 (got {value})", what=what, value=str(value))
     return value
 
 
@@ -97,18 +104,18 @@ class Task(_Strict):
             return self
         lost = sum(e.deduction or 0 for e in self.errors)
         if lost > self.max:
-            raise ValueError(
-                f"deductions of {self.label!r} add up to {fmt_number(lost)}, more than its max {fmt_number(self.max)}"
-            )
+            raise invalid("deductions_over_max", "deductions of '{label}' add up to {lost}, more than its max {max}",
+                          label=self.label, lost=fmt_number(lost), max=fmt_number(self.max))
         if self.points is not None and self.points > self.max:
-            raise ValueError(f"points {fmt_number(self.points)} of {self.label!r} exceed its max {fmt_number(self.max)}")
+            raise _over_max(self.label, self.points, self.max)
         if self.tasks and self.errors:
-            raise ValueError(f"{self.label!r} has both sub-tasks and error lines: put each error line under its sub-task")
+            raise invalid("tasks_and_errors", "'{label}' has both sub-tasks and error lines: put each error line "
+                          "under its sub-task", label=self.label)
         if self.tasks:
             sub_max = sum(t.max for t in self.tasks)
             if sub_max != self.max:
-                raise ValueError(f"the sub-tasks of {self.label!r} have {fmt_number(sub_max)} points at most, "
-                                 f"but its max is {fmt_number(self.max)}")
+                raise invalid("sub_max", "the sub-tasks of '{label}' have {sub_max} points at most, but its max is {max}",
+                              label=self.label, sub_max=fmt_number(sub_max), max=fmt_number(self.max))
         return self
 
 
@@ -127,8 +134,13 @@ class Extra(_Strict):
     @model_validator(mode="after")
     def _within_max(self, info: ValidationInfo) -> Extra:
         if not _lenient(info) and self.points > self.max:
-            raise ValueError(f"points {fmt_number(self.points)} of {self.label!r} exceed its max {fmt_number(self.max)}")
+            raise _over_max(self.label, self.points, self.max)
         return self
+
+
+def _over_max(label: str, points: float, maximum: float) -> PydanticCustomError:
+    return invalid("points_over_max", "points {points} of '{label}' exceed its max {max}",
+                   label=label, points=fmt_number(points), max=fmt_number(maximum))
 
 
 class Totals(BaseModel):
@@ -229,14 +241,24 @@ def validation_message(exc: ValidationError) -> str:
     return text
 
 
+class SheetError(UserInputError):
+    """A sheet that failed strict validation. The message names the first field path (English, for
+    the command line); ``problems`` are all of them as pydantic reports them (``loc``, ``type``,
+    ``ctx``, ``input``), for callers that name fields their own way."""
+
+    def __init__(self, exc: ValidationError) -> None:
+        super().__init__(validation_message(exc))
+        self.problems: list[dict[str, Any]] = [dict(p) for p in exc.errors()]
+
+
 def analysis_from_data(data: Any) -> Analysis:
-    """Validate a sheet strictly; raises :class:`UserInputError` naming the field path."""
+    """Validate a sheet strictly; raises :class:`SheetError` naming the field path."""
     if not isinstance(data, dict):
         raise UserInputError("a sheet must be a mapping with `tasks` (see `examkit annotate schema`)")
     try:
         return Analysis.model_validate(data)
     except ValidationError as exc:
-        raise UserInputError(validation_message(exc)) from exc
+        raise SheetError(exc) from exc
 
 
 def sheet_data(analysis: Analysis) -> dict[str, Any]:

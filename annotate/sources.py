@@ -65,7 +65,7 @@ def _jsonl(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterato
             answer, student, whole = split_record(json.loads(line))
         except (json.JSONDecodeError, ValueError) as exc:
             reason = f"line {number} is not JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else f"line {number}: {exc}"
-            yield AuditRecord(source=str(path), record=number, parsed=False, problems=[problem("not-parsed", reason)])
+            yield AuditRecord(source=str(path), record=number, parsed=False, problems=[problem("not-parsed", reason=reason)])
             continue
         yield audit(answer, student_text=student, source=str(path), record=number, record_text=whole)
 

@@ -32,7 +32,7 @@ from benchmarks.generated import answer_and_analysis  # noqa: E402
 
 def _example(rng: random.Random, i: int) -> dict:
     answer, text = answer_and_analysis(rng)
-    user = f"Aufgabenstellung:\nAnalysiere die Quelle ({i}).\n\nAntworten des Schülers:\n{answer}"
+    user = f"Aufgabenstellung:\nAnalysiere die Quelle ({i}).\n\nAntworten der Schülerin / des Schülers:\n{answer}"
     return chat_example(DEFAULT_SYSTEM_PROMPT, user, text)
 
 

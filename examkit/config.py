@@ -90,7 +90,7 @@ class TrainConfig(_Section):
 class Config(_Section):
     """The whole ``examkit.toml``."""
 
-    author: str = Field("teacher", description="name stored with every revision a person saves")
+    author: str = Field("Lehrkraft", description="name stored with every revision a person saves")
     ocr: OcrConfig = Field(default_factory=OcrConfig)
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     export: ExportConfig = Field(default_factory=ExportConfig)
@@ -101,7 +101,7 @@ DEFAULT_TOML = f'''# examkit workspace configuration. Every key is optional; sho
 # Reference: README.md, "Configuration".
 
 # Name stored with every revision you save (review page, imports).
-author = "teacher"
+author = "Lehrkraft"
 
 [ocr]
 engine = "tesseract"        # or "vlm" (a vision-language model, see README)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from annotate.audit import audit_text
-from annotate.model import Analysis, analysis_from_data
-from annotate.review.views import problems_json
+from annotate.model import Analysis, SheetError, analysis_from_data
+from annotate.review.german import audit_problems, sheet_problems
 from annotate.sheets import Settings, canonical_text
-from examkit.errors import NotFoundError, UserInputError
+from examkit.errors import NotFoundError
 from examkit.models import AnalysisRevision, TextRevision
 from examkit.workspace import Workspace
 
@@ -63,24 +63,24 @@ def clean_sheet(data: Any) -> Any:
 
 
 def analysis_of(sheet: Any) -> Analysis:
-    """The editor's sheet, strictly validated (raises UserInputError naming the field)."""
+    """The editor's sheet, strictly validated (raises :class:`SheetError` naming the fields)."""
     return analysis_from_data(clean_sheet(sheet))
 
 
 def preview(settings: Settings, sheet: Any, student_text: str | None) -> dict[str, Any]:
     """The canonical text, totals and audit messages of what the editor holds (never raises on
-    bad input: the problem is shown instead)."""
+    bad input: the refused fields are answered instead, in German, with their paths)."""
     try:
         analysis = analysis_of(sheet)
-    except UserInputError as exc:
-        return {"ok": False, "error": exc.message}
+    except SheetError as exc:
+        return {"ok": False, "errors": sheet_problems(exc.problems, sheet)}
     text = canonical_text(analysis, settings)
     totals = analysis.totals(settings.scale, settings.rounding)
     record = audit_text(text, student_text=student_text, scale=settings.scale, rounding=settings.rounding,
                         stop_marker=settings.stop_marker)
     return {"ok": True, "text": text,
             "totals": {"points": totals.points, "max": totals.max, "percent": totals.percent, "grade": totals.grade},
-            "problems": problems_json(record.problems)}
+            "problems": audit_problems(record.problems), "stop_marker": settings.stop_marker or None}
 
 
 def save_analysis(ws: Workspace, settings: Settings, document_id: str, sheet: Any, base: int | None, *,

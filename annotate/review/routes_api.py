@@ -12,7 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from annotate.model import SheetError
 from annotate.review import actions, views
+from annotate.review.german import sheet_problems
 from annotate.review.state import ReviewState
 from examkit.errors import RevisionConflict
 
@@ -46,6 +48,13 @@ class SheetBody(BaseModel):
 class ExamSheet(BaseModel):
     exam: str
     sheet: dict[str, Any]
+
+
+def _refused(exc: SheetError, sheet: dict[str, Any]) -> JSONResponse:
+    """422 naming every refused field in the teacher's words (the page marks them by ``path``)."""
+    errors = sheet_problems(exc.problems, sheet)
+    detail = "Nicht gespeichert – bitte prüfen: " + "; ".join(e["message"] for e in errors)
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 
 
 def _text_conflict(state: ReviewState, page_id: int) -> JSONResponse:
@@ -111,6 +120,8 @@ def save_analysis(body: SheetBody, request: Request) -> Any:
         with state.writer() as ws:
             revision = actions.save_analysis(ws, state.settings, body.document_id, body.sheet, body.base,
                                              author=state.author)
+    except SheetError as exc:
+        return _refused(exc, body.sheet)
     except RevisionConflict:
         newest = state.reader.revisions.latest_analysis(body.document_id, include_drafts=True)
         current = ({"id": newest.id, "author": newest.author, "when": views.when(newest.created_at),
@@ -122,8 +133,11 @@ def save_analysis(body: SheetBody, request: Request) -> Any:
 
 
 @router.post("/exam-sheet")
-def exam_sheet(body: ExamSheet, request: Request) -> dict[str, Any]:
+def exam_sheet(body: ExamSheet, request: Request) -> Any:
     state = _state(request)
-    with state.writer() as ws:
-        stored = actions.save_exam_sheet(ws, body.exam, body.sheet, author=state.author)
+    try:
+        with state.writer() as ws:
+            stored = actions.save_exam_sheet(ws, body.exam, body.sheet, author=state.author)
+    except SheetError as exc:
+        return _refused(exc, body.sheet)
     return {"sheet": stored}

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from annotate.review import views
+from annotate.review import german, views
 from annotate.review.images import served_image
 from annotate.review.state import ReviewState
 from examkit.errors import NotFoundError
@@ -23,6 +23,7 @@ from examkit.errors import NotFoundError
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["doc_url"] = lambda doc_id: quote(doc_id, safe="/")
+templates.env.filters["number"] = german.number
 
 
 def _state(request: Request) -> ReviewState:

@@ -12,45 +12,23 @@ from typing import Any
 from annotate.audit import audit_text
 from annotate.model import Analysis
 from annotate.parse import AnalysisParseError, parse
+from annotate.review.german import audit_problems
 from annotate.review.images import image_size, source_path
+from annotate.review.suggestions import MARK_DE, page_suggestions
 from annotate.sheets import Settings
 from examkit.confirmation import is_confirmed
 from examkit.models import AnalysisRevision, Page, TextRevision
 from examkit.workspace import Workspace
 
-#: The audit's codes in the teachers' words (the audit's own message follows as detail).
-PROBLEM_DE = {
-    "missing-assistant": "Keine Fehleranalyse vorhanden",
-    "not-parsed": "Text nicht als Fehleranalyse lesbar",
-    "heading": "Überschrift „Fehleranalyse“ fehlt",
-    "total-missing": "Gesamtpunktzahl fehlt",
-    "total-mismatch": "Gesamtpunkte passen nicht zu den Aufgaben",
-    "task-mismatch": "Teilaufgaben ergeben nicht die Aufgabenpunkte",
-    "deduction-mismatch": "Abzüge passen nicht zu den Punkten",
-    "deduction-unquantified": "Abzug ohne Zahl",
-    "percent-mismatch": "Prozentangabe stimmt nicht",
-    "grade-mismatch": "Note passt nicht zur Prozentzahl",
-    "stop-marker-missing": "Endmarke fehlt",
-    "quote-not-found": "Zitat nicht im Schülertext gefunden",
-    "too-long": "Zu lang für das Modell",
-}
-
-MARK_DE = {"underline": "Unterstreichung", "strike": "Durchstreichung", "circle": "Einkreisung", "margin": "Randnotiz"}
-
-
 def when(stamp: datetime) -> str:
-    """A timestamp as teachers read it: local time, ``14.11.2024, 10:32``."""
-    return stamp.astimezone().strftime("%d.%m.%Y, %H:%M")
+    """A timestamp as teachers read it: local time to the second (two saves a minute apart, or
+    within one, must not look the same), ``14.11.2024, 10:32:07``."""
+    return stamp.astimezone().strftime("%d.%m.%Y, %H:%M:%S")
 
 
 def name_of(document_id: str) -> str:
     """``LK-Neuzeit-2023/mueller-anna`` → ``mueller-anna``: how a student's test is called in lists."""
     return document_id.rsplit("/", 1)[-1]
-
-
-def problems_json(problems) -> list[dict[str, str]]:
-    return [{"code": p.code, "severity": p.severity, "label": PROBLEM_DE.get(p.code, p.code), "message": p.message}
-            for p in problems]
 
 
 # -- overview ------------------------------------------------------------------------------------
@@ -97,7 +75,7 @@ def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dic
         return state
     record = audit_text(teacher.text, student_text=ws.revisions.document_text(doc.id), scale=settings.scale,
                         rounding=settings.rounding, stop_marker=settings.stop_marker)
-    state["problems"] = problems_json(record.problems)
+    state["problems"] = audit_problems(record.problems)
     state["analysis"] = "errors" if record.has_errors else "warnings" if record.problems else "ok"
     if record.computed.points is not None:
         state["totals"] = {"points": record.computed.points, "max": record.computed.max,
@@ -198,11 +176,7 @@ def analysis_view(ws: Workspace, settings: Settings, document_id: str) -> dict[s
     for page in ws.documents.pages(doc.id):
         text = ws.revisions.page_text(page.id) or ""
         pages.append({"id": page.id, "number": page.number, "text": text})
-        reading = ws.documents.latest_ocr(page.id)
-        for mark in reading.marks if reading else []:
-            if mark.text.strip() and mark.kind != "margin":
-                suggestions.append({"kind": mark.kind, "label": MARK_DE.get(mark.kind, mark.kind),
-                                    "text": mark.text.strip(), "page": page.number})
+        suggestions += page_suggestions(ws.documents.latest_ocr(page.id), text, page.number)
     return {
         "document": {"id": doc.id, "name": name_of(doc.id), "exam": doc.exam, "kind": doc.kind},
         "first_page": pages[0]["id"] if pages else None,
@@ -217,6 +191,7 @@ def analysis_view(ws: Workspace, settings: Settings, document_id: str) -> dict[s
         "exam_sheet": exam_sheet is not None,
         "pages": pages,
         "suggestions": suggestions,
+        "stop_marker": settings.stop_marker or None,
         "history": [{"id": r.id, "author": r.author, "when": when(r.created_at), "source": r.source,
                      "draft": r.is_draft} for r in reversed(ws.revisions.analyses(doc.id))],
     }

@@ -63,7 +63,7 @@ def test_history_and_revert_make_a_new_revision(client: TestClient, review_ws) -
     assert to_ocr.json()["revision"]["text"].startswith("Die Reformation begann 1517")
     history = client.get(f"/api/pages/{page}").json()["history"]
     assert [h["text"][:4] for h in history] == ["Die ", "eins", "zwei", "eins"]
-    assert all(h["author"] == "teacher" and h["when"] for h in history)
+    assert all(h["author"] == "Lehrkraft" and h["when"] for h in history)
 
 
 def test_reviewed_mark(client: TestClient, review_ws) -> None:
@@ -112,13 +112,16 @@ def test_preview_numbers_and_audit(client: TestClient) -> None:
     assert "Papst" in answer["problems"][0]["message"]
     bad = client.post("/api/preview", json={"document_id": STUDENT, "sheet": {"tasks": [
         {"label": "A", "max": 2, "errors": [{"comment": "x", "deduction": 3}]}]}}).json()
-    assert not bad["ok"] and "more than its max" in bad["error"]
+    assert not bad["ok"]
+    assert bad["errors"] == [{"path": ["tasks", 0], "field": "Aufgabe A",
+                              "message": "Aufgabe A: die Abzüge ergeben 3 Punkte, mehr als die Höchstpunkte (2)"}]
 
 
 def test_analysis_save_conflict_and_exam_sheet(client: TestClient, review_ws) -> None:
     view = client.get(f"/api/analysis/{STUDENT}").json()
     assert view["origin"] == "exam" and [t["label"] for t in view["sheet"]["tasks"]] == ["A", "B"]
-    assert view["suggestions"] == [{"kind": "underline", "label": "Unterstreichung", "text": "Textart: Quasi", "page": 1}]
+    assert view["suggestions"] == [{"kind": "underline", "label": "Unterstreichung", "text": "Textart: Quasi", "page": 1,
+                                    "found": True}]
     sheet = view["sheet"]
     sheet["tasks"][0]["errors"] = [{"quote": "Textart: Quasi", "comment": "falsch", "deduction": 1}]
     saved = client.post("/api/analysis", json={"document_id": STUDENT, "sheet": sheet, "base": None})

@@ -85,15 +85,13 @@ def test_select_a_phrase_add_an_error_and_the_preview_updates(context, server) -
     page = open_page(context, server, f"/analysis/{STUDENT}")
     preview = page.get_by_test_id("analysis-preview")
     preview.get_by_text("13 von 13 Punkten").wait_for()
-    page.evaluate("""() => {
-        const pre = document.querySelector('#student-text pre');
-        const node = pre.firstChild, start = node.textContent.indexOf('Textart: Quasi');
-        const range = document.createRange();
-        range.setStart(node, start); range.setEnd(node, start + 'Textart: Quasi'.length);
-        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-    }""")
-    page.wait_for_timeout(50)  # selectionchange is dispatched asynchronously
-    page.get_by_test_id("add-error").click()
+    answer = page.get_by_test_id("student-page").first  # selected by keyboard only
+    answer.focus()
+    page.evaluate("() => { const a = document.activeElement, at = a.value.indexOf('Textart: Quasi'); "
+                  "a.setSelectionRange(at, at); }")
+    for _ in "Textart: Quasi":
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Alt+f")
     page.locator(".error-row .comment").last.fill("ist falsch. Die Textart = Brief")
     preview.get_by_text("12 von 13 Punkten").wait_for()
     assert '"Textart: Quasi" ist falsch. Die Textart = Brief (-1 Punkt)' in preview.inner_text()
@@ -140,7 +138,7 @@ def test_markup_is_shown_as_text(context, server, review_ws) -> None:
     page = open_page(context, server, f"/page/{second}")
     assert "<script>alert(1)</script>" in page.get_by_test_id("page-text").input_value()
     page = open_page(context, server, f"/analysis/{STUDENT}")
-    assert "<script>alert(1)</script>" in page.locator("#student-text").inner_text()
+    assert "<script>alert(1)</script>" in page.get_by_test_id("student-page").nth(1).input_value()
     assert page.locator("#student-text script").count() == 0
     assert page.dialogs == []  # type: ignore[attr-defined]
 

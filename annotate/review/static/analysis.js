@@ -13,39 +13,60 @@
   const $ = (id) => document.getElementById(id);
   const el = Examkit.el;
 
-  const num = (value) => {
-    const text = String(value).trim().replace(",", ".");
-    if (text === "") return null;
-    const n = Number(text);
-    return Number.isFinite(n) ? n : NaN;
-  };
-  const show = (n) => (n === null || n === undefined ? "" : String(n).replace(".", ","));
+  /* A number field holds a number, null (empty) or, while it is not a number, the text typed:
+     that text is sent as it is, so the server refuses it and names the field; it never counts. */
+  const isNumber = (v) => typeof v === "number";
+  const show = (v) => (isNumber(v) ? Examkit.fmt(v) : v === null || v === undefined ? "" : String(v));
   const dirty = () => JSON.stringify(clean()) !== savedJson;
 
   /* ---- the form ---- */
-  function numberInput(obj, key, label, extra = {}) {
+  const key = (path) => JSON.stringify(path);
+  function numberInput(obj, field, label, path, extra = {}) {
     return el("label", { class: "num" }, label,
-      el("input", { type: "text", inputMode: "decimal", value: show(obj[key]), size: 4, ...extra,
-        oninput: (e) => { obj[key] = num(e.target.value); changed(); } }));
+      el("input", { type: "text", inputMode: "decimal", value: show(obj[field]), size: 4, ...extra,
+        "data-path": key([...path, field]),
+        oninput: (e) => {
+          const n = Examkit.number(e.target.value);
+          obj[field] = Number.isNaN(n) ? e.target.value.trim() : n;
+          mark(e.target, Number.isNaN(n) ? "Keine Zahl – bitte z. B. 1 oder 0,5 eintragen" : null);
+          changed();
+        } }));
   }
 
-  function errorRow(task, error, index) {
+  /* An invalid field: red, aria-invalid, its message as tooltip (and in the preview's list). */
+  function mark(input, message) {
+    input.classList.toggle("invalid", Boolean(message));
+    if (message) { input.setAttribute("aria-invalid", "true"); input.title = message; }
+    else { input.removeAttribute("aria-invalid"); input.removeAttribute("title"); }
+  }
+  function markAll(errors) {
+    document.querySelectorAll("#tasks [data-path], #extras [data-path]").forEach((node) => mark(node, null));
+    for (const error of errors || []) {
+      const exact = document.querySelector(`[data-path='${CSS.escape(key(error.path))}']`);
+      // a whole task or extra (its deductions, its maximum): mark its maximum
+      const target = exact && exact.tagName === "INPUT" ? exact
+        : document.querySelector(`[data-path='${CSS.escape(key([...error.path, "max"]))}']`) || exact;
+      if (target) mark(target, error.message);
+    }
+  }
+
+  function errorRow(task, error, index, path) {
     return el("div", { class: "error-row" },
       el("input", { type: "text", class: "quote", placeholder: "„Zitat“ (optional)", value: error.quote || "",
         "aria-label": "Zitat", oninput: (e) => { error.quote = e.target.value; changed(); } }),
       el("input", { type: "text", class: "comment", placeholder: "Kommentar", value: error.comment || "",
         "aria-label": "Kommentar", oninput: (e) => { error.comment = e.target.value; changed(); } }),
-      numberInput(error, "deduction", "−", { "aria-label": "Punktabzug", class: "deduction" }),
+      numberInput(error, "deduction", "−", path, { "aria-label": "Punktabzug", class: "deduction" }),
       el("button", { type: "button", class: "icon", title: "Fehler entfernen", "aria-label": "Fehler entfernen",
         text: "✕", onclick: () => { task.errors.splice(index, 1); draw(); changed(); } }));
   }
 
-  function taskBox(task, siblings, index, depth) {
-    const box = el("fieldset", { class: `task depth-${depth}` },
+  function taskBox(task, siblings, index, depth, path) {
+    const box = el("fieldset", { class: `task depth-${depth}`, "data-path": key(path) },
       el("div", { class: "task-head" },
         el("input", { type: "text", class: "label", value: task.label, "aria-label": "Bezeichnung der Aufgabe",
           oninput: (e) => { task.label = e.target.value; changed(); fillTargets(); } }),
-        numberInput(task, "max", "max.", { "aria-label": "Höchstpunkte" }),
+        numberInput(task, "max", "max.", path, { "aria-label": "Höchstpunkte" }),
         el("span", { class: "points muted", "data-points": "" }),
         el("span", { class: "spacer" }),
         el("button", { type: "button", class: "link", text: "+ Fehler",
@@ -54,8 +75,8 @@
           onclick: () => { task.tasks.push(newTask(task.tasks.length, true)); draw(); changed(); } }),
         el("button", { type: "button", class: "icon", title: "Aufgabe entfernen", "aria-label": "Aufgabe entfernen", text: "✕",
           onclick: () => { if (confirm(`Aufgabe „${task.label}“ entfernen?`)) { siblings.splice(index, 1); draw(); changed(); } } })),
-      task.errors.map((error, i) => errorRow(task, error, i)),
-      task.tasks.map((sub, i) => taskBox(sub, task.tasks, i, depth + 1)));
+      task.errors.map((error, i) => errorRow(task, error, i, [...path, "errors", i])),
+      task.tasks.map((sub, i) => taskBox(sub, task.tasks, i, depth + 1, [...path, "tasks", i])));
     box.addEventListener("focusin", () => { focusedTask = task; $("target-task").value = String(allTasks().indexOf(task)); });
     task._box = box;
     return box;
@@ -87,10 +108,10 @@
   }
 
   function draw() {
-    $("tasks").replaceChildren(...sheet.tasks.map((t, i) => taskBox(t, sheet.tasks, i, 0)));
-    $("extras").replaceChildren(...sheet.extras.map((x, i) => el("div", { class: "extra-row" },
+    $("tasks").replaceChildren(...sheet.tasks.map((t, i) => taskBox(t, sheet.tasks, i, 0, ["tasks", i])));
+    $("extras").replaceChildren(...sheet.extras.map((x, i) => el("div", { class: "extra-row", "data-path": key(["extras", i]) },
       el("input", { type: "text", value: x.label, "aria-label": "Bezeichnung", oninput: (e) => { x.label = e.target.value; changed(); } }),
-      numberInput(x, "points", "Punkte"), numberInput(x, "max", "von"),
+      numberInput(x, "points", "Punkte", ["extras", i]), numberInput(x, "max", "von", ["extras", i]),
       el("button", { type: "button", class: "icon", text: "✕", title: "entfernen", "aria-label": "Zusatzpunkte entfernen",
         onclick: () => { sheet.extras.splice(i, 1); draw(); changed(); } }))));
     fillTargets();
@@ -98,17 +119,26 @@
   }
 
   /* ---- preview ---- */
+  /* A task's points, or null while one of its numbers is not a number (then nothing is counted). */
   function points(task) {
-    if (task.points !== null && task.points !== undefined) return task.points;
-    if (task.tasks.length) return task.tasks.reduce((sum, t) => sum + points(t), 0);
-    return (task.max || 0) - task.errors.reduce((sum, e) => sum + (e.deduction || 0), 0);
+    if (task.points !== null && task.points !== undefined) return isNumber(task.points) ? task.points : null;
+    if (task.tasks.length) {
+      const parts = task.tasks.map(points);
+      return parts.includes(null) ? null : parts.reduce((sum, p) => sum + p, 0);
+    }
+    const deductions = task.errors.map((e) => e.deduction);
+    if (!isNumber(task.max) || deductions.some((d) => d !== null && !isNumber(d))) return null;
+    return task.max - deductions.reduce((sum, d) => sum + (d || 0), 0);
   }
 
   let timer = null;
   function changed() {
     for (const task of allTasks()) {
       const span = task._box && task._box.querySelector(":scope > .task-head [data-points]");
-      if (span) span.textContent = `= ${show(points(task))} P.`;
+      if (!span) continue;
+      const p = points(task);
+      span.textContent = p === null ? "= ? P." : `= ${show(p)} P.`;
+      span.title = p === null ? "Erst zählbar, wenn alle Zahlen dieser Aufgabe gültig sind" : "";
     }
     $("state").textContent = dirty() ? "Ungespeicherte Änderungen" : "Gespeichert";
     $("state").classList.toggle("unsaved", dirty());
@@ -123,9 +153,11 @@
     const totals = $("totals"), problems = $("problems"), text = $("canonical");
     if (result.status !== 200) { Examkit.explain(result); return; }
     const answer = result.data;
-    if (!answer.ok) {
-      totals.replaceChildren(el("span", { class: "bad", text: "Noch nicht stimmig" }));
-      problems.replaceChildren(el("li", { class: "error", text: answer.error }));
+    markAll(answer.ok ? [] : answer.errors);
+    if (!answer.ok) {  // nothing is counted while a field is refused: no old totals stay on screen
+      totals.replaceChildren(el("span", { class: "bad", text: "Noch nicht stimmig – bitte die markierten Felder prüfen" }));
+      problems.replaceChildren(...answer.errors.map((e) => el("li", { class: "error", text: e.message })));
+      text.replaceChildren();
       return;
     }
     lastPreview = answer.text;
@@ -136,16 +168,30 @@
       el("span", { class: "big grade", text: `Note ${t.grade ?? "–"}` }));
     problems.replaceChildren(...answer.problems.map((p) =>
       el("li", { class: p.severity }, el("b", { text: p.label }), " – ", el("span", { class: "muted", text: p.message }))));
-    text.textContent = answer.text;
+    text.replaceChildren(...canonical(answer.text, answer.stop_marker));
   }
 
-  /* ---- quotes from the student's text ---- */
-  const studentBox = $("student-text");
-  document.addEventListener("selectionchange", () => {
-    const sel = window.getSelection();
-    if (sel && sel.rangeCount && studentBox.contains(sel.anchorNode) && sel.toString().trim())
-      lastQuote = sel.toString().replace(/\s+/g, " ").trim();
-  });
+  /* The text as it will be stored; the stop marker for the model shown as a small marker. */
+  function canonical(body, marker) {
+    const trimmed = body.trimEnd();
+    if (!marker || !trimmed.endsWith(marker)) return [document.createTextNode(body)];
+    return [document.createTextNode(trimmed.slice(0, -marker.length).trimEnd() + " "),
+      el("span", { class: "stop-marker", text: "Ende", title: "Endmarke: hier hört das Modell auf zu schreiben" })];
+  }
+
+  /* ---- quotes from the student's text ----
+     Text fields that refuse every edit (chromium gives a `readonly` one no caret, so it could not be
+     selected by keyboard): the teacher moves and selects with the arrow keys as in any text. */
+  const pagesText = Array.from(document.querySelectorAll("#student-text textarea"));
+  const remember = (area) => {
+    const chosen = area.value.slice(area.selectionStart, area.selectionEnd).replace(/\s+/g, " ").trim();
+    if (chosen) lastQuote = chosen;
+  };
+  for (const area of pagesText) {
+    area.style.height = `${area.scrollHeight + 4}px`;
+    area.addEventListener("beforeinput", (event) => event.preventDefault());
+    ["select", "keyup", "mouseup"].forEach((type) => area.addEventListener(type, () => remember(area)));
+  }
 
   function targetTask() {
     const tasks = allTasks();
@@ -178,6 +224,7 @@
     $("suggestions").hidden = open.length === 0;
     $("suggestion-list").replaceChildren(...open.map((s) => el("li", {},
       el("span", { class: "tag", text: s.label }), el("q", { text: s.text }), el("span", { class: "muted small", text: ` S. ${s.page}` }),
+      s.found ? null : el("span", { class: "muted small", text: "(so nicht mehr im korrigierten Text – bitte prüfen)" }),
       el("button", { type: "button", class: "link", text: "Übernehmen", onclick: () => addError(s.text) }),
       el("button", { type: "button", class: "link", text: "Verwerfen", onclick: () => {
         dismissed.add(s.text); localStorage.setItem(dismissedKey, JSON.stringify([...dismissed])); drawSuggestions(); } }))));
@@ -204,13 +251,18 @@
       Examkit.say("Nicht gespeichert. Ihre Eingaben stehen weiter im Formular.", "warn", true);
       return;
     }
+    if (result.status === 422 && result.data) {  // the refused fields are named and marked; focus the first
+      markAll(result.data.errors);
+      const first = document.querySelector("#tasks .invalid, #extras .invalid");
+      if (first) first.focus();
+    }
     Examkit.explain(result);
   }
 
   async function saveExam() {
     const result = await Examkit.api("POST", "/api/exam-sheet", { exam: view.document.exam, sheet: clean() });
     if (result.status === 200) Examkit.say("Aufgaben und Höchstpunkte gelten jetzt für alle Arbeiten dieser Klausur.", "ok");
-    else Examkit.explain(result);
+    else { if (result.status === 422 && result.data) markAll(result.data.errors); Examkit.explain(result); }
   }
 
   $("title").value = sheet.title || "";

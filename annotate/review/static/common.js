@@ -24,6 +24,22 @@ const Examkit = (() => {
     return node;
   }
 
+  /* The one number rule of the page: numbers are shown the German way ("16,5") and typed either
+     way ("16,5" or "16.5"). number() answers null for an empty field and NaN for anything else
+     that is not a finite number; such a field is never counted. */
+  function number(text) {
+    const value = String(text ?? "").trim();
+    if (value === "") return null;
+    if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/.test(value)) return NaN;
+    return Number(value.replace(",", "."));
+  }
+  function fmt(n) {
+    if (typeof n !== "number" || !Number.isFinite(n)) return "";
+    return String(Math.round(n * 1e6) / 1e6).replace(".", ",");
+  }
+  /* "1 gespeicherte Fassung", "2 gespeicherte Fassungen". */
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
   let hideTimer = null;
   function say(text, kind = "info", sticky = false) {
     const box = document.getElementById("message");
@@ -57,7 +73,7 @@ const Examkit = (() => {
     if (result.status === 404) say(detail || "Nicht gefunden – das Dokument gibt es nicht mehr.", "error", true);
     else if (result.status === 403) say("Kein Zugang mehr – öffnen Sie die Adresse aus dem Terminal erneut.", "error", true);
     else if (result.status === 413) say(detail || "Zu groß zum Speichern.", "error", true);
-    else if (result.status === 422) say("Bitte prüfen: " + (typeof detail === "string" ? detail : "ungültige Eingabe"), "error", true);
+    else if (result.status === 422) say("Nicht gespeichert – bitte prüfen: " + (typeof detail === "string" ? detail : "ungültige Eingabe"), "error", true);
     else say(detail || "Speichern fehlgeschlagen (Fehler " + result.status + ").", "error", true);
   }
 
@@ -106,16 +122,9 @@ const Examkit = (() => {
   }
   document.addEventListener("DOMContentLoaded", showKept);
 
-  function showText(title, text) {
-    const dialog = document.getElementById("show-revision");
-    dialog.querySelector('[data-slot="title"]').textContent = title;
-    dialog.querySelector('[data-slot="text"]').textContent = text;
-    dialog.querySelector('[data-action="close"]').onclick = () => dialog.close();
-    dialog.showModal();
-  }
-
   const SOURCE = { review: "Durchsicht", import: "Texteditor", ocr: "Texterkennung", "ground-truth": "Referenz",
                    teacher: "Lehrkraft", draft: "Entwurf" };
 
-  return { data, el, say, api, explain, conflict, showText, reloadKeeping, isLeaving, SOURCE };
+  /* showText(title, text, previous) lives in revision.js (one saved version with its changes). */
+  return { data, el, number, fmt, plural, say, api, explain, conflict, reloadKeeping, isLeaving, SOURCE };
 })();

@@ -20,7 +20,7 @@
       if (await page.restore(rev.id)) area.value = page.saved;
       refresh();
     });
-    document.querySelector("#history summary").textContent = `Verlauf (${page.history.length} gespeicherte Fassungen)`;
+    document.querySelector("#history summary").textContent = `Verlauf (${Examkit.plural(page.history.length, "gespeicherte Fassung", "gespeicherte Fassungen")})`;
   }
 
   async function save() {
@@ -109,4 +109,5 @@
   window.addEventListener("beforeunload", (event) => { if (dirty() && !Examkit.isLeaving()) { event.preventDefault(); event.returnValue = ""; } });
   refresh();
   drawHistory();
+  area.focus({ preventScroll: true });  // typing corrections starts at once
 })();

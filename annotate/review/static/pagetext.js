@@ -100,12 +100,14 @@ function renderHistory(list, pageText, pick, onRestore) {
     if (pick.distinct && seen.has(shown)) return;
     seen.add(shown);
     const current = index === 0 && rev.id !== null;
+    const before = index + 1 < entries.length ? entries[index + 1].shown : null;  // the version it changed
     const item = Examkit.el("li", { class: current ? "current" : "" },
       Examkit.el("span", { class: "who", text: rev.author }),
       Examkit.el("span", { class: "muted small", text: [rev.when, Examkit.SOURCE[rev.source] || rev.source].filter(Boolean).join(" · ") }),
-      Examkit.el("span", { class: "snippet", text: shown.length > 90 ? shown.slice(0, 90) + "…" : shown }),
+      Examkit.el("span", { class: "snippet", text: before === null ? (shown.length > 90 ? shown.slice(0, 90) + "…" : shown)
+                                                               : ExamkitDiff.summary(before, shown) }),
       Examkit.el("button", { type: "button", class: "link", text: "Ansehen",
-        onclick: () => Examkit.showText(`${rev.author} ${rev.when}`, shown) }),
+        onclick: () => Examkit.showText(rev, shown, before) }),
       current ? Examkit.el("span", { class: "tag", text: "aktuell" }) :
         Examkit.el("button", { type: "button", class: "link", text: "Wiederherstellen",
           onclick: () => onRestore(rev, shown) }));
