@@ -39,8 +39,12 @@ const ExamkitDiff = (() => {
 
   /* The diff as nodes: <ins> for added words, <del> for removed ones (screen readers name both). */
   function nodes(parts) {
-    return parts.map((p) => p.op === "same" ? document.createTextNode(p.text)
-      : Examkit.el(p.op === "add" ? "ins" : "del", { text: p.text, title: p.op === "add" ? "hinzugefügt" : "entfernt" }));
+    return parts.flatMap((p) => {
+      if (p.op === "same") return [document.createTextNode(p.text)];
+      const [, words, space] = p.text.match(/^([\s\S]*?)(\s*)$/);
+      return [Examkit.el(p.op === "add" ? "ins" : "del", { text: words, title: p.op === "add" ? "hinzugefügt" : "entfernt" }),
+              document.createTextNode(space)];
+    });
   }
 
   /* One line for a history list: the first change ("neur" → "neuer"), and how many more. */
