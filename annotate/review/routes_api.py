@@ -53,8 +53,7 @@ class ExamSheet(BaseModel):
 def _refused(exc: SheetError, sheet: dict[str, Any]) -> JSONResponse:
     """422 naming every refused field in the teacher's words (the page marks them by ``path``)."""
     errors = sheet_problems(exc.problems, sheet)
-    detail = "Nicht gespeichert – bitte prüfen: " + "; ".join(e["message"] for e in errors)
-    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+    return JSONResponse({"detail": "; ".join(e["message"] for e in errors), "errors": errors}, status_code=422)
 
 
 def _text_conflict(state: ReviewState, page_id: int) -> JSONResponse:

@@ -158,6 +158,7 @@
       totals.replaceChildren(el("span", { class: "bad", text: "Noch nicht stimmig – bitte die markierten Felder prüfen" }));
       problems.replaceChildren(...answer.errors.map((e) => el("li", { class: "error", text: e.message })));
       text.replaceChildren();
+      text.hidden = true;
       return;
     }
     lastPreview = answer.text;
@@ -169,6 +170,7 @@
     problems.replaceChildren(...answer.problems.map((p) =>
       el("li", { class: p.severity }, el("b", { text: p.label }), " – ", el("span", { class: "muted", text: p.message }))));
     text.replaceChildren(...canonical(answer.text, answer.stop_marker));
+    text.hidden = false;
   }
 
   /* The text as it will be stored; the stop marker for the model shown as a small marker. */

@@ -80,4 +80,6 @@ Examkit.showText = (meta, text, previous) => {
   slot("text").replaceChildren(...(compare ? ExamkitDiff.nodes(ExamkitDiff.words(previous, text)) : [document.createTextNode(text)]));
   dialog.querySelector('[data-action="close"]').onclick = () => dialog.close();
   dialog.showModal();
+  const change = slot("text").querySelector("ins, del");
+  if (change) change.scrollIntoView({ block: "center" });  // the first change, not the unchanged start
 };
