@@ -95,11 +95,9 @@ def _report(records: list[AuditRecord]) -> None:
 
 
 def _token_counter(model: str, max_tokens: int | None):
-    try:
-        from examkit.tokens import count_tokens, token_limit
-    except ImportError:  # tokens.py arrives with the export stage
-        warn("token counting is not available; the too-long check is skipped")
-        return None, None
+    from examkit.openai_finetuning import token_limit
+    from examkit.tokens import count_tokens
+
     return (max_tokens or token_limit(model)), (lambda text: count_tokens(text, model))
 
 

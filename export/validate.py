@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from examkit import openai_finetuning as finetuning
 from examkit import tokens
 from export.formats import JsonLine, read_jsonl
 
 Severity = Literal["error", "warning"]
-MIN_EXAMPLES = 10
 ROLES = ("system", "user", "assistant", "tool", "function")
 MESSAGE_KEYS = ("role", "content", "name", "function_call", "tool_calls", "tool_call_id", "weight")
 #: A filled-in name field: ``Name: Anna Müller``. A blank form field (``Name: ____``) or a printed
@@ -71,7 +71,7 @@ class Options:
     stop_marker: str = "ENDSTOP"
     audit: AuditFn | None = None
     find_names: NameFinder | None = None
-    min_examples: int = MIN_EXAMPLES
+    min_examples: int = finetuning.MIN_EXAMPLES
     epochs: int | None = None
     token_limits: Mapping[str, int] = field(default_factory=dict)
     prices: Mapping[str, float] = field(default_factory=dict)
@@ -85,7 +85,7 @@ class Report:
     exact_tokens: bool
     token_counts: list[int]
     token_limit: int
-    cost: tokens.CostEstimate
+    cost: finetuning.CostEstimate
     problems: list[Problem]
     lines: list[int] = field(default_factory=list)
 
@@ -117,7 +117,7 @@ class Report:
             "epochs": self.cost.epochs,
             "billed_tokens": self.cost.billed_tokens,
             "price_per_million_usd": self.cost.price_per_million,
-            "prices_date": tokens.PRICES_DATE,
+            "prices_date": finetuning.PRICES_DATE,
             "cost_usd": round(self.cost.usd, 4) if self.cost.usd is not None else None,
             "errors": len(self.errors()),
             "warnings": len(self.problems) - len(self.errors()),
@@ -132,7 +132,7 @@ class Report:
         kind = "exact" if self.exact_tokens else f"ESTIMATE: {self.model} does not use {self.encoding}, or its file is missing"
         price = s["price_per_million_usd"]
         price_text = (
-            f"≈ ${s['cost_usd']:.2f} at ${price:.2f} per 1M training tokens (price list of {tokens.PRICES_DATE}: check the current one)"
+            f"≈ ${s['cost_usd']:.2f} at ${price:.2f} per 1M training tokens (price list of {finetuning.PRICES_DATE}: check the current one)"
             if price is not None
             else f"unknown: no training price for {self.model} (set [export] training_prices)"
         )
@@ -233,7 +233,7 @@ def validate_lines(items: Iterable[JsonLine], file: str, options: Options) -> Re
         counting = pool.submit(tokens.count_chat_tokens_many, [m for _, m in good], options.model)
         _content_checks(good, options, add)
         counts = counting.result()
-    limit = tokens.token_limit(options.model, options.token_limits)
+    limit = finetuning.token_limit(options.model, options.token_limits)
     for (line, _), n in zip(good, counts):
         if n > limit:
             add(line, "too-long", "error", f"{n:,} tokens, more than the {limit:,} {options.model} trains on")
@@ -241,7 +241,7 @@ def validate_lines(items: Iterable[JsonLine], file: str, options: Options) -> Re
     if n_all < options.min_examples:
         add(None, "too-few-examples", "error", f"{n_all} examples; fine-tuning needs at least {options.min_examples}")
     encoding, exact = tokens.encoding_for(options.model)
-    cost = tokens.estimate_cost(counts, options.model, epochs=options.epochs, limits=options.token_limits, prices=options.prices)
+    cost = finetuning.estimate_cost(counts, options.model, epochs=options.epochs, limits=options.token_limits, prices=options.prices)
     problems.sort(key=lambda p: (p.line is not None, p.line or 0))
     return Report(file, options.model, encoding, exact, counts, limit, cost, problems, [line for line, _ in good])
 

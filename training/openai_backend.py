@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from examkit.errors import UserInputError
 from examkit.files import sha256_file
+from examkit.openai_finetuning import MIN_EXAMPLES
 from examkit.runs import JobRecord
 from examkit.service_client import (
     DEFAULT_MAX_RETRIES,
@@ -29,7 +30,6 @@ from examkit.service_client import (
     make_client,
     resolve_base_url,
 )
-from export.validate import MIN_EXAMPLES
 from training.backend import Backend, JobEvent, PlannedFile, TrainOptions
 from training.openai_generator import OpenAIGenerator
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from examkit import tokens
+from examkit import openai_finetuning, tokens
 from examkit.workspace import Workspace
 from export.ocr_gt import PAGE_NS, align
 from tests.export.conftest import SCAN_REVIEWED
@@ -72,19 +72,19 @@ def test_chat_count_follows_the_guide() -> None:
 
 @pytest.mark.parametrize(("n", "epochs"), [(1, 25), (10, 10), (20, 5), (34, 3), (5000, 3), (10_000, 2), (30_000, 1)])
 def test_default_epochs(n: int, epochs: int) -> None:
-    assert tokens.default_epochs(n) == epochs
+    assert openai_finetuning.default_epochs(n) == epochs
 
 
 def test_models_limits_prices_and_estimates(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tokens.encoding_for("ft:gpt-4o-mini-2024-07-18:school::abc") == ("o200k_base", True)
     assert tokens.encoding_for("Qwen/Qwen2.5-0.5B-Instruct") == ("o200k_base", False)  # unknown tokenizer
-    assert tokens.token_limit("gpt-4.1-mini-2025-04-14") == 65_536
-    assert tokens.token_limit("gpt-3.5-turbo-0125") == 16_385
-    assert tokens.token_limit("gpt-4o-mini", {"gpt-4o": 1000}) == 1000
-    assert tokens.training_price("gpt-4o-2024-08-06") == 25.0
-    assert tokens.training_price("gpt-4o-mini-2024-07-18") == 3.0
-    assert tokens.training_price("local-model") is None
-    cost = tokens.estimate_cost([100, 200], "gpt-4o-mini", prices={"gpt-4o-mini": 10.0}, epochs=2)
+    assert openai_finetuning.token_limit("gpt-4.1-mini-2025-04-14") == 65_536
+    assert openai_finetuning.token_limit("gpt-3.5-turbo-0125") == 16_385
+    assert openai_finetuning.token_limit("gpt-4o-mini", {"gpt-4o": 1000}) == 1000
+    assert openai_finetuning.training_price("gpt-4o-2024-08-06") == 25.0
+    assert openai_finetuning.training_price("gpt-4o-mini-2024-07-18") == 3.0
+    assert openai_finetuning.training_price("local-model") is None
+    cost = openai_finetuning.estimate_cost([100, 200], "gpt-4o-mini", prices={"gpt-4o-mini": 10.0}, epochs=2)
     assert (cost.billed_tokens, cost.usd) == (600, pytest.approx(0.006))
 
     real = tokens._read_verified
