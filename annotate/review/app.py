@@ -49,7 +49,9 @@ def create_app(state: ReviewState) -> BodyLimit:
 
     @app.exception_handler(UserInputError)
     async def _bad_input(_request: Request, exc: UserInputError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=422)
+        # the library's messages are English (for the command line): the teacher reads German
+        return JSONResponse({"detail": "Diese Eingabe wurde nicht angenommen. Bitte prüfen Sie sie und speichern Sie "
+                                       "dann erneut.", "technical": exc.message}, status_code=422)
 
     guarded = TokenGuard(app, state.token)
     outer = BodyLimit(guarded, state.max_body)

@@ -98,6 +98,11 @@ def number(value: Any) -> str:
     return fmt_number(value)
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """``1 gespeicherte Fassung``, ``2 gespeicherte Fassungen`` (as ``Examkit.plural`` on the page)."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def task_name(path: Sequence[str]) -> str:
     """A task by its labels as teachers say it: ``("A", "b")`` → ``Aufgabe A › b``; a label that is
     already a name (``Aufgabe 2``, ``Paar 3``) stays as it is."""

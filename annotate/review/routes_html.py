@@ -24,6 +24,7 @@ router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["doc_url"] = lambda doc_id: quote(doc_id, safe="/")
 templates.env.filters["number"] = german.number
+templates.env.globals["plural"] = german.plural
 
 
 def _state(request: Request) -> ReviewState:

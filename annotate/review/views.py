@@ -193,5 +193,5 @@ def analysis_view(ws: Workspace, settings: Settings, document_id: str) -> dict[s
         "suggestions": suggestions,
         "stop_marker": settings.stop_marker or None,
         "history": [{"id": r.id, "author": r.author, "when": when(r.created_at), "source": r.source,
-                     "draft": r.is_draft} for r in reversed(ws.revisions.analyses(doc.id))],
+                     "draft": r.is_draft, "text": r.text} for r in reversed(ws.revisions.analyses(doc.id))],
     }

@@ -142,3 +142,20 @@ def test_one_saved_version_is_singular(context, server, review_ws) -> None:
     review_ws.revisions.add_text(first, "eine Fassung", source="review")
     page = open_page(context, server, f"/page/{first}")
     assert page.locator("#history summary").inner_text() == "Verlauf (1 gespeicherte Fassung)"
+
+
+def test_the_analysis_history_shows_what_each_save_changed(context, server, review_ws) -> None:
+    page = _analysis(context, server)
+    assert page.locator("#analysis-history").is_hidden()  # nothing saved yet
+    deduction = _add_error(page, 0, "Textart: Quasi", "1")
+    page.get_by_test_id("save").click()
+    page.get_by_text("Fehleranalyse gespeichert.").wait_for()
+    deduction.fill("2")
+    page.get_by_test_id("save").click()
+    history = page.locator("#analysis-history")
+    history.locator("summary").get_by_text("Verlauf (2 gespeicherte Fassungen)").wait_for()
+    history.locator("summary").click()
+    assert "„(7“ → „(6“ (und 4 weitere Änderungen)" in history.locator("li").first.inner_text()  # A (7 → 6 von 8 …
+    history.locator("li").first.get_by_role("button", name="Ansehen").click()
+    shown = page.locator("#show-revision").get_by_test_id("revision-text")
+    assert "(-2 Punkte)" in shown.locator("ins").all_inner_texts()

@@ -232,12 +232,29 @@
         dismissed.add(s.text); localStorage.setItem(dismissedKey, JSON.stringify([...dismissed])); drawSuggestions(); } }))));
   }
 
+  /* ---- the saved versions, newest first, each with what it changed ---- */
+  function drawHistory() {
+    $("analysis-history").hidden = view.history.length === 0;
+    $("analysis-history").querySelector("summary").textContent =
+      `Verlauf (${Examkit.plural(view.history.length, "gespeicherte Fassung", "gespeicherte Fassungen")})`;
+    $("analysis-history-list").replaceChildren(...view.history.map((rev, i) => {
+      const before = i + 1 < view.history.length ? view.history[i + 1].text : null;
+      return el("li", { class: i === 0 ? "current" : "" },
+        el("span", { class: "who", text: rev.author }),
+        el("span", { class: "muted small", text: [rev.when, rev.draft ? "Entwurf" : Examkit.SOURCE[rev.source] || rev.source].join(" · ") }),
+        el("span", { class: "snippet", text: before === null ? "erste Fassung" : ExamkitDiff.summary(before, rev.text) }),
+        el("button", { type: "button", class: "link", text: "Ansehen", onclick: () => Examkit.showText(rev, rev.text, before) }));
+    }));
+  }
+
   /* ---- saving ---- */
   async function save() {
     const body = { document_id: docId, sheet: clean(), base };
     const result = await Examkit.api("POST", "/api/analysis", body);
     if (result.status === 200) {
       base = result.data.revision.id;
+      view.history.unshift({ ...result.data.revision, source: "teacher", draft: false });
+      drawHistory();
       savedJson = JSON.stringify(clean());
       const banner = $("draft-banner");
       if (banner) banner.hidden = true;
@@ -280,6 +297,7 @@
   });
   window.addEventListener("beforeunload", (event) => { if (dirty() && !Examkit.isLeaving()) { event.preventDefault(); event.returnValue = ""; } });
   draw();
+  drawHistory();
   savedJson = JSON.stringify(clean());
   changed();
   $("state").textContent = view.draft ? "Entwurf – noch nicht gespeichert" : view.saved ? "Gespeichert" : "Noch nicht gespeichert";
