@@ -23,7 +23,7 @@ HERE = Path(__file__).parent
 
 def create_app(state: ReviewState) -> BodyLimit:
     """The ASGI app for ``state``'s workspace; ``.fastapi`` is the inner FastAPI app."""
-    from annotate.review import routes_api, routes_html
+    from annotate.review import routes_api, routes_html, routes_lines
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -35,6 +35,7 @@ def create_app(state: ReviewState) -> BodyLimit:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes_html.router)
     app.include_router(routes_api.router)
+    app.include_router(routes_lines.router)
 
     @app.exception_handler(NotFoundError)
     async def _not_found(_request: Request, exc: NotFoundError) -> JSONResponse:

@@ -17,7 +17,7 @@ from annotate.review.images import image_size, source_path
 from annotate.review.suggestions import MARK_DE, page_suggestions
 from annotate.sheets import Settings
 from examkit.confirmation import is_confirmed
-from examkit.models import AnalysisRevision, Page, TextRevision
+from examkit.models import AnalysisRevision, Page, PageLine, TextRevision
 from examkit.workspace import Workspace
 
 def when(stamp: datetime) -> str:
@@ -58,10 +58,11 @@ def overview(ws: Workspace, settings: Settings) -> dict[str, Any]:
 
 def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dict[str, Any]:
     pages = ws.documents.pages(doc.id)
-    read = sum(1 for p in pages if ws.documents.latest_ocr(p.id) is not None)
+    read_pages = [p for p in pages if ws.documents.latest_ocr(p.id) is not None]
     reviewed = sum(1 for p in pages if is_confirmed(ws, p))
     state: dict[str, Any] = {"id": doc.id, "name": name_of(doc.id), "kind": doc.kind, "typed": doc.typed,
-                             "pages": len(pages), "ocr": read, "reviewed": reviewed, "failed": failed,
+                             "pages": len(pages), "ocr": len(read_pages), "reviewed": reviewed, "failed": failed,
+                             "empty": sum(1 for p in read_pages if not ws.lines.current(p.id)),
                              "first_page": pages[0].id if pages else None, "analysis": "none", "problems": [],
                              "draft": False}
     if doc.kind != "student":
@@ -89,8 +90,21 @@ def revision_json(rev: TextRevision) -> dict[str, Any]:
             "text": rev.text}
 
 
+def line_json(line: PageLine) -> dict[str, Any]:
+    """One line for the editor: id and revision (the base of its next save), outline, text, and
+    the reader's words with their flags (none once a person saved the line)."""
+    words = [{"text": w.text, "conf": w.conf, "flagged": w.flagged, "bbox": list(w.bbox)} for w in line.words]
+    confs = [w.conf for w in line.words if w.conf >= 0]
+    return {"id": line.id, "revision": line.revision, "text": line.text, "layer": line.layer, "origin": line.origin,
+            "bbox": list(line.bbox) if line.bbox else None, "polygon": [list(p) for p in line.polygon],
+            "by_person": line.by_person, "author": line.author, "when": when(line.created_at),
+            "source": line.source, "words": words, "flagged": sum(w.flagged for w in line.words),
+            "conf": min(confs) if confs else (line.conf if not line.by_person else -1)}
+
+
 def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
-    """A page: its current text and the revision it is, the OCR words and marks, the history."""
+    """A page: its lines, its current text and the revision it is, the reader's words and the
+    teacher's marks, the history. Word positions count student lines, as the text does."""
     doc = ws.documents.get(page.document_id)
     reading = ws.documents.latest_ocr(page.id)
     latest = ws.revisions.latest_text(page.id)
@@ -98,12 +112,11 @@ def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
     width, height = image_size(ws.root, page)
     if reading and not (width and height):
         width, height = reading.width, reading.height
-    words, lines = [], []
-    for li, line in enumerate(reading.lines if reading else []):
-        lines.append({"bbox": list(line.bbox), "text": line.text})
-        for wi, word in enumerate(line.words):
-            words.append({"line": li, "word": wi, "text": word.text, "conf": word.conf,
-                          "flagged": word.flagged, "bbox": list(word.bbox)})
+    lines = [line_json(line) for line in ws.lines.current(page.id)]
+    words = []
+    for li, line in enumerate(x for x in lines if x["layer"] == "student"):
+        for wi, word in enumerate(line["words"]):
+            words.append({"line": li, "word": wi, **word})
     marks = [{"kind": m.kind, "label": MARK_DE.get(m.kind, m.kind), "bbox": list(m.bbox), "text": m.text}
              for m in (reading.marks if reading else [])]
     pages = ws.documents.pages(doc.id)
@@ -117,7 +130,8 @@ def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
         "prev_page": pages[index - 1].id if index > 0 else None,
         "next_page": pages[index + 1].id if index + 1 < len(pages) else None,
         "pages": [{"id": p.id, "number": p.number} for p in pages],
-        "text": latest.text if latest else ocr_text,
+        "text": ws.revisions.page_text(page.id) or "",
+        "state": "unread" if reading is None else "empty" if not lines else "read",
         "base": latest.id if latest else None,
         "ocr_text": ocr_text,
         "engine": reading.engine if reading else None,

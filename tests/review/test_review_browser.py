@@ -117,7 +117,7 @@ def test_a_stale_save_gets_the_conflict_and_keeps_both(context, server, review_w
     tab_b = stale_save(context, server, first, "Fassung aus Tab B")
     dialog = tab_b.locator("#conflict")
     dialog.get_by_text("Fassung aus Tab A").wait_for()
-    dialog.get_by_role("button", name="Beide behalten (meine zuletzt)").click()
+    dialog.get_by_role("button", name="Meine Fassung speichern").click()
     tab_b.get_by_text("Gespeichert.").wait_for()
     assert [r.text for r in review_ws.revisions.texts(first)] == ["Fassung aus Tab A", "Fassung aus Tab B"]
 
@@ -125,7 +125,7 @@ def test_a_stale_save_gets_the_conflict_and_keeps_both(context, server, review_w
 def test_reload_after_a_conflict_keeps_my_text_to_copy(context, server, review_ws) -> None:
     first = page_ids(review_ws)[0]
     tab_b = stale_save(context, server, first, "Meine <b>ungespeicherte</b> Fassung")
-    tab_b.locator("#conflict").get_by_role("button", name="Neu laden (meine Fassung zum Kopieren behalten)").click()
+    tab_b.locator("#conflict").get_by_role("button", name="Die andere Fassung übernehmen, meine zum Kopieren behalten").click()
     kept = tab_b.get_by_test_id("kept-text")
     kept.wait_for()
     assert kept.locator("textarea").input_value() == "Meine <b>ungespeicherte</b> Fassung"

@@ -77,24 +77,51 @@ const Examkit = (() => {
     else say(detail || "Speichern fehlgeschlagen (Fehler " + result.status + ").", "error", true);
   }
 
-  /* The 409 dialog: shows the other version beside the user's; resolves to "keep", "reload" or "cancel". */
-  function conflict(theirs, mine) {
+  /* `text` with the words that `other` lacks marked (<mark>), by revision.js's word diff;
+     set as text nodes, never as HTML. */
+  function markDifferences(node, text, other) {
+    node.replaceChildren(...ExamkitDiff.words(other, text).filter((p) => p.op !== "del").flatMap((p) => {
+      if (p.op === "same") return [document.createTextNode(p.text)];
+      const [, words, space] = p.text.match(/^([\s\S]*?)(\s*)$/);
+      return [el("mark", { text: words }), document.createTextNode(space)];
+    }));
+  }
+
+  /* The 409 dialog: the other version beside the user's, differences marked; resolves to "keep",
+     "reload" or "cancel". The first button (cancel) has the focus, and Enter only ever chooses
+     a button marked data-safe: a stray Enter (the editor's save key) never discards anyone's text. */
+  function conflict(theirs, mine, what = "Seite") {
     const dialog = document.getElementById("conflict");
     const slot = (name) => dialog.querySelector(`[data-slot="${name}"]`);
+    const other = theirs ? theirs.text : "";
+    slot("title").textContent = what === "Zeile" ? "Diese Zeile wurde inzwischen anderswo gespeichert"
+      : `Diese ${what} wurde inzwischen anderswo gespeichert`;
     slot("author").textContent = theirs ? theirs.author : "jemand";
     slot("when").textContent = theirs ? theirs.when : "";
-    slot("theirs").textContent = theirs ? theirs.text : "";
-    slot("mine").textContent = mine;
+    markDifferences(slot("theirs"), other, mine);
+    markDifferences(slot("mine"), mine, other);
     return new Promise((resolve) => {
-      const done = (choice) => { dialog.close(); dialog.removeEventListener("click", onClick); resolve(choice); };
+      const done = (choice) => {
+        dialog.removeEventListener("click", onClick);
+        dialog.removeEventListener("keydown", onKey, true);
+        dialog.close();
+        resolve(choice);
+      };
       const onClick = (event) => {
         const action = event.target.dataset && event.target.dataset.action;
         if (action) done(action);
       };
+      const onKey = (event) => {
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        const focused = document.activeElement;
+        if (focused && focused.dataset && focused.dataset.safe !== undefined && focused.dataset.action) done(focused.dataset.action);
+      };
       dialog.addEventListener("click", onClick);
-      dialog.addEventListener("cancel", () => resolve("cancel"), { once: true });
+      dialog.addEventListener("keydown", onKey, true);
+      dialog.addEventListener("cancel", (event) => { event.preventDefault(); done("cancel"); }, { once: true });
       dialog.showModal();
-      dialog.querySelector('[data-action="keep"]').focus();
+      dialog.querySelector('[data-action="cancel"]').focus();
     });
   }
 

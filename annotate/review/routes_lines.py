@@ -1,0 +1,168 @@
+"""The line editor's JSON API: one line saved, added, split, joined, moved or deleted at a time.
+
+Every change names the revision of the line it started from (``base``); a save on a line someone
+else saved meanwhile is answered with 409 and that line's current state, so the page can show
+both versions. Saves on different lines never meet: each line has revisions of its own
+(:mod:`examkit.lines`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from annotate.review import views
+from annotate.review.state import ReviewState
+from examkit.errors import RevisionConflict
+
+router = APIRouter(prefix="/api")
+
+#: Bounds on what one request may carry (an outline is a few dozen points; a line a few words).
+MAX_POINTS = 2000
+MAX_TEXT = 10_000
+
+Points = list[tuple[int, int]]
+
+
+class LineSave(BaseModel):
+    base: int
+    text: str | None = Field(None, max_length=MAX_TEXT)
+    polygon: Points | None = Field(None, max_length=MAX_POINTS)
+    layer: str | None = Field(None, pattern="^(student|teacher|margin)$")
+
+
+class LineNew(BaseModel):
+    text: str = Field("", max_length=MAX_TEXT)
+    after: int | None = None
+    before: int | None = None
+    polygon: Points | None = Field(None, max_length=MAX_POINTS)
+
+
+class Based(BaseModel):
+    base: int
+
+
+class Split(BaseModel):
+    base: int
+    at: int = Field(ge=0, le=MAX_TEXT)
+
+
+class Merge(BaseModel):
+    base: int
+    other: int
+    other_base: int
+
+
+class Move(BaseModel):
+    base: int
+    after: int | None = None
+    before: int | None = None
+
+
+def _state(request: Request) -> ReviewState:
+    return request.app.state.review
+
+
+def _conflict(state: ReviewState, line_id: int) -> JSONResponse:
+    line = state.reader.lines.get(line_id)
+    return JSONResponse({"detail": "Diese Zeile wurde inzwischen anderswo gespeichert.",
+                         "current": views.line_json(line)}, status_code=409)
+
+
+def _page_of(state: ReviewState, line_id: int) -> int:
+    return state.reader.lines.get(line_id).page_id
+
+
+def _answer(state: ReviewState, page_id: int, **extra: Any) -> dict[str, Any]:
+    """Every change answers with the page's lines as they are now (order, ids, revisions)."""
+    lines = state.reader.lines.current(page_id)
+    return {"lines": [views.line_json(li) for li in lines], **extra}
+
+
+@router.get("/pages/{page_id}/lines")
+def lines(page_id: int, request: Request) -> dict[str, Any]:
+    state = _state(request)
+    state.reader.documents.page(page_id)
+    return _answer(state, page_id)
+
+
+@router.get("/lines/{line_id}/history")
+def history(line_id: int, request: Request) -> dict[str, Any]:
+    """Every revision of the line, newest first."""
+    revisions = _state(request).reader.lines.history(line_id)
+    return {"history": [views.line_json(li) | {"deleted": li.deleted} for li in reversed(revisions)]}
+
+
+@router.post("/lines/{line_id}")
+def save(line_id: int, body: LineSave, request: Request) -> Any:
+    state = _state(request)
+    try:
+        with state.writer() as ws:
+            line = ws.lines.save(line_id, base=body.base, text=_one_line(body.text), polygon=body.polygon,
+                                 layer=body.layer, author=state.author)  # type: ignore[arg-type]
+    except RevisionConflict:
+        return _conflict(state, line_id)
+    return {"line": views.line_json(line)}
+
+
+@router.post("/pages/{page_id}/lines")
+def insert(page_id: int, body: LineNew, request: Request) -> dict[str, Any]:
+    state = _state(request)
+    with state.writer() as ws:
+        ws.documents.page(page_id)
+        line = ws.lines.insert(page_id, _one_line(body.text) or "", after=body.after, before=body.before,
+                               polygon=body.polygon, author=state.author)
+    return _answer(state, page_id, line=views.line_json(line))
+
+
+@router.post("/lines/{line_id}/delete")
+def delete(line_id: int, body: Based, request: Request) -> Any:
+    state = _state(request)
+    try:
+        with state.writer() as ws:
+            ws.lines.delete(line_id, base=body.base, author=state.author)
+    except RevisionConflict:
+        return _conflict(state, line_id)
+    return _answer(state, _page_of(state, line_id))
+
+
+@router.post("/lines/{line_id}/split")
+def split(line_id: int, body: Split, request: Request) -> Any:
+    state = _state(request)
+    try:
+        with state.writer() as ws:
+            first, second = ws.lines.split(line_id, body.at, base=body.base, author=state.author)
+    except RevisionConflict:
+        return _conflict(state, line_id)
+    return _answer(state, first.page_id, line=views.line_json(second))
+
+
+@router.post("/lines/{line_id}/merge")
+def merge(line_id: int, body: Merge, request: Request) -> Any:
+    state = _state(request)
+    try:
+        with state.writer() as ws:
+            line = ws.lines.merge(line_id, body.other, base=body.base, other_base=body.other_base, author=state.author)
+    except RevisionConflict as exc:
+        failed = body.other if exc.current_revision == state.reader.lines.get(body.other).revision else line_id
+        return _conflict(state, failed)
+    return _answer(state, line.page_id, line=views.line_json(line))
+
+
+@router.post("/lines/{line_id}/move")
+def move(line_id: int, body: Move, request: Request) -> Any:
+    state = _state(request)
+    try:
+        with state.writer() as ws:
+            line = ws.lines.move(line_id, base=body.base, after=body.after, before=body.before, author=state.author)
+    except RevisionConflict:
+        return _conflict(state, line_id)
+    return _answer(state, line.page_id, line=views.line_json(line))
+
+
+def _one_line(text: str | None) -> str | None:
+    """A line's text never holds a line break (pasted text is joined by spaces)."""
+    return " ".join(text.replace("\r", "\n").split("\n")) if text is not None else None
