@@ -96,6 +96,10 @@ class Lines:
         """The page's student lines nobody has saved yet (only the reader's text)."""
         return [li for li in self.current(page_id) if li.layer == "student" and not li.by_person]
 
+    def nothing_read(self, page_id: int) -> bool:
+        """The page has no line: the reader found none and nobody typed or drew one yet."""
+        return not self.current(page_id)
+
     def has_lines(self, page_id: int) -> bool:
         return self.ws.db.execute("SELECT 1 FROM lines WHERE page_id = ? LIMIT 1", (page_id,)).fetchone() is not None
 

@@ -93,8 +93,8 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
     for item in data["sheets"]:
         err.print(f"analysis: {item['path']} -> {item['document_id']}", markup=False, soft_wrap=True)
     totals = data["totals"]
-    out(f"{totals['documents']} documents, {totals['pages']} pages, {totals['ocr']} ocr'd, "
-        f"{totals['reviewed']} reviewed, {totals['failures']} failures")
+    out(f"{totals['documents']} documents, {totals['pages']} pages, {totals['ocr']} ocr'd "
+        f"({totals['empty']} with nothing read), {totals['reviewed']} reviewed, {totals['failures']} failures")
 
 
 @app.command("export-text")

@@ -17,23 +17,28 @@ from ocr.batch import STAGE
 
 
 def status(ws: Workspace) -> dict:
-    """Documents with page counts and states, open failures, skipped files, found sheets."""
+    """Documents with page counts and states, open failures, skipped files, found sheets.
+
+    A page the reader found no line on is "nothing read" (``empty``), never done: someone has to
+    type it or draw its lines (:meth:`examkit.lines.Lines.nothing_read`)."""
     documents = []
     for doc in ws.documents.list():
         pages = ws.documents.pages(doc.id)
-        read = sum(1 for p in pages if ws.documents.latest_ocr(p.id) is not None)
+        read_pages = [p for p in pages if ws.documents.latest_ocr(p.id) is not None]
+        read = len(read_pages)
+        empty = sum(1 for p in read_pages if ws.lines.nothing_read(p.id))
         reviewed = sum(1 for p in pages if is_confirmed(ws, p))
-        state = "reviewed" if pages and reviewed == len(pages) else "ocr'd" if pages and read == len(pages) else (
-            "partly ocr'd" if read else "not read")
+        state = ("reviewed" if pages and reviewed == len(pages) else "nothing read" if empty else
+                 "ocr'd" if pages and read == len(pages) else "partly ocr'd" if read else "not read")
         documents.append({"id": doc.id, "exam": doc.exam, "kind": doc.kind, "typed": doc.typed, "pages": len(pages),
-                          "ocr": read, "reviewed": reviewed, "state": state, "source": doc.source})
+                          "ocr": read, "empty": empty, "reviewed": reviewed, "state": state, "source": doc.source})
     failures = [{"path": f.path, "document_id": f.document_id, "reason": f.reason, "when": f.created_at.isoformat()}
                 for f in ws.documents.failures(STAGE)]
     found = sheets.found(ws)
     return {
         "documents": documents,
         "totals": {"documents": len(documents), "pages": sum(d["pages"] for d in documents),
-                   "ocr": sum(d["ocr"] for d in documents), "reviewed": sum(d["reviewed"] for d in documents),
+                   "ocr": sum(d["ocr"] for d in documents), "empty": sum(d["empty"] for d in documents), "reviewed": sum(d["reviewed"] for d in documents),
                    "failures": len(failures)},
         "failures": failures,
         "skipped": [{"path": p, "reason": r} for p, r in sorted(found["skipped"].items())],

@@ -62,7 +62,7 @@ def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dic
     reviewed = sum(1 for p in pages if is_confirmed(ws, p))
     state: dict[str, Any] = {"id": doc.id, "name": name_of(doc.id), "kind": doc.kind, "typed": doc.typed,
                              "pages": len(pages), "ocr": len(read_pages), "reviewed": reviewed, "failed": failed,
-                             "empty": sum(1 for p in read_pages if not ws.lines.current(p.id)),
+                             "empty": sum(1 for p in read_pages if ws.lines.nothing_read(p.id)),
                              "first_page": pages[0].id if pages else None, "analysis": "none", "problems": [],
                              "draft": False}
     if doc.kind != "student":

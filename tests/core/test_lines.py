@@ -172,3 +172,15 @@ def test_migration_from_schema_0001_keeps_every_text_and_binds_it_to_its_line(ws
         confirmed = [(c.text, bool(c.polygon)) for c in ws.lines.confirmed()]
         assert confirmed == [("1B", False), ("Luther hat Thesen", True), ("an die Tür geschlagen", True),
                              ("im Jahr 1517", True), ("Getippt", False)]  # typed text counts (examkit.confirmation)
+
+
+def test_a_page_with_nothing_read_is_its_own_state_in_ocr_status(ws):
+    from ocr.views import status
+
+    _page(ws, ["eins"])
+    ws.documents.upsert(Document(id="LK/leer", exam="LK", source="/scans/leer.pdf"))
+    empty = ws.documents.store_page_ocr("LK/leer", 1, PageOCR(engine="tesseract"))
+    states = {d["id"]: (d["state"], d["empty"]) for d in status(ws)["documents"]}
+    assert states == {"LK/anna": ("ocr'd", 0), "LK/leer": ("nothing read", 1)}
+    ws.lines.insert(empty.id, "getippt")
+    assert {d["id"]: d["state"] for d in status(ws)["documents"]}["LK/leer"] == "reviewed"  # typed by a person

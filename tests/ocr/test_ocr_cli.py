@@ -28,7 +28,7 @@ def test_scan_status_show_export(cli, ws_path: Path, exam_folder: Path, tmp_path
 
     status = json.loads(cli("ocr", "status", "--json", "-w", ws_path).stdout)
     # the typed answer (cem) needs no review; scanned pages are not confirmed until a person does
-    assert status["totals"] == {"documents": 4, "pages": 5, "ocr": 5, "reviewed": 1, "failures": 0}
+    assert status["totals"] == {"documents": 4, "pages": 5, "ocr": 5, "empty": 0, "reviewed": 1, "failures": 0}
     states = {d["id"]: d["state"] for d in status["documents"]}
     assert states["LK-Test/ben"] == "ocr'd" and states["LK-Test/cem"] == "reviewed"
     assert [Path(s["path"]).name for s in status["skipped"]] == ["liste.xlsx"]
