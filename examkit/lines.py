@@ -210,7 +210,7 @@ class Lines:
             position = _slot(ordered, after=after, before=before)
             origin: LineOrigin = "drawn" if polygon else "typed"
             return self._new(db, page_id, origin, {"position": position, "text": text, "polygon": polygon or [],
-                                                   "baseline": baseline or [], "layer": layer},
+                                                   "baseline": baseline or _bottom(polygon or []), "layer": layer},
                              source, author or self.ws.config.author)
 
     def split(self, line_id: int, at: int, *, base: int, author: str | None = None,

@@ -67,7 +67,7 @@ def scan(
 
 @app.command("status")
 def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
-    """Documents, pages, their state (ocr'd, reviewed), failures with reasons and skipped files.
+    """Documents, pages, their state (ocr'd, nothing read, reviewed), failures with reasons and skipped files. A page on which the reader found no line is "nothing read" (JSON: `empty`), never done.
 
     Example: examkit ocr status --json | jq '.failures'
     """
