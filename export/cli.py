@@ -15,7 +15,9 @@ from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, workspace_
 from examkit.console import note, out, out_json, warn
 from examkit.errors import BatchIncomplete, InputFileError, UserInputError
 from examkit.workspace import Workspace
-from export.pipeline import ExportOptions, ExportResult, export_training, validation_options, workspace_config
+from examkit.files import sha256_file
+from export.pipeline import (ExportOptions, ExportResult, export_training, read_manifest, validation_options,
+                             workspace_config)
 from export.validate import Report
 
 app = typer.Typer(help="Training files: chat JSONL, CSV, validation, tokens, cost.", no_args_is_help=True)
@@ -29,6 +31,10 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail if any document 
 RosterOpt = Annotated[Optional[Path], typer.Option("--pseudonymize", help="Roster CSV: replace these names by pseudonyms.")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Target model (tokens, limit, price; default: examkit.toml).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Write even if the file as a whole fails validation.")]
+UnreviewedOpt = Annotated[bool, typer.Option(
+    "--include-unreviewed", help="Also take documents with pages nobody reviewed (OCR text; counted on stderr).")]
+DuplicatesOpt = Annotated[bool, typer.Option(
+    "--allow-duplicates", help="Write even if examples repeat or one prompt has two answers.")]
 
 
 def _system(system: str | None, system_file: Path | None) -> str | None:
@@ -42,23 +48,29 @@ def _system(system: str | None, system_file: Path | None) -> str | None:
         raise InputFileError(system_file, f"cannot read ({exc.strerror})") from exc
 
 
-def _show(report: Report, *, limit: int = 50, cost: bool = True) -> None:
+def _show(report: Report, *, limit: int = 50) -> None:
     """A report's problems (the first ``limit``) and its summary, on stderr."""
     for problem in report.problems[:limit]:
         note(f"{problem.where()}: {problem.severity}: {problem.code}: {problem.message}")
     if len(report.problems) > limit:
         note(f"... and {len(report.problems) - limit} more problems (see --json)")
-    for line in report.summary_lines(cost=cost):
+    for line in report.summary_lines():
         note(line)
 
 
-def _finish(result: ExportResult) -> None:
+def _finish(result: ExportResult, include_unreviewed: bool) -> None:
     for message in result.warnings:
         warn(message)
     for skipped in result.skipped:
         warn(f"left out {skipped.document_id}: {skipped.reason}")
-    for index, report in enumerate(result.reports):
-        _show(report, cost=index == 0)  # the second file of a split is the validation file
+    for report in result.reports:
+        _show(report)
+    for line in result.left_out():
+        warn(line)
+    if include_unreviewed:
+        records = sum(r.n_examples for r in result.reports)
+        warn(f"--include-unreviewed: {result.ocr_only} of {records} records contain OCR text nobody reviewed "
+             f"(unreviewed pages: {result.ocr_only_pages})")
     for path in result.files:
         out(str(path))
 
@@ -66,7 +78,7 @@ def _finish(result: ExportResult) -> None:
 def _export(workspace: Path | None, out_path: Path, options: ExportOptions) -> None:
     with open_workspace(workspace) as ws:
         result = export_training(ws, out_path, options)
-    _finish(result)
+    _finish(result, options.include_unreviewed)
 
 
 @app.command("chat")
@@ -75,17 +87,21 @@ def chat(
     split: SplitOpt = None, seed: SeedOpt = 0, group: GroupOpt = "student",
     system: SystemOpt = None, system_file: SystemFileOpt = None, strict: StrictOpt = False,
     pseudonymize: RosterOpt = None, model: ModelOpt = None, force: ForceOpt = False,
+    include_unreviewed: UnreviewedOpt = False, allow_duplicates: DuplicatesOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Write the chat JSONL training file (validated first; tokens and cost on stderr).
 
+    Only documents whose pages a person reviewed go in; the others are counted by reason.
     With --split, OUT.val.jsonl is written beside OUT.jsonl; no student is on both sides.
+    Each file gets FILE.manifest.json: its role and the revisions every line was built from.
 
     Example: examkit export chat train.jsonl --split 0.1 --seed 7 --pseudonymize klasse.csv
     """
     _export(workspace, out_path, ExportOptions(
         fmt="chat", split=split, seed=seed, group=group, system=_system(system, system_file), strict=strict,
-        roster=pseudonymize, model=model, force=force))
+        roster=pseudonymize, model=model, force=force, include_unreviewed=include_unreviewed,
+        allow_duplicates=allow_duplicates))
 
 
 @app.command("jsonl")
@@ -93,6 +109,7 @@ def jsonl(
     out_path: Annotated[Path, typer.Argument(metavar="OUT.jsonl", help="File to write.")],
     split: SplitOpt = None, seed: SeedOpt = 0, group: GroupOpt = "student", strict: StrictOpt = False,
     pseudonymize: RosterOpt = None, model: ModelOpt = None, force: ForceOpt = False,
+    include_unreviewed: UnreviewedOpt = False, allow_duplicates: DuplicatesOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Write prompt/completion JSONL lines (the legacy format; chat is what models train on).
@@ -100,7 +117,9 @@ def jsonl(
     Example: examkit export jsonl legacy.jsonl
     """
     _export(workspace, out_path, ExportOptions(fmt="jsonl", split=split, seed=seed, group=group, strict=strict,
-                                               roster=pseudonymize, model=model, force=force))
+                                               roster=pseudonymize, model=model, force=force,
+                                               include_unreviewed=include_unreviewed,
+                                               allow_duplicates=allow_duplicates))
 
 
 @app.command("csv")
@@ -108,13 +127,37 @@ def csv(
     out_path: Annotated[Path, typer.Argument(metavar="OUT.csv", help="File to write.")],
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and `;` (German Excel).")] = False,
     strict: StrictOpt = False, pseudonymize: RosterOpt = None, model: ModelOpt = None,
+    include_unreviewed: UnreviewedOpt = False, allow_duplicates: DuplicatesOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Write the records as a CSV sheet with the columns prompt and completion.
+    """Write the records as a CSV sheet: document_id, revision, prompt, completion.
+
+    Edit the completions and `examkit export import` the file: those documents get a new analysis
+    revision (never over a newer one a person saved), no document is added twice.
 
     Example: examkit export csv fehleranalysen.csv --excel
     """
-    _export(workspace, out_path, ExportOptions(fmt="csv", excel=excel, strict=strict, roster=pseudonymize, model=model))
+    _export(workspace, out_path, ExportOptions(fmt="csv", excel=excel, strict=strict, roster=pseudonymize, model=model,
+                                               include_unreviewed=include_unreviewed,
+                                               allow_duplicates=allow_duplicates))
+
+
+@app.command("xlsx")
+def xlsx(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Workbook to write.")],
+    strict: StrictOpt = False, pseudonymize: RosterOpt = None, model: ModelOpt = None,
+    include_unreviewed: UnreviewedOpt = False, allow_duplicates: DuplicatesOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write the records as an Excel workbook (opens in Excel and LibreOffice, umlauts intact).
+
+    The same columns as `export csv`, and the same round trip through `export import`.
+
+    Example: examkit export xlsx fehleranalysen.xlsx
+    """
+    _export(workspace, out_path, ExportOptions(fmt="xlsx", strict=strict, roster=pseudonymize, model=model,
+                                               include_unreviewed=include_unreviewed,
+                                               allow_duplicates=allow_duplicates))
 
 
 @app.command("convert")
@@ -147,6 +190,8 @@ def import_(
 ) -> None:
     """Import teachers' existing prompt/completion sheets and Word documents as documents + analyses.
 
+    Rows with a document_id of this workspace (a sheet from `export csv`/`xlsx`) update that
+    document's analysis instead; a row based on an older revision than the workspace's is refused.
     Prints the imported document ids. Exits 3 when some rows or files could not be imported.
 
     Example: examkit export import alte-tests.csv korrekturen/*.docx
@@ -170,11 +215,15 @@ def validate(
     model: ModelOpt = None,
     epochs: Annotated[Optional[int], typer.Option(min=1, help="Epochs for the cost (default: OpenAI's rule).")] = None,
     roster: Annotated[Optional[Path], typer.Option("--roster", help="Warn about these students' names.")] = None,
+    role: Annotated[Optional[Literal["training", "validation"]], typer.Option(
+        "--role", help="training (at least 10 examples, priced) or validation (default: the export manifest).")] = None,
     json_out: JsonOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Check a training file: format, Fehleranalyse audit, stop marker, names, tokens, cost.
 
+    The role comes from --role, else from FILE.manifest.json (which `export chat` writes), else
+    training. The share of records with OCR text nobody reviewed comes from that manifest.
     Exits 1 when any error is found (each named FILE:LINE); warnings alone exit 0.
 
     Example: examkit export validate train.jsonl --model gpt-4o-mini-2024-07-18 --json | jq .total_tokens
@@ -185,8 +234,14 @@ def validate(
     if not file.is_file():
         raise InputFileError(file, "no such file")
     config, root = workspace_config(workspace_path(workspace))
-    options = validation_options(config, root, model=model, epochs=epochs, roster=Roster.load(roster) if roster else None)
+    manifest = read_manifest(file) or {}
+    if role is None:
+        role = manifest.get("role") if manifest.get("role") in ("training", "validation") else "training"
+    options = validation_options(config, root, model=model, epochs=epochs, role=role,
+                                 roster=Roster.load(roster) if roster else None)
     report = validate_file(file, options)
+    if manifest.get("sha256") == sha256_file(file):  # the manifest describes this very content
+        report.ocr_only = sum(1 for r in manifest.get("records", []) if r.get("ocr_only"))
     if json_out:
         out_json(report.summary())
         for line in report.summary_lines():

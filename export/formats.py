@@ -1,9 +1,13 @@
-"""The file formats training data travels in: chat JSONL, prompt/completion JSONL, CSV.
+"""The file formats training data travels in: chat JSONL, prompt/completion JSONL, CSV, xlsx.
 
 Chat JSONL (``{"messages": [{"role", "content"}, ...]}`` per line) is what OpenAI, other hosted
 fine-tuning services and Hugging Face TRL all read, so it carries nothing else. Prompt/completion
 is the legacy pair the seed project's CSV and website produced; CSV is for teachers who edit in
-Excel (``excel=True``: UTF-8 with BOM and ``;``, which German Excel opens without asking).
+Excel (``excel=True``: UTF-8 with BOM and ``;``, which German Excel opens without asking). xlsx
+opens in Excel and LibreOffice alike with umlauts and multi-line cells intact and no import
+dialog (LibreOffice guesses a CSV's charset wrong). Sheets carry ``document_id`` and the analysis
+``revision`` they were made from, so importing an edited sheet updates those documents instead of
+adding them again.
 
 Readers never stop at a bad line: they yield it with its line number and what is wrong, so a
 validator can name ``FILE:LINE`` and still check the rest.
@@ -23,6 +27,10 @@ from examkit.errors import InputFileError
 from examkit.files import atomic_write_bytes
 
 PROMPT_COLUMNS = ("prompt", "completion")
+#: Columns of an exported sheet: what to update on import, then the pair itself.
+SHEET_COLUMNS = ("document_id", "revision", *PROMPT_COLUMNS)
+#: Columns a sheet may have besides the prompt/completion pair (read when present).
+OPTIONAL_COLUMNS = ("document_id", "revision")
 
 
 @dataclass(frozen=True)
@@ -78,18 +86,47 @@ def read_jsonl(path: str | Path) -> Iterator[JsonLine]:
             yield JsonLine(number, error=f"not valid JSON: {exc.msg} (column {exc.colno})")
 
 
-def csv_bytes(rows: list[dict[str, str]], *, excel: bool = False) -> bytes:
-    """``prompt``,``completion`` rows as CSV; ``excel``: UTF-8 with BOM and ``;`` separators."""
+def _frame(rows: list[dict[str, Any]]):
     import pandas as pd  # imported here: pandas costs a quarter second of start-up
 
-    frame = pd.DataFrame(rows, columns=list(PROMPT_COLUMNS))
+    columns = [c for c in SHEET_COLUMNS if any(c in row for row in rows)] or list(PROMPT_COLUMNS)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def csv_bytes(rows: list[dict[str, Any]], *, excel: bool = False) -> bytes:
+    """Sheet rows (:data:`SHEET_COLUMNS`) as CSV; ``excel``: UTF-8 with BOM and ``;`` separators."""
+    frame = _frame(rows)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, sep=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
     return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
 
 
-def write_csv(path: str | Path, rows: list[dict[str, str]], *, excel: bool = False) -> Path:
+def write_csv(path: str | Path, rows: list[dict[str, Any]], *, excel: bool = False) -> Path:
     return atomic_write_bytes(path, csv_bytes(rows, excel=excel))
+
+
+def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """Sheet rows as an Excel workbook: wrapped text, wide text columns, the header frozen."""
+    import pandas as pd
+    from openpyxl.styles import Alignment
+
+    buffer = io.BytesIO()
+    frame = _frame(rows)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="examkit")
+        sheet = writer.sheets["examkit"]
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(frame.columns):
+            letter = sheet.cell(row=1, column=index + 1).column_letter
+            sheet.column_dimensions[letter].width = 80 if column in PROMPT_COLUMNS else 28
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return buffer.getvalue()
+
+
+def write_xlsx(path: str | Path, rows: list[dict[str, Any]]) -> Path:
+    return atomic_write_bytes(path, xlsx_bytes(rows))
 
 
 @dataclass
@@ -102,7 +139,8 @@ class Table:
 
 
 def read_table(path: str | Path, columns: tuple[str, ...] = PROMPT_COLUMNS) -> Table:
-    """A CSV (``,`` or ``;``; UTF-8, else cp1252 with a warning) or Excel sheet with ``columns``.
+    """A CSV (``,`` or ``;``; UTF-8, else cp1252 with a warning) or Excel sheet with ``columns``
+    (and :data:`OPTIONAL_COLUMNS` where it has them).
 
     Column names are matched case-insensitively; missing ones are named in the error. Row numbers
     are those a spreadsheet shows (the header is row 1).
@@ -136,5 +174,6 @@ def read_table(path: str | Path, columns: tuple[str, ...] = PROMPT_COLUMNS) -> T
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (found: {found})",
             advice=f"The first row must name the columns {', '.join(columns)}.",
         )
-    rows = [{c: str(record[names[c]]) for c in columns} for record in frame.to_dict("records")]
+    wanted = [*columns, *(c for c in OPTIONAL_COLUMNS if c in names and c not in columns)]
+    rows = [{c: str(record[names[c]]) for c in wanted} for record in frame.to_dict("records")]
     return Table(rows=rows, row_numbers=list(range(2, len(rows) + 2)), warnings=warnings)

@@ -11,6 +11,13 @@ An analysis that parses and passes the audit is stored canonically with its shee
 numbers do not add up is stored as written, with a warning, so the review can fix it (the export
 leaves it out until then). A row whose analysis cannot be read at all is a failed item. Running
 an import twice adds nothing the second time.
+
+A sheet that ``export csv``/``export xlsx`` wrote names each row's ``document_id`` and the
+analysis ``revision`` it showed. Such a row updates that document: its completion becomes a new
+analysis revision based on that revision, so an edit-import round trip never doubles the training
+set, and a row older than what a person saved since is refused (the batch goes on). The prompt of
+such a row is not written back: it is built from the page texts and the task sheet, which are
+corrected in the review.
 """
 
 from __future__ import annotations
@@ -23,11 +30,11 @@ from typing import TYPE_CHECKING
 from annotate.audit import audit_text
 from annotate.parse import AnalysisParseError, parse
 from annotate.sheets import Settings, canonical_text, settings_from
-from examkit.errors import InputFileError
+from examkit.errors import InputFileError, RevisionConflict
 from examkit.files import sha256_bytes
 from examkit.models import Document
 from export.formats import read_table
-from export.records import IMPORT_EXAM_PREFIX
+from export.records import IMPORT_EXAM_PREFIX, answer_text, user_prompt
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
@@ -66,7 +73,51 @@ def _import_table(ws: Workspace, path: Path, settings: Settings, result: ImportR
     result.warnings.extend(table.warnings)
     exam = IMPORT_EXAM_PREFIX + path.stem
     for row, number in zip(table.rows, table.row_numbers):
+        doc_id = row.get("document_id", "").strip()
+        if doc_id and ws.documents.find(doc_id) is not None:
+            _update(ws, doc_id, f"{path}:{number}", row, settings, result)
+            continue
+        if doc_id:
+            result.warnings.append(f"{path}:{number}: no document {doc_id} in this workspace; imported as a new one")
         _store(ws, f"{exam}/{number:04d}", exam, path, number, row["prompt"], row["completion"], settings, result)
+
+
+def _update(ws: Workspace, doc_id: str, where: str, row: dict[str, str], settings: Settings,
+            result: ImportResult) -> None:
+    """A row of an exported sheet: a new analysis revision of ``doc_id``, based on the row's."""
+    revision = row.get("revision", "").strip()
+    if not revision.isdigit():
+        result.failures.append(f"{where}: {doc_id} has no revision number; export the sheet again and edit that one")
+        return
+    completion = row["completion"].strip()
+    try:
+        analysis = parse(completion, stop_marker=settings.stop_marker)
+    except AnalysisParseError as exc:
+        result.failures.append(f"{where}: the analysis cannot be read: {exc.message}")
+        return
+    shown = next((a for a in ws.revisions.analyses(doc_id) if a.id == int(revision)), None)
+    if shown is not None and shown.text == canonical_text(analysis, settings):  # the row was not edited
+        result.unchanged.append(doc_id)
+        return
+    audit = audit_text(completion, scale=settings.scale, rounding=settings.rounding,
+                       stop_marker=settings.stop_marker, source=where)
+    errors = [p for p in audit.problems if p.severity == "error"]
+    if errors:
+        result.failures.append(f"{where}: {doc_id} not updated, the analysis fails the audit: "
+                               + "; ".join(f"{p.code}: {p.message}" for p in errors))
+        return
+    answer = answer_text(ws, ws.documents.get(doc_id))
+    if answer is not None and row["prompt"].strip() != user_prompt(ws, ws.documents.get(doc_id), answer):
+        result.warnings.append(f"{where}: the prompt differs from {doc_id}'s; prompts are not written back "
+                               "(correct the page text in the review)")
+    try:
+        ws.revisions.add_analysis(doc_id, canonical_text(analysis, settings), sheet=analysis.model_dump(),
+                                  source="import", base=int(revision))
+    except RevisionConflict as exc:
+        result.failures.append(f"{where}: {doc_id}'s analysis was saved since the export (now revision "
+                               f"{exc.current_revision}, the sheet shows {revision}); this row was not stored")
+        return
+    result.imported.append(doc_id)
 
 
 def _import_docx(ws: Workspace, path: Path, settings: Settings, result: ImportResult) -> None:

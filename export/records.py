@@ -6,6 +6,12 @@ reviewed text where a person corrected the OCR), and the canonical Fehleranalyse
 marker as the assistant's answer. Drafts written by a model never become training data, and
 neither does an analysis that fails the audit: such documents are left out and listed with the
 reason, so a teacher knows what to fix (``--strict`` turns that list into an error).
+
+Training data is what a person confirmed: a document whose pages (or whose exam's task sheet)
+nobody confirmed (:mod:`examkit.confirmation`) carries OCR noise and is left out, unless
+``include_unreviewed`` asks for it; then the record says so (``ocr_only``). Every record keeps
+the revisions it was built from (:attr:`Record.trace`), so a line of a training file can be traced
+back to the texts and the analysis a person saved.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from annotate.audit import audit_text
 from annotate.model import Analysis
 from annotate.parse import AnalysisParseError, parse
 from annotate.sheets import Settings, canonical_text, settings_from
+from examkit.confirmation import PageConfirmation, document_confirmation
 from examkit.errors import InputFileError, UserInputError
 from export.formats import chat_example, prompt_completion
 
@@ -42,6 +49,11 @@ class Record:
     system: str
     user: str
     assistant: str
+    #: What it was built from: the analysis revision, and per page of the answer and of the task
+    #: sheet the text revision or OCR reading and how it was confirmed (export manifests).
+    trace: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: Pages nobody confirmed went in (``--include-unreviewed``).
+    ocr_only: bool = False
 
     @property
     def student(self) -> str:
@@ -55,10 +67,23 @@ class Record:
         return prompt_completion(self.user, self.assistant)
 
 
+#: Why documents are left out, the short forms counted in an export's summary.
+NOT_REVIEWED = "pages not reviewed"
+TASK_NOT_REVIEWED = "task sheet not reviewed"
+NO_ANALYSIS = "no analysis"
+ONLY_DRAFT = "only a machine draft of the analysis"
+NO_TEXT = "no student text"
+NOT_PARSED = "analysis not readable"
+AUDIT_ERRORS = "analysis fails the audit"
+INVALID = "fails validation"
+
+
 @dataclass(frozen=True)
 class Skipped:
     document_id: str
     reason: str
+    #: the short form of ``reason`` (one of the constants above), for counting
+    kind: str = ""
 
 
 @dataclass
@@ -96,19 +121,26 @@ def analysis_of(revision: AnalysisRevision, settings: Settings) -> Analysis:
     return parse(revision.text, stop_marker=settings.stop_marker)
 
 
-def collect_records(ws: Workspace, *, system: str | None = None) -> Collection:
-    """Every student document's record, and the documents left out with the reason."""
+def collect_records(ws: Workspace, *, system: str | None = None, include_unreviewed: bool = False) -> Collection:
+    """Every student document's record, and the documents left out with the reason.
+
+    ``include_unreviewed``: take documents with unconfirmed pages too (their records are marked
+    :attr:`Record.ocr_only`)."""
     settings = settings_from(ws.config.analysis, ws.root)
     template = user_template(ws)
     system_prompt = ws.config.export.system_prompt if system is None else system
     result = Collection()
     task_texts: dict[str, str | None] = {}
+    task_pages: dict[str, list[PageConfirmation]] = {}
     for doc in ws.documents.list(kind="student"):
         if doc.exam not in task_texts:
             task_texts[doc.exam] = _task_text(ws, doc.exam)
+            task = ws.documents.task_sheet(doc.exam)
+            task_pages[doc.exam] = document_confirmation(ws, task.id) if task else []
             if task_texts[doc.exam] is None and doc.exam and not doc.exam.startswith(IMPORT_EXAM_PREFIX):
                 result.warnings.append(f"exam {doc.exam!r} has no task sheet: its prompts hold the answers only")
-        built = _record(ws, doc, settings, template, system_prompt, task_texts[doc.exam] or "")
+        built = _record(ws, doc, settings, template, system_prompt, task_texts[doc.exam] or "",
+                        task_pages[doc.exam], include_unreviewed)
         if isinstance(built, Skipped):
             result.skipped.append(built)
         else:
@@ -155,20 +187,31 @@ def _task_text(ws: Workspace, exam: str) -> str | None:
 
 
 def _record(
-    ws: Workspace, doc: Document, settings: Settings, template: jinja2.Template, system: str, task_sheet: str
+    ws: Workspace, doc: Document, settings: Settings, template: jinja2.Template, system: str, task_sheet: str,
+    task_pages: list[PageConfirmation], include_unreviewed: bool,
 ) -> Record | Skipped:
     revision = ws.revisions.latest_analysis(doc.id)
     if revision is None:
         drafts = ws.revisions.latest_analysis(doc.id, include_drafts=True)
-        why = "only a machine draft of the analysis (save it in the review to use it)" if drafts else "no analysis"
-        return Skipped(doc.id, why)
+        if drafts:
+            return Skipped(doc.id, f"{ONLY_DRAFT} (save it in the review to use it)", ONLY_DRAFT)
+        return Skipped(doc.id, NO_ANALYSIS, NO_ANALYSIS)
     answer = answer_text(ws, doc)
     if answer is None:
-        return Skipped(doc.id, "no student text (scan it with `examkit ocr scan`)")
+        return Skipped(doc.id, f"{NO_TEXT} (scan it with `examkit ocr scan`)", NO_TEXT)
+    pages = document_confirmation(ws, doc.id)
+    unreviewed = [c.number for c in pages if not c.confirmed]
+    task_unreviewed = [c.number for c in task_pages if not c.confirmed]
+    if unreviewed and not include_unreviewed:
+        return Skipped(doc.id, f"{NOT_REVIEWED}: {_numbers(unreviewed)} (review them, or --include-unreviewed)",
+                       NOT_REVIEWED)
+    if task_unreviewed and not include_unreviewed:
+        return Skipped(doc.id, f"{TASK_NOT_REVIEWED}: {_numbers(task_unreviewed)} of the task sheet of {doc.exam} "
+                       "(review it, or --include-unreviewed)", TASK_NOT_REVIEWED)
     try:
         analysis = analysis_of(revision, settings)
     except AnalysisParseError as exc:
-        return Skipped(doc.id, f"not-parsed: {exc.message}")
+        return Skipped(doc.id, f"not-parsed: {exc.message}", NOT_PARSED)
     assistant = canonical_text(analysis, settings)
     texts = [assistant] if revision.sheet is not None else [revision.text, assistant]
     for text in texts:
@@ -176,6 +219,13 @@ def _record(
                            stop_marker=settings.stop_marker, source=doc.id)
         errors = [p for p in audit.problems if p.severity == "error"]
         if errors:
-            return Skipped(doc.id, "; ".join(f"{p.code}: {p.message}" for p in errors))
+            return Skipped(doc.id, "; ".join(f"{p.code}: {p.message}" for p in errors), AUDIT_ERRORS)
     user = user_prompt(ws, doc, answer, template=template, task_sheet=task_sheet)
-    return Record(doc.id, doc.exam, system, user, assistant)
+    trace = {"analysis_revision": revision.id, "pages": [c.trace() for c in pages],
+             "task_sheet": [c.trace() for c in task_pages]}
+    return Record(doc.id, doc.exam, system, user, assistant, trace=trace,
+                  ocr_only=bool(unreviewed or task_unreviewed))
+
+
+def _numbers(pages: list[int]) -> str:
+    return ("page " if len(pages) == 1 else "pages ") + ", ".join(map(str, pages))

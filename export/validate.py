@@ -9,6 +9,10 @@ training run would bill. A line that is not JSON is named ``FILE:LINE`` and the 
 
 The audit is handed in as a function (:data:`AuditFn`), so validation does not need a workspace
 and a test can pass its own.
+
+A file's role matters: the minimum of 10 examples and the cost bind the training file only; a
+validation file (``--split`` writes one) is evaluated, not trained on, so it needs one example
+and costs nothing here.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from examkit import tokens
 from export.formats import JsonLine, read_jsonl
 
 Severity = Literal["error", "warning"]
+Role = Literal["training", "validation", "sheet"]
 ROLES = ("system", "user", "assistant", "tool", "function")
 MESSAGE_KEYS = ("role", "content", "name", "function_call", "tool_calls", "tool_call_id", "weight")
 #: A filled-in name field: ``Name: Anna Müller``. A blank form field (``Name: ____``) or a printed
@@ -75,6 +80,7 @@ class Options:
     epochs: int | None = None
     token_limits: Mapping[str, int] = field(default_factory=dict)
     prices: Mapping[str, float] = field(default_factory=dict)
+    role: Role = "training"
 
 
 @dataclass
@@ -88,6 +94,14 @@ class Report:
     cost: finetuning.CostEstimate
     problems: list[Problem]
     lines: list[int] = field(default_factory=list)
+    role: Role = "training"
+    #: records with text nobody confirmed, from the export manifest (None: not known)
+    ocr_only: int | None = None
+
+    @property
+    def billed(self) -> bool:
+        """Whether training bills this file's tokens (a validation file's are not)."""
+        return self.role == "training"
 
     @property
     def n_examples(self) -> int:
@@ -102,8 +116,10 @@ class Report:
 
     def summary(self) -> dict[str, Any]:
         counts = self.token_counts
+        billed = self.billed
         return {
             "file": self.file,
+            "role": self.role,
             "model": self.model,
             "encoding": self.encoding,
             "exact_tokens": self.exact_tokens,
@@ -113,21 +129,23 @@ class Report:
             "median_tokens": statistics.median(counts) if counts else 0,
             "max_tokens": max(counts, default=0),
             "token_limit": self.token_limit,
-            "billed_tokens_per_epoch": self.cost.billed_tokens_per_epoch,
-            "epochs": self.cost.epochs,
-            "billed_tokens": self.cost.billed_tokens,
+            "billed_tokens_per_epoch": self.cost.billed_tokens_per_epoch if billed else 0,
+            "epochs": self.cost.epochs if billed else 0,
+            "billed_tokens": self.cost.billed_tokens if billed else 0,
             "price_per_million_usd": self.cost.price_per_million,
             "prices_date": finetuning.PRICES_DATE,
-            "cost_usd": round(self.cost.usd, 4) if self.cost.usd is not None else None,
+            "cost_usd": (round(self.cost.usd, 4) if self.cost.usd is not None else None) if billed else 0.0,
+            "ocr_only_records": self.ocr_only,
+            "ocr_only_share": round(self.ocr_only / max(1, self.n_examples), 4) if self.ocr_only is not None else None,
             "errors": len(self.errors()),
             "warnings": len(self.problems) - len(self.errors()),
             "ok": not self.has_errors,
             "problems": [p.to_dict() for p in self.problems],
         }
 
-    def summary_lines(self, *, cost: bool = True) -> list[str]:
-        """The summary for people (stderr). ``cost=False`` for a validation file, whose examples are
-        evaluated, not trained on: the estimate belongs to the training file."""
+    def summary_lines(self) -> list[str]:
+        """The summary for people (stderr); the cost only for a training file (a validation
+        file's examples are evaluated, not trained on)."""
         s = self.summary()
         kind = "exact" if self.exact_tokens else f"ESTIMATE: {self.model} does not use {self.encoding}, or its file is missing"
         price = s["price_per_million_usd"]
@@ -142,7 +160,10 @@ class Report:
             f"{self.file}: {s['n_examples']} examples; tokens per example min {s['min_tokens']:,} / median "
             f"{s['median_tokens']:,} / max {s['max_tokens']:,} (limit {self.token_limit:,}; {self.encoding}, {kind})",
         ]
-        if cost:
+        if self.ocr_only is not None:
+            share = 100 * self.ocr_only / max(1, s["n_examples"])
+            lines.append(f"OCR-only text (pages nobody reviewed): {self.ocr_only} of {s['n_examples']} records ({share:.0f}%)")
+        if self.billed:
             lines += [
                 f"billed tokens: {s['billed_tokens_per_epoch']:,} per epoch × {s['epochs']} epochs = {s['billed_tokens']:,}",
                 f"cost for {self.model}: {price_text}",
@@ -243,7 +264,8 @@ def validate_lines(items: Iterable[JsonLine], file: str, options: Options) -> Re
     encoding, exact = tokens.encoding_for(options.model)
     cost = finetuning.estimate_cost(counts, options.model, epochs=options.epochs, limits=options.token_limits, prices=options.prices)
     problems.sort(key=lambda p: (p.line is not None, p.line or 0))
-    return Report(file, options.model, encoding, exact, counts, limit, cost, problems, [line for line, _ in good])
+    return Report(file, options.model, encoding, exact, counts, limit, cost, problems, [line for line, _ in good],
+                  role=options.role)
 
 
 def _content_checks(good: list[tuple[int, list[dict[str, Any]]]], options: Options, add: Callable[..., None]) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from examkit.errors import InputFileError
 from examkit.files import sha256_file
 from export.pipeline import validation_options
-from export.validate import Options, Report, validate_file
+from export.validate import Options, Report, Role, validate_file
 from training.backend import Backend, PlannedFile, TrainOptions
 
 if TYPE_CHECKING:
@@ -35,19 +35,19 @@ class Plan:
         return asdict(self)
 
 
-def _options(ws: Workspace, model: str, *, min_examples: int, epochs: int | None, role: str) -> Options:
+def _options(ws: Workspace, model: str, *, min_examples: int, epochs: int | None, role: Role) -> Options:
     """The export validation exactly as ``export validate`` runs it in this workspace.
 
     The backend's minimum (OpenAI's 10 examples) binds the training file only: a validation file
     may be small (the export's grouped split often leaves a handful).
     """
-    options = validation_options(ws.config, ws.root, model=model, epochs=epochs)
+    options = validation_options(ws.config, ws.root, model=model, epochs=epochs, role=role)
     options.min_examples = min_examples if role == "training" else 1
     return options
 
 
 def validate(ws: Workspace, path: Path, *, model: str, min_examples: int, epochs: int | None = None,
-             role: str = "training") -> Report:
+             role: Role = "training") -> Report:
     """The validation report of a training (or validation) file; its first error stops the start."""
     report = validate_file(path, _options(ws, model, min_examples=min_examples, epochs=epochs, role=role))
     errors = report.errors()
