@@ -3,8 +3,10 @@
 Teachers do the arithmetic by hand, so real data holds sums that do not add up, percents that do
 not match the points and grades that contradict the scale. A model trained on them learns the
 contradictions. Each record gets the problems of ``fehleranalyse.md`` ("Checks") with a stable
-code; ``error`` problems make it unfit for training. The JSON form (:meth:`AuditRecord.to_json`)
-is the ``annotate check --json`` contract of ``cli.md``. Reading files lives in
+code; ``error`` problems make it unfit for training. Two warnings say where the parser read more
+than was written: ``bracket-missing`` (a task heading's bracket never closed) and
+``tasks-unlisted`` (tasks assumed left out for full marks, added as ``Übrige Aufgaben``). The JSON
+form (:meth:`AuditRecord.to_json`) is the ``annotate check --json`` contract of ``cli.md``. Reading files lives in
 :mod:`annotate.sources`, the grade-threshold fit in :mod:`annotate.infer`; both are re-exported
 here so callers need one import.
 """
@@ -31,6 +33,7 @@ SEVERITY: dict[str, Severity] = {
     "total-mismatch": "error", "task-mismatch": "error", "deduction-mismatch": "error",
     "deduction-unquantified": "warning", "percent-mismatch": "error", "grade-mismatch": "warning",
     "stop-marker-missing": "warning", "quote-not-found": "warning", "too-long": "error",
+    "bracket-missing": "warning", "tasks-unlisted": "warning",
 }
 
 
@@ -55,6 +58,8 @@ MESSAGES: dict[str, str] = {
     "stop-marker-missing": "the stop marker '{marker}' is missing",
     "quote-not-found": "{task}: \"{quote}\" is not in the student's answer",
     "too-long": "{tokens} tokens, more than the limit of {limit}",
+    "bracket-missing": "line {line}: the bracket in '{fragment}' is not closed; read as `{read_as}`",
+    "tasks-unlisted": "tasks worth {points} points are not listed; assumed full marks (added as `Übrige Aufgaben`)",
 }
 
 Arg = str | int | float | tuple[str, ...]
@@ -263,6 +268,9 @@ def audit_text(
     checks: list[Problem] = []
     if not result.heading_ok:
         checks.append(problem("heading"))
+    checks += [problem("bracket-missing", line=r.line, fragment=r.fragment, read_as=r.read_as) for r in result.repairs]
+    if result.unlisted is not None:
+        checks.append(problem("tasks-unlisted", points=result.unlisted))
     _check_summary(result, computed, scale, rounding, checks)
     for task in analysis.tasks:
         _check_task(task, (), checks)

@@ -35,6 +35,9 @@ UNIT = r"(?:Punkt\w*|Pkt\.?|P\.|P\b|BE\b|NP\b)"
 OF = r"(?:von|/|aus|of)"
 POINTS_BRACKET = re.compile(rf"[\(\[]\s*(?P<p>{NUM})\s*{OF}\s*(?P<m>{NUM})\s*{UNIT}?\s*[\)\]]\s*:?", re.I)
 HEADING = re.compile(rf"^(?P<label>[^\-–•*\s\"„“].*?)\s*{POINTS_BRACKET.pattern}\s*$", re.I)
+#: ``Aufgabe 3 (2 von 2 Punkte: -Alles richtig!``: a heading whose bracket was never closed.
+UNCLOSED_HEADING = re.compile(
+    rf"^(?P<label>[^\-–•*\s\"„“].*?)\s*[\(\[]\s*(?P<p>{NUM})\s*{OF}\s*(?P<m>{NUM})\s*{UNIT}?\s*:?(?P<rest>[^)\]]*)$", re.I)
 COLON_ITEM = re.compile(rf"^(?P<label>[^\-–•*\s\"„“:][^:]*?)\s*:\s*(?P<p>{NUM})\s*{OF}\s*(?P<m>{NUM})\s*{UNIT}?\s*:?\s*$", re.I)
 LOOSE_COLON_ITEM = re.compile(rf"(?P<label>[A-ZÄÖÜ][\wäöüß]*)\s*:\s*{NUM}\s*{OF}\s*{NUM}\s*{UNIT}", re.I)
 TASK_WORD = re.compile(r"^(?:Teil)?(?:Aufgabe|Nr\.?|Frage|Paar)\b", re.I)
@@ -86,6 +89,14 @@ class Stated(BaseModel):
     grade: str | None = None
 
 
+class Repair(BaseModel):
+    """A place read although written wrongly: the line, what was written, what it was read as."""
+
+    line: int
+    fragment: str
+    read_as: str
+
+
 class ParseResult(BaseModel):
     analysis: Analysis
     stated: Stated
@@ -93,6 +104,10 @@ class ParseResult(BaseModel):
     stop_marker_found: bool
     has_summary: bool
     notes: list[str] = []
+    #: what was read although written wrongly (an unclosed bracket), one per place
+    repairs: list[Repair] = []
+    #: points of tasks assumed left out for full marks (added as ``Übrige Aufgaben``), else None
+    unlisted: float | None = None
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -340,27 +355,43 @@ def _nest_by_labels(nodes: list[_Node]) -> list[_Node]:
     return out
 
 
-def _build(segments: list[_Segment], notes: list[str]) -> tuple[str | None, list[_Node], list[_Node]]:
+def _build(
+    segments: list[_Segment], notes: list[str], repairs: list[Repair]
+) -> tuple[str | None, list[_Node], list[_Node]]:
     title: str | None = None
     roots: list[_Node] = []
     stack: list[_Node] = []
     extras: list[_Node] = []
+
+    def open_task(match: re.Match[str], seg: _Segment, *, colon_form: bool = False) -> _Node:
+        node = _Node(match.group("label").strip(), number(match.group("p")), number(match.group("m")),
+                     seg.indent, seg.line, colon_form=colon_form)
+        while stack and stack[-1].indent >= seg.indent:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+        return node
+
     for seg in segments:
         heading = HEADING.match(seg.text)
         colon = None if heading else COLON_ITEM.match(seg.text)
         match = heading or colon
         if match:
-            node = _Node(match.group("label").strip(), number(match.group("p")), number(match.group("m")),
-                         seg.indent, seg.line, colon_form=colon is not None)
-            while stack and stack[-1].indent >= seg.indent:
-                stack.pop()
-            (stack[-1].children if stack else roots).append(node)
-            stack.append(node)
+            open_task(match, seg, colon_form=colon is not None)
             continue
         if seg.text.startswith("//"):
             notes.append(f"line {seg.line}: ignored the remark {_short(seg.text)!r}")
             continue
         if TASK_WORD.match(seg.text) and re.search(r"[\(\[][^)\]]*Punkt", seg.text, re.I):
+            unclosed = UNCLOSED_HEADING.match(seg.text)
+            if unclosed is not None:
+                node = open_task(unclosed, seg)
+                repairs.append(Repair(line=seg.line, fragment=_short(seg.text),
+                                      read_as=f"{node.label} ({unclosed.group('p')} von {unclosed.group('m')} Punkte)"))
+                rest = BULLET.sub("", unclosed.group("rest").strip(), count=1).strip()
+                if rest:
+                    node.errors.append(parse_error_line(rest))
+                continue
             raise AnalysisParseError(
                 "looks like a task heading, but its points cannot be read (write e.g. `Aufgabe 1 (5 von 6 Punkte)`)",
                 line=seg.line, fragment=seg.text,
@@ -410,6 +441,7 @@ def _task(node: _Node) -> Task:
 def parse_text(text: str, *, stop_marker: str | None = "ENDSTOP") -> ParseResult:
     """Read a Fehleranalyse text; raises :class:`AnalysisParseError` when it has no readable structure."""
     notes: list[str] = []
+    repairs: list[Repair] = []
     text = _normalize(text)
     marker_found = False
     if stop_marker and stop_marker in text:
@@ -422,7 +454,7 @@ def parse_text(text: str, *, stop_marker: str | None = "ENDSTOP") -> ParseResult
     body, heading_ok = _strip_heading(text.lstrip("\n"))
     body, summary = _split_summary(body)
     stated = _read_summary(summary) if summary else Stated()
-    title, roots, extra_nodes = _build(_segments(body, first_line), notes)
+    title, roots, extra_nodes = _build(_segments(body, first_line), notes, repairs)
     if not roots and summary is None:
         raise AnalysisParseError("no task heading like `Aufgabe 1 (5 von 6 Punkte)` and no `Insgesamt` summary found")
     analysis = Analysis.model_construct(
@@ -430,24 +462,32 @@ def parse_text(text: str, *, stop_marker: str | None = "ENDSTOP") -> ParseResult
         tasks=[_task(n) for n in roots],
         extras=[Extra.model_construct(label=n.label, points=n.points, max=n.max) for n in extra_nodes],
     )
-    analysis = _fill_unlisted(analysis, stated, notes)
+    analysis, unlisted = _fill_unlisted(analysis, stated, notes)
     return ParseResult(analysis=analysis, stated=stated, heading_ok=heading_ok, stop_marker_found=marker_found,
-                       has_summary=summary is not None and stated.points is not None, notes=notes)
+                       has_summary=summary is not None and stated.points is not None,
+                       notes=notes + [f"line {r.line}: read {r.fragment!r} as {r.read_as!r}" for r in repairs],
+                       repairs=repairs, unlisted=unlisted)
 
 
 UNLISTED_LABEL = "Übrige Aufgaben"
 
 
-def _fill_unlisted(analysis: Analysis, stated: Stated, notes: list[str]) -> Analysis:
-    """Tasks left out because they got full marks: the summary's surplus, when it is all full marks."""
+def _fill_unlisted(analysis: Analysis, stated: Stated, notes: list[str]) -> tuple[Analysis, float | None]:
+    """Tasks left out because they got full marks: the summary's surplus, when it is all full marks.
+
+    A teacher who lists a task with full marks lists every task; then a surplus is a sum that does
+    not add up (``total-mismatch``), not tasks left out. Returns the points assumed, else None.
+    """
     if stated.points is None or stated.max is None or not analysis.tasks:
-        return analysis
+        return analysis, None
+    if any(task_points(task) == task.max for task in analysis.tasks):
+        return analysis, None
     missing_max = stated.max - analysis.max_points()
     if missing_max > 0 and stated.points - analysis.points() == missing_max:
         notes.append(f"tasks worth {missing_max:g} points are not listed (full marks); added as {UNLISTED_LABEL!r}")
         extra = Extra.model_construct(label=UNLISTED_LABEL, points=missing_max, max=missing_max)
-        return analysis.model_copy(update={"extras": [*analysis.extras, extra]})
-    return analysis
+        return analysis.model_copy(update={"extras": [*analysis.extras, extra]}), missing_max
+    return analysis, None
 
 
 def parse(text: str, *, stop_marker: str | None = "ENDSTOP") -> Analysis:
@@ -455,4 +495,4 @@ def parse(text: str, *, stop_marker: str | None = "ENDSTOP") -> Analysis:
     return parse_text(text, stop_marker=stop_marker).analysis
 
 
-__all__ = ["AnalysisParseError", "ParseResult", "Stated", "parse", "parse_error_line", "parse_text"]
+__all__ = ["AnalysisParseError", "ParseResult", "Repair", "Stated", "parse", "parse_error_line", "parse_text"]

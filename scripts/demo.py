@@ -3,7 +3,9 @@
 Each step runs the ``examkit`` command a user would type (shown before it runs). One step has no
 command because it stands in for a person: the samples' exact transcriptions are stored as a
 reviewer's corrections, clearly labelled as such (author ``demo: ground truth``), so the export
-that follows is what a teacher would get after reviewing every page.
+that follows is what a teacher would get after reviewing every page. These count as confirmed
+pages (see ``examkit/confirmation.py``); the export step checks that its files hold exactly the
+confirmed documents and says what it left out and why.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
+from examkit.confirmation import unconfirmed_pages
 from examkit.workspace import Workspace
+from export.pipeline import manifest_path
 from ocr.evaluate import score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,20 +52,46 @@ def apply_ground_truth(ws: Workspace) -> tuple[int, list[tuple[str, str]]]:
     The pairs are (OCR text, exact text) per page, for the error rate before review.
     """
     pairs, stored = [], 0
-    for doc in ws.documents.list(kind="student"):
+    for doc in ws.documents.list():
         if doc.typed:
             continue
-        folder = TRUTH / doc.id
         for page in ws.documents.pages(doc.id):
-            truth_file = folder / f"page-{page.number:03d}.gt.txt"
+            truth_file = _truth_file(doc.id, doc.exam, doc.kind, page.number)
             if not truth_file.exists():
                 continue
             truth = truth_file.read_text(encoding="utf-8").rstrip("\n")
-            pairs.append((ws.revisions.page_text(page.id, source="ocr") or "", truth))
+            if doc.kind == "student":  # the error rate is over the handwritten answers
+                pairs.append((ws.revisions.page_text(page.id, source="ocr") or "", truth))
             if ws.revisions.page_text(page.id, source="reviewed") != truth:
                 ws.revisions.add_text(page.id, truth, source="ground-truth", author="demo: ground truth")
                 stored += 1
     return stored, pairs
+
+
+def _truth_file(doc_id: str, exam: str, kind: str, number: int) -> Path:
+    """A page's exact transcription in samples/ground-truth (a task sheet has one file)."""
+    if kind == "task":
+        return TRUTH / exam / "aufgabe.gt.txt" if number == 1 else TRUTH / exam / f"aufgabe-{number:03d}.gt.txt"
+    return TRUTH / doc_id / f"page-{number:03d}.gt.txt"
+
+
+def check_export(train: Path, val: Path) -> tuple[int, str]:
+    """The export holds exactly the confirmed documents: every exported one has all pages
+    confirmed, every confirmed one with an analysis is exported or listed with its reason.
+    Returns the number exported and what was left out, counted by reason."""
+    manifests = [json.loads(manifest_path(path).read_text(encoding="utf-8")) for path in (train, val) if path.exists()]
+    exported = {doc for m in manifests for doc in m["documents"]}
+    left = {e["document_id"]: e for m in manifests for e in m["left_out"]}
+    with Workspace.open(WORKSPACE) as ws:
+        students = [d.id for d in ws.documents.list(kind="student")]
+        unconfirmed = {d for d in students if unconfirmed_pages(ws, d)}
+    if exported & unconfirmed:
+        sys.exit(f"demo stopped: unconfirmed documents were exported: {sorted(exported & unconfirmed)}")
+    missing = set(students) - exported - set(left)
+    if missing:
+        sys.exit(f"demo stopped: documents neither exported nor left out with a reason: {sorted(missing)}")
+    reasons = Counter(e["kind"] for e in left.values())
+    return len(exported), ", ".join(f"{n} ({kind})" for kind, n in reasons.most_common()) or "nothing"
 
 
 def main() -> int:
@@ -89,8 +120,9 @@ def main() -> int:
     step("3. Audit the teachers' analyses as they were written")
     examkit("annotate", "check", str(SAMPLES), ok=(0, 1))
 
-    step("4. Export chat JSONL with a validation split (validated before writing)")
+    step("4. Export chat JSONL with a validation split: confirmed documents only, validated before writing")
     examkit("export", "chat", str(train), "--split", "0.1", "--seed", "1")
+    exported, left_out = check_export(train, val)
 
     step("5. Validate the exported file: format, audit, tokens, cost")
     report = json.loads(examkit("export", "validate", str(train), "--json", capture=True).stdout)
@@ -105,7 +137,9 @@ def main() -> int:
         f"OCR CER before review:  {before['cer']:.3f} over {len(pairs)} handwritten pages (WER {before['wer']:.3f})",
         "OCR CER after review:   0.000 (the reviewed text is the exact transcription)",
         f"analyses attached:      {analyses}",
-        f"training records:       {report['n_examples']} in {train.relative_to(ROOT)}, {n_val} in {val.relative_to(ROOT)}",
+        f"training records:       {report['n_examples']} in {train.relative_to(ROOT)}, {n_val} in {val.relative_to(ROOT)}"
+        f" ({exported} documents, every page confirmed by a person)",
+        f"left out:               {left_out}",
         f"tokens:                 {report['total_tokens']} (longest record {report['max_tokens']})",
         f"estimated cost:         ${report['cost_usd']} for {report['epochs']} epochs of {report['model']} "
         f"(price list of {report['prices_date']})",

@@ -31,6 +31,8 @@ AUDIT_LABELS: dict[str, str] = {
     "stop-marker-missing": "Endmarke fehlt",
     "quote-not-found": "Zitat nicht im Schülertext gefunden",
     "too-long": "Zu lang für das Modell",
+    "bracket-missing": "Klammer nach den Punkten nicht geschlossen",
+    "tasks-unlisted": "Nicht aufgeführte Aufgaben als volle Punktzahl angenommen",
 }
 
 #: The audit's messages, by the keys of ``annotate.audit.MESSAGES``.
@@ -55,6 +57,9 @@ AUDIT_MESSAGES: dict[str, str] = {
     "stop-marker-missing": "Die Endmarke am Schluss fehlt.",
     "quote-not-found": "{task}: „{quote}“ steht so nicht im Text der Schülerin / des Schülers.",
     "too-long": "Mit {tokens} Token länger als die Grenze des Modells ({limit}).",
+    "bracket-missing": "Zeile {line}: Die Klammer in „{fragment}“ ist nicht geschlossen; gelesen als „{read_as}“.",
+    "tasks-unlisted": "Aufgaben mit {points} Punkten sind nicht aufgeführt; angenommen wird die volle Punktzahl "
+                      "(„Übrige Aufgaben“).",
 }
 
 #: The fields of a sheet as the editor labels them.

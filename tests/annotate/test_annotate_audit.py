@@ -195,3 +195,66 @@ def test_infer_scale_fits_thresholds_and_names_the_non_monotone_record():
     # 86 % graded worse (1-) than 85 % (1): one of them cannot be explained
     assert len(fit.unexplained) == 1 and fit.unexplained[0][2] in (85, 86)
     assert fit.to_json()["rows"][0]["grade"] == "1+"
+
+
+UNCLOSED = """Fehleranalyse:
+Aufgabe 1 (4 von 6 Punkte):
+- Ungenau (-2 Punkte)
+Aufgabe 3 (2 von 2 Punkte: -Alles richtig!
+Insgesamt:
+Punkte: 6 von 8, das entspricht einer Leistung von: 75%
+Vorgeschlagene Note: 2 ENDSTOP"""
+
+
+def test_an_unclosed_heading_bracket_is_read_with_a_warning(tmp_path):
+    """From a real teacher file: the closing bracket after the points was never typed."""
+    record = audit_text(UNCLOSED)
+    assert record.parsed and not record.has_errors
+    assert [t["label"] for t in record.tasks] == ["Aufgabe 1", "Aufgabe 3"]
+    assert record.tasks[1]["points"] == 2 and record.tasks[1]["max"] == 2
+    assert [p.code for p in record.problems] == ["bracket-missing"]
+    assert "line 4" in record.problems[0].message and "(2 von 2 Punkte)" in record.problems[0].message
+    sheet = tmp_path / "unclosed.txt"
+    sheet.write_text(UNCLOSED, encoding="utf-8")
+    (shown,) = json.loads(_check_json(sheet))
+    assert [p["code"] for p in shown["problems"]] == ["bracket-missing"]
+
+
+def test_a_listed_full_mark_task_means_every_task_is_listed():
+    """Aufgabe 2 got full marks and is listed: the 4 missing points are a sum that does not add up."""
+    text = """Fehleranalyse:
+Aufgabe 1 (4 von 6 Punkte):
+- Ungenau (-2 Punkte)
+Aufgabe 2 (5 von 5 Punkte)
+Insgesamt:
+Punkte: 13 von 15, das entspricht einer Leistung von: 86%
+Vorgeschlagene Note: 1- ENDSTOP"""
+    record = audit_text(text)
+    assert [p.code for p in record.problems] == ["total-mismatch"]
+    assert record.computed.max == 11
+
+
+def test_assumed_full_mark_tasks_are_a_problem_in_check_json(tmp_path):
+    """No full-mark task listed: the surplus is taken as tasks left out, and that is said."""
+    text = """Fehleranalyse:
+Aufgabe 1 (4 von 6 Punkte):
+- Ungenau (-2 Punkte)
+Insgesamt:
+Punkte: 8 von 10, das entspricht einer Leistung von: 80%
+Vorgeschlagene Note: 2+ ENDSTOP"""
+    sheet = tmp_path / "teilweise.txt"
+    sheet.write_text(text, encoding="utf-8")
+    (shown,) = json.loads(_check_json(sheet))
+    assert [p["code"] for p in shown["problems"]] == ["tasks-unlisted"]
+    assert shown["problems"][0]["severity"] == "warning" and "4 points" in shown["problems"][0]["message"]
+    assert shown["computed"]["points"] == 8 and shown["computed"]["max"] == 10
+
+
+def _check_json(path: Path) -> str:
+    from typer.testing import CliRunner
+
+    from examkit.cli import app
+
+    result = CliRunner().invoke(app, ["annotate", "check", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
