@@ -132,7 +132,7 @@ def test_xlsx_reads_back_with_umlauts_and_line_breaks(exam_ws: Workspace, cli, t
     assert header == ["document_id", "revision", "prompt", "completion"]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == f"{EXAM}/schueler-00")
     prompt = row[2]
-    assert "Antworten des Schülers:\nAntwort 0" in prompt.value
+    assert "Antworten der Schülerin / des Schülers:\nAntwort 0" in prompt.value
     assert "an alle gläubigen Christen" in prompt.value
     assert prompt.alignment.wrap_text
     csv_out = tmp_path / "analysen.csv"
