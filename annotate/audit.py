@@ -222,7 +222,7 @@ def _check_summary(result: ParseResult, computed: Stated, scale: GradeScale, rou
         allowed = {math.floor(exact), math.floor(exact + Fraction(1, 2))}
         if stated.percent not in allowed:
             out.append(problem("percent-mismatch", percent=stated.percent, points=points, max=maximum,  # type: ignore[arg-type]
-                               exact=f"{float(exact):.1f}"))
+                               exact=round(float(exact), 1)))
     if stated.grade is not None and maximum:
         pct = percent(points, maximum, rounding)  # type: ignore[arg-type]
         if not scale.matches(stated.grade, pct):

@@ -65,6 +65,12 @@ def test_audit_numbers_and_tasks_in_german() -> None:
     assert set(record.to_json()["problems"][0]) == {"code", "severity", "message"}
 
 
+def test_a_wrong_percent_is_explained_with_a_decimal_comma() -> None:
+    record = audit_text(GOOD.replace("87%", "80%"))
+    [wrong] = [p for p in audit_problems(record.problems) if p["code"] == "percent-mismatch"]
+    assert wrong["message"] == "Angegeben sind 80 %, aber 7 von 8 Punkten sind 87,5 %."
+
+
 def test_task_and_field_names_are_the_teachers() -> None:
     sheet = {"tasks": [{"label": "Aufgabe 1", "max": 5, "errors": [{}, {"deduction": "abc"}]},
                        {"label": "B", "max": 4, "tasks": [{"label": "a", "max": "x"}]}],

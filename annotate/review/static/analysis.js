@@ -189,8 +189,10 @@
     const chosen = area.value.slice(area.selectionStart, area.selectionEnd).replace(/\s+/g, " ").trim();
     if (chosen) lastQuote = chosen;
   };
+  const fit = () => pagesText.forEach((area) => { area.style.height = "auto"; area.style.height = `${area.scrollHeight + 4}px`; });
+  window.addEventListener("resize", fit);
+  fit();
   for (const area of pagesText) {
-    area.style.height = `${area.scrollHeight + 4}px`;
     area.addEventListener("beforeinput", (event) => event.preventDefault());
     ["select", "keyup", "mouseup"].forEach((type) => area.addEventListener(type, () => remember(area)));
   }
