@@ -109,16 +109,16 @@ def init(directory: Annotated[Optional[Path], typer.Argument(help="Folder for th
 
 def _register() -> None:
     from annotate.cli import app as annotate_app
-    from annotate.draft_cli import draft
     from annotate.review_cli import app as review_app
     from export.cli import app as export_app
     from ocr.cli import app as ocr_app
     from ocr.cli import doctor
     from training.cli import app as train_app
+    from training.draft_cli import draft
 
     app.command("doctor")(doctor)
     app.add_typer(ocr_app, name="ocr")
-    annotate_app.command("draft")(draft)
+    annotate_app.command("draft")(draft)  # a training command shown where teachers look for it
     app.add_typer(annotate_app, name="annotate")
     app.add_typer(review_app, name="review")
     app.add_typer(export_app, name="export")

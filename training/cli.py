@@ -23,7 +23,8 @@ from examkit.service_client import DEFAULT_TIMEOUT
 
 app = typer.Typer(help="Fine-tuning with OpenAI or a local open-weights model, and evaluation.", no_args_is_help=True)
 
-BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="openai, local, ... (see `train backends`; default: examkit.toml).")]
+BackendOpt = Annotated[Optional[str], typer.Option(
+    "--backend", help="openai, local or another registered backend (see train backends; default: examkit.toml).")]
 BaseUrlOpt = Annotated[Optional[str], typer.Option(
     "--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else examkit.toml, else OpenAI).")]
 JobArg = Annotated[Optional[str], typer.Argument(help="Job id (default: the newest job of this workspace).")]

@@ -8,12 +8,13 @@ import typer
 
 from examkit.cli_common import WorkspaceOpt, open_workspace
 from examkit.console import note, out, warn
+from training.cli import BackendOpt
 
 
 def draft(
     document_id: Annotated[str, typer.Argument(metavar="DOCUMENT-ID", help="e.g. LK-Neuzeit-2023/mueller-anna")],
     model: Annotated[str, typer.Option("--model", help="Tuned model name (openai) or local run id / model folder (local).")],
-    backend: Annotated[Optional[str], typer.Option("--backend", help="openai or local (default: examkit.toml).")] = None,
+    backend: BackendOpt = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint.")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -23,7 +24,7 @@ def draft(
 
     Example: examkit annotate draft LK-Neuzeit-2023/mueller-anna --model ft:gpt-4o-mini-2024-07-18:org::abc
     """
-    from annotate.draft import draft as make_draft
+    from training.draft import draft as make_draft
     from training.backends import get_generator
 
     with open_workspace(workspace) as ws:

@@ -6,6 +6,9 @@ them), so it sees what it was trained on. Its answer is parsed; a readable answe
 canonical form with its structured sheet, an unreadable one as written (the teacher still sees
 it). Either way it is a ``draft`` revision marked with the model's name: drafts never become
 training data until a person saves a revision of their own.
+
+Drafting lives in the training stage because it needs both the export stage's prompts and a
+training backend's generator; the Fehleranalyse domain (``annotate/``) stays free of either.
 """
 
 from __future__ import annotations
