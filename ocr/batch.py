@@ -30,7 +30,7 @@ from pathlib import Path
 
 from examkit.console import note, progress, warn
 from examkit.errors import ExamkitError, UserInputError
-from examkit.files import sha256_bytes, sha256_file
+from examkit.files import FileNames, sha256_bytes, sha256_file
 from examkit.models import Document, Line, PageOCR, Word
 from examkit.workspace import Workspace
 from ocr import images, intake, programs, sheets
@@ -75,12 +75,13 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
     for path, reason in found.skipped:
         note(f"skipped {path}: {reason}")
     tasks: list[PageTask] = []
+    names = FileNames(sep="/")  # one scan, one set of --save-steps/--hocr folders: unique names
     for doc in found.documents:
         try:
             if doc.typed:
                 report.typed += _store_typed(ws, doc, force=options.force)
             else:
-                tasks.extend(_plan(ws, doc, options, report))
+                tasks.extend(_plan(ws, doc, options, report, names.name(doc.id)))
         except ExamkitError as exc:
             _fail(ws, report, str(doc.files[0].resolve()), exc.one_line(), doc.id)
         except OSError as exc:  # unreadable (permissions, vanished): this file fails, the batch goes on
@@ -121,7 +122,8 @@ def _fail(ws: Workspace, report: ScanReport, key: str, reason: str, document_id:
     report.failed.append(key)
 
 
-def _plan(ws: Workspace, doc: intake.FoundDocument, options: ScanOptions, report: ScanReport) -> list[PageTask]:
+def _plan(ws: Workspace, doc: intake.FoundDocument, options: ScanOptions, report: ScanReport,
+          file_name: str) -> list[PageTask]:
     """The pages of ``doc`` that still need reading (all of them with ``force``)."""
     units: list[tuple[Path, int, str, bool]] = []
     digests = []
@@ -143,7 +145,7 @@ def _plan(ws: Workspace, doc: intake.FoundDocument, options: ScanOptions, report
         resolved = str(path.resolve())
         key = f"{resolved} (page {index + 1})" if multi else resolved
         tasks.append(PageTask(document_id=doc.id, number=number, path=resolved, index=index,
-                              source_hash=page_hash, key=key))
+                              source_hash=page_hash, key=key, file_name=file_name))
     return tasks
 
 

@@ -66,6 +66,8 @@ class PageTask:
     index: int  #: page within that file (0-based)
     source_hash: str
     key: str  #: how failures name this page (the file, plus the page for multi-page files)
+    #: the document's file name for --save-steps and --hocr (:class:`examkit.files.FileNames`)
+    file_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def engine_input(engine: Engine, student: np.ndarray, cleaned: np.ndarray) -> np
 def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
     options = ctx.options
     stem = Path(ctx.pages_dir) / task.document_id / f"p{task.number:04d}"
-    record = _recorder(options.save_steps / task.document_id / f"p{task.number:04d}") if options.save_steps else None
+    record = _recorder(options.save_steps / task.file_name / f"p{task.number:04d}") if options.save_steps else None
     original = images.load_page(Path(task.path), task.index, dpi=options.dpi, max_pixels=options.max_pixels)
     original_path = _write_jpeg(stem.with_name(stem.name + ".orig.jpg"), original)
     if record:
@@ -151,7 +153,7 @@ def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
     result.width, result.height = int(page.shape[1]), int(page.shape[0])
     if options.hocr:
         hocr = engine.hocr(readable, lang=options.lang)  # type: ignore[attr-defined]
-        atomic_write_bytes(options.hocr / task.document_id / f"p{task.number:04d}.hocr", hocr)
+        atomic_write_bytes(options.hocr / task.file_name / f"p{task.number:04d}.hocr", hocr)
     image_path = _write_jpeg(stem.with_suffix(".jpg"), page)
     return PageOutcome(task=task, result=result, image=str(image_path), original=str(original_path),
                        width=result.width, height=result.height)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from examkit.confirmation import is_confirmed
-from examkit.files import atomic_write_text
+from examkit.files import FileNames, atomic_write_text
 from examkit.workspace import Workspace
 from ocr import sheets
 from ocr.batch import STAGE
@@ -78,14 +78,18 @@ def export_text(
     layer: Literal["student", "teacher"] = "student",
 ) -> tuple[list[Path], list[str]]:
     """Write ``OUTDIR/<document-id>.txt`` (pages joined by form feeds) for every document with
-    text of the asked-for kind. Returns the files written and the ids that had none."""
+    text of the asked-for kind. Returns the files written and the ids that had none.
+
+    Ids become names by :class:`examkit.files.FileNames` (``müller-anna`` → ``mueller-anna.txt``,
+    unique within the run), so no document's file replaces another's."""
     written, without = [], []
+    names = FileNames(sep="/")
     for doc in ws.documents.list():
         text = ws.revisions.document_text(doc.id, source=source, layer=layer)
         if text is None:
             without.append(doc.id)
             continue
-        target = outdir / f"{doc.id}.txt"
+        target = names.claim(outdir / f"{names.name(doc.id)}.txt")
         atomic_write_text(target, text)
         written.append(target)
     return written, without

@@ -5,7 +5,9 @@ per student (from the newest analysis, else the exam's tasks), plus a hidden man
 revision each file was based on and a hash of what was written. ``review import DIR`` stores
 only files whose content changed, each as a new revision based on the manifest's revision: if
 the workspace moved on meanwhile, that file is a conflict (reported, not stored) and the batch
-goes on. Stored files update the manifest, so edit-import cycles can repeat.
+goes on. Stored files update the manifest, so edit-import cycles can repeat. Document ids become
+folder names by :class:`examkit.files.FileNames` (``müller-anna`` → ``mueller-anna``, unique), and
+the manifest maps every file back to its page or document.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from annotate.model import Analysis, sheet_data
 from annotate.review.views import skeleton
 from annotate.sheets import canonical_text, load_sheet, settings_from
 from examkit.errors import ExamkitError, InputFileError, RevisionConflict, UserInputError
-from examkit.files import atomic_write_text
+from examkit.files import FileNames, atomic_write_text
 from examkit.workspace import Workspace
 
 MANIFEST = ".examkit-review.json"
@@ -80,28 +82,31 @@ def export_folder(ws: Workspace, folder: Path) -> ExportResult:
         raise UserInputError(f"{folder}: the folder is not empty", advice="Export into a new or empty folder.")
     result = ExportResult(folder)
     files: dict[str, dict[str, Any]] = {}
+    names = FileNames(sep="/")  # ``müller-anna`` → ``mueller-anna/``, unique: no folder serves two documents
     for doc in ws.documents.list():
+        stem = names.name(doc.id)
         for page in ws.documents.pages(doc.id):
             latest = ws.revisions.latest_text(page.id)
             text = latest.text if latest else ws.revisions.page_text(page.id, source="ocr")
             if text is None:
                 continue
-            name = f"{doc.id}/page-{page.number:03d}.txt"
+            name = f"{stem}/page-{page.number:03d}.txt"
             written = text if text.endswith("\n") else text + "\n"
-            atomic_write_text(_inside(folder, name), written)
+            atomic_write_text(names.claim(_inside(folder, name)), written)
             files[name] = {"kind": "page", "page_id": page.id, "base": latest.id if latest else None,
                            "written": _digest(written), "final_newline": text.endswith("\n")}
             result.files.append(name)
         if doc.kind == "student":
-            entry = _export_analysis(ws, folder, doc.id, doc.exam)
+            name = f"{stem}/analysis.yaml"
+            entry = _export_analysis(ws, names.claim(_inside(folder, name)), doc.id, doc.exam)
             if entry:
-                files[f"{doc.id}/analysis.yaml"] = entry
-                result.files.append(f"{doc.id}/analysis.yaml")
+                files[name] = entry
+                result.files.append(name)
     atomic_write_text(folder / MANIFEST, json.dumps({"workspace": str(ws.root), "files": files}, indent=1))
     return result
 
 
-def _export_analysis(ws: Workspace, folder: Path, document_id: str, exam: str) -> dict[str, Any] | None:
+def _export_analysis(ws: Workspace, path: Path, document_id: str, exam: str) -> dict[str, Any] | None:
     newest = ws.revisions.latest_analysis(document_id, include_drafts=True)
     header = f"# Fehleranalyse {document_id}. Punkte, Prozent und Note werden berechnet (Schema: examkit annotate schema).\n"
     data = None
@@ -114,7 +119,7 @@ def _export_analysis(ws: Workspace, folder: Path, document_id: str, exam: str) -
     if data is None:
         return None
     written = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
-    atomic_write_text(_inside(folder, f"{document_id}/analysis.yaml"), written)
+    atomic_write_text(path, written)
     return {"kind": "analysis", "document_id": document_id, "base": newest.id if newest else None,
             "written": _digest(written)}
 

@@ -89,3 +89,16 @@ def test_pages_are_read_in_a_process_pool(ws: Workspace, exam_folder: Path, tmp_
     assert (hocr / "LK-Test" / "ben" / "p0002.hocr").is_file()
     names = sorted(p.name for p in (steps / "LK-Test" / "anna").iterdir())
     assert names[0] == "p0001-01-original.png" and any("binarize" in n for n in names)
+
+
+def test_step_images_of_umlaut_ids_never_share_a_folder(ws: Workspace, exam_folder: Path, tmp_path: Path):
+    """``müller`` and ``mueller`` spell the same without umlauts: each gets its own folder."""
+    for name in ("müller", "mueller"):
+        draw_page([f"Antwort von {name}"], width=900).image.save(exam_folder / "LK-Test" / f"{name}.png")
+    steps = tmp_path / "steps"
+    report = scan(ws, [exam_folder], engine=FakeEngine(), options=ScanOptions(workers=1, save_steps=steps))
+    assert report.failed == []
+    folders = sorted(p.name for p in (steps / "LK-Test").iterdir())
+    assert folders == ["anna", "ben", "mueller", "mueller-2"]
+    originals = {f: (steps / "LK-Test" / f / "p0001-01-original.png").read_bytes() for f in ("mueller", "mueller-2")}
+    assert originals["mueller"] != originals["mueller-2"]

@@ -128,3 +128,23 @@ def test_import_with_a_broken_manifest_names_it(cli, review_ws, tmp_path: Path) 
     (out / MANIFEST).write_text("{kaputt", "utf-8")
     result = cli("review", "import", out, "--workspace", review_ws.root)
     assert result.exit_code == 1 and MANIFEST in result.output and "Traceback" not in result.output
+
+
+def test_export_gives_umlaut_ids_their_own_folders_and_imports_them_back(cli, review_ws, tmp_path: Path) -> None:
+    """``müller-anna`` beside ``mueller-anna``: two folders, and an edit lands on the right page."""
+    from examkit.models import Document
+    from tests.review.conftest import EXAM, make_page
+
+    umlaut = f"{EXAM}/müller-anna"
+    review_ws.documents.upsert(Document(id=umlaut, exam=EXAM, kind="student", source="/scans/müller-anna.pdf"))
+    make_page(review_ws, umlaut, 1, [["Ganz", "andere", "Antwort"]])
+    out = tmp_path / "edit"
+    assert cli("review", "export", out, "--workspace", review_ws.root).exit_code == 0
+    assert (out / EXAM / "mueller-anna" / "page-001.txt").read_text("utf-8").startswith("Die Reformation")
+    other = out / EXAM / "mueller-anna-2" / "page-001.txt"
+    assert other.read_text("utf-8") == "Ganz andere Antwort\n"
+    other.write_text("Ganz andere Antwort, korrigiert\n", "utf-8")
+    result = cli("review", "import", out, "--workspace", review_ws.root)
+    assert result.exit_code == 0 and "1 stored" in result.output
+    page = review_ws.documents.pages(umlaut)[0]
+    assert review_ws.revisions.latest_text(page.id).text == "Ganz andere Antwort, korrigiert"
