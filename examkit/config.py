@@ -30,10 +30,29 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class OcrConfig(_Section):
-    """How pages are read."""
+class RapidOcrOptions(_Section):
+    """``[ocr.rapidocr]``: the PP-OCRv6 reader (ocr/rapidocr.py); defaults measured in BENCHMARKS.md."""
 
-    engine: str = "tesseract"
+    input: Literal["grey", "cleaned"] = Field("grey", description="grey student layer, or the binarised one")
+    preprocess: list[str] = Field(default_factory=lambda: ["page", "illumination", "deskew", "border"],
+                                  description="steps for this engine's pages (instead of [ocr] preprocess)")
+    flag_below: float = Field(80.0, ge=0, le=100, description="flag words with a lower confidence")
+    rec_model: str | None = Field(None, description="another recognition model file (ONNX); None: the bundled one")
+    box_thresh: float = Field(0.5, gt=0, lt=1, description="detector: lowest score of a text piece")
+    unclip_ratio: float = Field(1.6, gt=0, le=4, description="detector: how far outlines grow around the ink")
+
+
+class TesseractOptions(_Section):
+    """``[ocr.tesseract]``: Tesseract (ocr/tesseract.py), for printed task sheets."""
+
+    psm: int = Field(4, ge=0, le=13, description="page segmentation mode")
+    flag_below: float | None = Field(None, ge=0, le=100, description="None: [ocr] flag_below")
+
+
+class OcrConfig(_Section):
+    """How pages are read. Engine-specific options live in ``[ocr.<engine>]``."""
+
+    engine: str = "rapidocr"
     lang: str = "deu"
     dpi: int = Field(300, ge=50, le=1200)
     workers: int = Field(0, ge=0, description="0 means one per CPU core")
@@ -56,6 +75,8 @@ class OcrConfig(_Section):
     vlm_language: str | None = Field(None, description="language named in the prompt; None: from ocr.lang")
     vlm_max_side: int = Field(2048, ge=256, description="longest image side sent, pixels")
     vlm_layout: bool = Field(True, description="Tesseract layout pass to place the model's words")
+    rapidocr: RapidOcrOptions = Field(default_factory=RapidOcrOptions)
+    tesseract: TesseractOptions = Field(default_factory=TesseractOptions)
 
 
 class AnalysisConfig(_Section):
@@ -104,7 +125,7 @@ DEFAULT_TOML = f'''# examkit workspace configuration. Every key is optional; sho
 author = "Lehrkraft"
 
 [ocr]
-engine = "tesseract"        # or "vlm" (a vision-language model, see README)
+engine = "rapidocr"         # handwriting (bundled PP-OCRv6); "tesseract" for print; "vlm" (see README)
 lang = "deu"                # Tesseract languages, e.g. "deu+eng"
 dpi = 300                   # resolution PDFs are rendered at
 workers = 0                 # parallel pages; 0 = one per CPU core
@@ -119,6 +140,16 @@ preprocess = ["page", "illumination", "deskew", "denoise", "binarize", "border",
 # vlm_local_hosts = ["192.168.1.20"]         # LAN servers (or networks, "10.0.0.0/8") that count as local
 # vlm_price_per_page = 0.01                  # USD; default: a dated built-in estimate per model
 # vlm_crossed_out = "mark"                   # crossed-out words as [[...]], or "omit"
+
+[ocr.rapidocr]              # the handwriting reader (README: Engines); defaults measured in BENCHMARKS.md
+input = "grey"              # "grey": student layer as it is (red ink removed); "cleaned": binarised
+preprocess = ["page", "illumination", "deskew", "border"]  # steps for this engine (not [ocr] preprocess)
+flag_below = 80.0           # words under this confidence are flagged for review
+# rec_model = "my-reader.onnx"  # another recognition model (ONNX); default: the bundled PP-OCRv6 small
+
+[ocr.tesseract]             # printed task sheets (--engine tesseract); uses [ocr] preprocess
+psm = 4                     # page segmentation mode
+# flag_below = 70.0         # default: [ocr] flag_below
 
 [analysis]
 grade_scale = "oberstufe"   # or "sek1" (grades 1-6), or a scale of your own (see README)

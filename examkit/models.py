@@ -48,6 +48,7 @@ class Line(BaseModel):
     baseline: list[Point] = Field(default_factory=list, description="left to right; [] = the bbox's bottom edge")
     layer: LineLayer = "student"
     conf: float = Field(-1, ge=-1, le=100, description="recogniser confidence for the line 0-100; -1 when unknown")
+    flagged: bool = Field(False, description="review advised: nothing read, an unsure reading or a flagged word")
 
     @property
     def text(self) -> str:

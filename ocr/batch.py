@@ -58,17 +58,17 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
     stop the whole batch (missing programs, bad arguments, no consent to send pages to a cloud
     engine); per-file problems are in the report.
 
-    An engine that sends pages elsewhere has ``confirm_sending(pages, yes=)``: it is asked once the
-    pages are known and before any is read, says where they go and at what cost, and refuses
-    without consent (``yes`` or the config switch).
+    An engine that sends pages elsewhere (``sends_pages``) is asked ``confirm_sending(pages, yes=)``
+    once the pages are known and before any is read: it says where they go and at what cost, and
+    refuses without consent (``yes`` or the config switch).
     """
     started = time.monotonic()
     found = intake.discover([Path(p) for p in paths])
-    if options.hocr and not hasattr(engine, "hocr"):
+    if options.hocr and not engine.writes_hocr:
         raise UserInputError(f"the {engine.name} engine cannot write hOCR", advice="Leave out --hocr.")
     engine.check()
-    needs_pdf = any(f.suffix.lower() == ".pdf" for d in found.documents if not d.typed for f in d.files)
-    programs.check_ready(options.lang, pdf=needs_pdf)
+    if any(f.suffix.lower() == ".pdf" for d in found.documents if not d.typed for f in d.files):
+        programs.check_pdf()
 
     report = ScanReport(documents=len(found.documents))
     report.skipped_files = [(str(p), reason) for p, reason in found.skipped]
@@ -89,9 +89,8 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
                   doc.id)
     report.sheets = sheets.record(ws, found)
 
-    confirm = getattr(engine, "confirm_sending", None)
-    if confirm is not None and tasks:
-        note(confirm(len(tasks), yes=yes).statement)
+    if engine.sends_pages and tasks:
+        note(engine.confirm_sending(len(tasks), yes=yes).statement)
     ctx = PageContext(engine=engine, options=options, pages_dir=str(ws.pages_dir))
     for outcome in progress(_run(tasks, ctx, options.workers), total=len(tasks), description="OCR"):
         report.peak_rss_kb = max(report.peak_rss_kb, outcome.peak_rss_kb)

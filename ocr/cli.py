@@ -153,7 +153,7 @@ def doctor(
     json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Which external programs and language data are installed, and how to install what is missing.
+    """Which external programs, language data and bundled models are installed, and how to install what is missing.
 
     Exits 1 when something a scan needs is missing.
 
@@ -176,6 +176,9 @@ def doctor(
         for item in data["languages"]:
             out(f"lang {item['lang']:<5} {'installed' if item['installed'] else 'missing: ' + item['install']}")
         out(f"installed languages: {', '.join(data['installed_languages']) or 'none'}")
+        for model in data["models"]:
+            state = "ok" if model["ok"] else ("changed (SHA-256 differs)" if model["present"] else "missing")
+            out(f"model {model['role']:<4} {model['name']} {state} ({model['path']})")
         if data["install"]:
             out(f"to install what is missing: {data['install']}")
     if not data["ok"]:

@@ -32,7 +32,8 @@ from examkit.errors import ExamkitError, UserInputError
 from ocr import images, preprocess
 from ocr.engine import Engine
 from ocr.intake import natural_key
-from ocr.page import ScanOptions, engine_input, separate_page
+from ocr.page import ScanOptions
+from ocr.page import prepare as prepare_page
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 GT_SUFFIX = ".gt.txt"
@@ -131,9 +132,7 @@ def prepare(path: Path, options: ScanOptions, engine: Engine, *, raw: bool = Fal
     bgr = images.load_page(path, 0, dpi=options.dpi, max_pixels=options.max_pixels)
     if raw:
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    applied = preprocess.Applied()
-    _, layers = separate_page(bgr, options, applied)
-    return engine_input(engine, layers.student, preprocess.clean(layers.student, options.steps, applied))
+    return prepare_page(engine, bgr, options, preprocess.Applied())[2]
 
 
 def evaluate(folder: Path, engines: list[Engine], options: ScanOptions, *, raw: bool = False,
@@ -209,7 +208,6 @@ def run_eval(folder: Path, names: list[str], config, *, model: str | None = None
     pairs, _ = find_pairs(folder)
     for engine in engines:
         engine.check()
-        confirm = getattr(engine, "confirm_sending", None)
-        if confirm is not None:
-            inform(confirm(len(pairs), yes=yes).statement)
+        if engine.sends_pages:
+            inform(engine.confirm_sending(len(pairs), yes=yes).statement)
     return evaluate(folder, engines, options, raw=raw, on_file=lambda p: inform(f"reading {p.name}"))

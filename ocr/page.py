@@ -43,13 +43,7 @@ class ScanOptions:
     @classmethod
     def from_config(cls, config, **overrides) -> ScanOptions:
         ocr = config.ocr
-        unknown = sorted(set(ocr.preprocess) - set(preprocess.STEPS))
-        if unknown:
-            from examkit.errors import UserInputError
-
-            raise UserInputError(f"examkit.toml: unknown preprocessing step(s) {', '.join(unknown)}",
-                                 advice=f"Known steps: {', '.join(preprocess.STEPS)}.")
-        values = dict(lang=ocr.lang, dpi=ocr.dpi, max_pixels=ocr.max_pixels, steps=tuple(ocr.preprocess),
+        values = dict(lang=ocr.lang, dpi=ocr.dpi, max_pixels=ocr.max_pixels, steps=preprocess.check_steps(ocr.preprocess),
                       red_ink=ocr.red_ink, workers=ocr.workers)
         hues = getattr(ocr, "red_hues", None)
         if hues:
@@ -107,9 +101,10 @@ def process_page(task: PageTask, ctx: PageContext) -> PageOutcome:
 
 
 def separate_page(original: np.ndarray, options: ScanOptions, applied: preprocess.Applied,
-                  record=None) -> tuple[np.ndarray, ink.InkLayers]:
-    """The normalised page (flat, straight, scaled) and its student and teacher ink layers."""
-    page = preprocess.normalise(original, options.steps, applied, record)
+                  record=None, *, steps: tuple[str, ...] | None = None) -> tuple[np.ndarray, ink.InkLayers]:
+    """The normalised page (flat, straight, scaled) and its student and teacher ink layers;
+    ``steps`` (an engine's own) replace ``options.steps``."""
+    page = preprocess.normalise(original, options.steps if steps is None else steps, applied, record)
     if not options.red_ink:
         return page, ink.InkLayers(student=page, teacher=np.zeros(page.shape[:2], np.uint8))
     layers = ink.separate(page, options.red_hues)
@@ -121,13 +116,23 @@ def separate_page(original: np.ndarray, options: ScanOptions, applied: preproces
     return page, layers
 
 
-def engine_input(engine: Engine, student: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
-    """What an engine reads: the cleaned (binarised) student layer, which suits Tesseract; an engine
-    with ``reads_grey`` (a vision-language model, trained on photographs) gets the grey student
-    layer instead, red ink removed but strokes and paper left as they are."""
-    if getattr(engine, "reads_grey", False):
-        return cv2.cvtColor(student, cv2.COLOR_BGR2GRAY) if student.ndim == 3 else student
-    return cleaned
+def engine_steps(engine: Engine, options: ScanOptions) -> tuple[str, ...]:
+    """The preprocessing steps for ``engine``'s pages: its own list where it has one."""
+    return options.steps if engine.steps is None else engine.steps
+
+
+def prepare(engine: Engine, original: np.ndarray, options: ScanOptions, applied: preprocess.Applied,
+            record=None) -> tuple[np.ndarray, ink.InkLayers, np.ndarray]:
+    """The normalised page, its ink layers and the image ``engine`` reads (its ``input``): the
+    cleaned (binarised) student layer, which suits Tesseract, or the grey student layer, red ink
+    removed but strokes and paper left as they are, which suits learned readers (trained on
+    photographs). ``ocr scan`` and ``ocr eval`` both prepare pages here, so they read the same pixels."""
+    steps = engine_steps(engine, options)
+    page, layers = separate_page(original, options, applied, record, steps=steps)
+    if engine.input == "grey":
+        student = layers.student
+        return page, layers, cv2.cvtColor(student, cv2.COLOR_BGR2GRAY) if student.ndim == 3 else student
+    return page, layers, preprocess.clean(layers.student, steps, applied, record)
 
 
 def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
@@ -139,20 +144,16 @@ def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
     if record:
         record("original", original)
 
-    applied = preprocess.Applied()
-    page, layers = separate_page(original, options, applied, record)
-    readable = preprocess.clean(layers.student, options.steps, applied, record)
-
     engine = ctx.engine
-    result = engine.recognize(engine_input(engine, layers.student, readable), lang=options.lang)
-    reader = getattr(engine, "read_snippet", None)
-    result.marks, result.teacher_text = marks.detect(
-        layers.teacher, result.lines, (lambda crop: reader(crop, lang=options.lang)) if reader else None
-    )
+    applied = preprocess.Applied()
+    page, layers, readable = prepare(engine, original, options, applied, record)
+    result = engine.recognize(readable, lang=options.lang)
+    reader = (lambda crop: engine.read_line(crop, lang=options.lang).text) if engine.reads_lines else None
+    result.marks, result.teacher_text = marks.detect(layers.teacher, result.lines, reader)
     result.steps = applied.steps
     result.width, result.height = int(page.shape[1]), int(page.shape[0])
     if options.hocr:
-        hocr = engine.hocr(readable, lang=options.lang)  # type: ignore[attr-defined]
+        hocr = engine.hocr(readable, lang=options.lang)
         atomic_write_bytes(options.hocr / task.file_name / f"p{task.number:04d}.hocr", hocr)
     image_path = _write_jpeg(stem.with_suffix(".jpg"), page)
     return PageOutcome(task=task, result=result, image=str(image_path), original=str(original_path),

@@ -32,6 +32,18 @@ TARGET_TEXT_HEIGHT = 55.0
 Recorder = Callable[[str, np.ndarray], None]
 
 
+def check_steps(steps: Iterable[str], key: str = "ocr.preprocess") -> tuple[str, ...]:
+    """``steps`` as a tuple; an unknown name is one clear line naming the setting."""
+    steps = tuple(steps)
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        from examkit.errors import UserInputError
+
+        raise UserInputError(f"examkit.toml: {key}: unknown preprocessing step(s) {', '.join(unknown)}",
+                             advice=f"Known steps: {', '.join(STEPS)}.")
+    return steps
+
+
 @dataclass
 class Applied:
     """The steps that changed the page, with their parameters (``deskew(-2.5)``)."""

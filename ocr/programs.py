@@ -116,13 +116,17 @@ def lang_package(lang: str) -> str:
     return f"tesseract-ocr-{lang.lower().replace('_', '-')}"
 
 
-def check_ready(langs: str, *, pdf: bool = False) -> None:
-    """Raise :class:`MissingDependencyError` unless tesseract, every language of ``langs``
-    (``deu+eng``) and, with ``pdf``, poppler are installed. Called before a batch starts."""
+def check_pdf() -> None:
+    """Raise :class:`MissingDependencyError` unless poppler (PDF rendering) is installed; a batch
+    calls it before any page when there are PDFs to read, whatever the engine."""
+    PDFTOPPM.require()
+    PDFINFO.require()
+
+
+def check_ready(langs: str) -> None:
+    """Raise :class:`MissingDependencyError` unless tesseract and every language of ``langs``
+    (``deu+eng``) are installed. The Tesseract engine's check (and the vlm layout pass's)."""
     TESSERACT.require()
-    if pdf:
-        PDFTOPPM.require()
-        PDFINFO.require()
     have = set(tesseract_langs())
     missing = [lang for lang in langs.split("+") if lang and lang not in have]
     if missing:
@@ -133,10 +137,13 @@ def check_ready(langs: str, *, pdf: bool = False) -> None:
 
 
 def doctor(langs: str = "deu") -> dict:
-    """What ``examkit doctor`` reports: programs with versions, language packs, what to install.
+    """What ``examkit doctor`` reports: programs with versions, language packs, the bundled
+    handwriting models (present, SHA-256 as shipped), what to install.
 
-    ``ok`` is true when everything a default scan needs (``langs``) is present.
+    ``ok`` is true when everything a scan needs (``langs``) is present.
     """
+    from ocr.rapidocr import REINSTALL, model_status
+
     programs = [
         {"name": p.command, "purpose": p.purpose, "path": p.path(), "version": p.version(),
          "install": None if p.path() else p.install}
@@ -148,10 +155,14 @@ def doctor(langs: str = "deu") -> dict:
                   "install": None if lang in installed else f"{APT} {lang_package(lang)}"} for lang in wanted]
     missing_packages = sorted({p.package for p in PROGRAMS if not p.path()}
                               | {lang_package(item["lang"]) for item in languages if not item["installed"]})
+    models = model_status()
+    models_ok = all(model["ok"] for model in models)
+    install = [f"{APT} {' '.join(missing_packages)}"] if missing_packages else []
     return {
-        "ok": not missing_packages,
+        "ok": not missing_packages and models_ok,
         "programs": programs,
         "languages": languages,
         "installed_languages": installed,
-        "install": f"{APT} {' '.join(missing_packages)}" if missing_packages else None,
+        "models": models,
+        "install": " && ".join(install + ([] if models_ok else [REINSTALL])) or None,
     }

@@ -1,7 +1,9 @@
 """The Tesseract engine (through pytesseract): words with confidences and boxes, grouped in lines.
 
-Implements :class:`ocr.engine.Engine`. One function, :func:`parse_data`, interprets Tesseract's
-word table; everything about flagging is in :mod:`ocr.flags`. Workers set
+Implements :class:`ocr.engine.Engine` (reads the cleaned page, re-reads lines, writes hOCR). One
+function, :func:`parse_data`, interprets Tesseract's word table; everything about flagging is in
+:mod:`ocr.flags`. :meth:`TesseractEngine.check` is the only place a scan asks for Tesseract and its
+language data, so scanning with another engine needs neither. Workers set
 ``OMP_THREAD_LIMIT=1`` (see :mod:`ocr.batch`): Tesseract's own threads only fight the process
 pool for the same cores.
 """
@@ -16,11 +18,12 @@ import numpy as np
 from examkit.errors import ExternalProgramError, MissingDependencyError
 from examkit.models import Line, PageOCR, Word
 from ocr import programs
+from ocr.engine import EngineBase
 from ocr.flags import load_word_list, should_flag
 
 
 @dataclass
-class TesseractEngine:
+class TesseractEngine(EngineBase):
     """Tesseract as a page reader. Picklable: plain settings only."""
 
     lang: str = "deu"
@@ -28,13 +31,16 @@ class TesseractEngine:
     psm: int = 4
     word_list: frozenset[str] | None = field(default=None, repr=False)
     name: str = "tesseract"
+    reads_lines = True
+    writes_hocr = True
 
     @classmethod
     def from_config(cls, config, *, lang: str | None = None, word_list: Path | None = None, psm: int | None = None):
+        options = config.ocr.tesseract
         return cls(
             lang=lang or config.ocr.lang,
-            flag_below=config.ocr.flag_below,
-            psm=psm or cls.psm,
+            flag_below=config.ocr.flag_below if options.flag_below is None else options.flag_below,
+            psm=psm or options.psm,
             word_list=load_word_list(word_list) if word_list else None,
         )
 
@@ -61,11 +67,16 @@ class TesseractEngine:
 
         return self._call(pytesseract.image_to_pdf_or_hocr, image, lang=lang, config=self._config(), extension="hocr")
 
-    def read_snippet(self, image: np.ndarray, *, lang: str) -> str:
-        """Text of a small crop (a margin note): one block, no layout analysis."""
+    def read_line(self, crop: np.ndarray, *, lang: str) -> Line:
+        """A small crop (a line, a margin note) as one line: one block, no layout analysis."""
         import pytesseract
 
-        return self._call(pytesseract.image_to_string, image, lang=lang, config="--psm 6 --dpi 300").strip()
+        data = self._call(pytesseract.image_to_data, crop, lang=lang, config="--psm 6 --dpi 300",
+                          output_type=pytesseract.Output.DICT)
+        words = [w for line in parse_data(data, self.flag_below, self.word_list) for w in line.words]
+        height, width = crop.shape[:2]
+        return Line(words=words, bbox=(0, 0, int(width), int(height)),
+                    flagged=not words or any(w.flagged for w in words))
 
     def _call(self, function, image, **kwargs):
         import pytesseract

@@ -32,6 +32,7 @@ from examkit.service_client import api_errors, api_key, make_client, resolve_bas
 from examkit.service_messages import redact
 from ocr import cloud
 from ocr.align import align
+from ocr.engine import EngineBase, EngineInput
 from ocr.flags import load_word_list
 
 LANGUAGES = {"deu": "German", "eng": "English", "fra": "French", "spa": "Spanish", "ita": "Italian",
@@ -112,7 +113,7 @@ def parse_answer(text: str, crossed_out: str = "mark") -> list[list[str]]:
 
 
 @dataclass
-class VlmEngine:
+class VlmEngine(EngineBase):
     """A vision-language model behind the OpenAI-compatible chat API. Picklable: the SDK client is
     made on first use in each process and never pickled."""
 
@@ -126,8 +127,8 @@ class VlmEngine:
     image_format: Literal["png", "jpeg"] = "png"
     layout: bool = True  #: Tesseract layout pass for word boxes and agreement flags
     #: Read the grey student layer, not the binarised one: vision models are trained on photographs,
-    #: and binarisation of textured paper adds noise they need not see (see ocr.page.engine_input).
-    reads_grey: bool = True
+    #: and binarisation of textured paper adds noise they need not see (see ocr.page.prepare).
+    input: EngineInput = "grey"
     psm: int = 4  #: Tesseract page segmentation mode of the layout pass
     word_list: frozenset[str] | None = field(default=None, repr=False)  #: flag words not in it
     local_hosts: tuple[str, ...] = ()
@@ -136,6 +137,7 @@ class VlmEngine:
     timeout: float = 180.0
     max_tokens: int = 4096
     name: str = "vlm"
+    sends_pages = True  #: a cloud model gets the pages; confirm_sending says where and asks consent
     _client: object | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod

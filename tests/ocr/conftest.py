@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from examkit.models import Line, PageOCR, Word
+from ocr.engine import EngineBase
 
 PRINT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 HAND_FONT = "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf"
@@ -114,7 +115,7 @@ def marked_page() -> DrawnPage:
     )
 
 
-class FakeEngine:
+class FakeEngine(EngineBase):
     """An engine that 'reads' every page as the same word: batch logic without Tesseract's cost."""
 
     name = "fake"

@@ -27,7 +27,7 @@ def test_hocr_and_snippets():
     page = draw_page(["Wittenberg 1517"], size=40)
     engine = TesseractEngine()
     assert b"ocrx_word" in engine.hocr(page.bgr(), lang="deu")
-    assert engine.read_snippet(draw_page(["14/20"], size=40, width=400).bgr(), lang="deu") == "14/20"
+    assert engine.read_line(draw_page(["14/20"], size=40, width=400).bgr(), lang="deu").text == "14/20"
 
 
 def test_a_blank_page_is_an_empty_result_with_a_warning():

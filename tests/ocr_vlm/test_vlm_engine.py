@@ -120,16 +120,19 @@ def test_word_list_flags_words_it_lacks_even_where_engines_agree(openai_server, 
 def test_vision_engines_read_the_grey_student_layer_not_the_binarised_one():
     import numpy as np
 
-    from ocr.page import engine_input
+    from ocr.engine import EngineBase
+    from ocr.page import ScanOptions, prepare
+    from ocr.preprocess import Applied
     from ocr.vlm import VlmEngine
 
-    student = np.full((10, 10, 3), 200, np.uint8)
-    student[2:5, 2:5] = 60
-    cleaned = np.where(student[..., 0] < 128, 0, 255).astype(np.uint8)
+    page = np.full((60, 60, 3), 200, np.uint8)
+    page[20:30, 20:30] = 60
+    options = ScanOptions(steps=("binarize",), red_ink=False)
 
-    class Tesseractish:
+    class Tesseractish(EngineBase):
         name = "plain"
 
-    assert engine_input(Tesseractish(), student, cleaned) is cleaned
-    grey = engine_input(VlmEngine(model="m", base_url="http://127.0.0.1:1/v1"), student, cleaned)
+    cleaned = prepare(Tesseractish(), page, options, Applied())[2]
+    assert set(np.unique(cleaned).tolist()) <= {0, 255}
+    grey = prepare(VlmEngine(model="m", base_url="http://127.0.0.1:1/v1"), page, options, Applied())[2]
     assert grey.ndim == 2 and set(np.unique(grey).tolist()) == {60, 200}

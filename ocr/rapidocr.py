@@ -1,0 +1,281 @@
+"""The default reader of handwriting: RapidOCR running PaddleOCR's PP-OCRv6 small models.
+
+``rapidocr`` (Apache-2.0) ships the PP-OCRv6 small detection and recognition models (ONNX, Apache-2.0,
+31 MB) inside its wheel and runs them with ``onnxruntime`` on the CPU. examkit uses only those
+bundled files: both model paths are given explicitly, so rapidocr's downloader is never reached,
+and :meth:`RapidOcrEngine.check` verifies them by SHA-256 before a batch (a changed file is one
+clear line, never a silent download). The direction classifier is not used (pages are upright
+after :mod:`ocr.preprocess`).
+
+A page is read in two steps, so lines exist even where recognition reads little:
+
+1. the detector outlines pieces of text; :mod:`ocr.layout` joins them into written lines (reading
+   order, margin notes apart);
+2. the recogniser reads each piece; its characters' positions give words with boxes and
+   confidences, and :mod:`ocr.flags` decides which to flag. A line whose text is empty or unsure
+   is kept and flagged.
+
+:meth:`RapidOcrEngine.read_line` reads one line crop without detection (the review page's line
+editor after a person moves a line's outline). ``[ocr.rapidocr] rec_model`` swaps in another
+recognition model file (a model learned from a school's own pages). One inference thread per
+process: the batch's worker pool is the parallelism.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from examkit.errors import ExamkitError, MissingDependencyError, UserInputError
+from examkit.models import Line, PageOCR, Word
+from ocr import layout
+from ocr.engine import EngineBase, EngineInput
+from ocr.flags import load_word_list, should_flag
+
+#: The model files examkit uses from rapidocr's wheel (rapidocr 3.10), with their SHA-256.
+BUNDLED_MODELS: dict[str, tuple[str, str]] = {
+    "det": ("PP-OCRv6_det_small.onnx", "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f"),
+    "rec": ("PP-OCRv6_rec_small.onnx", "6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884"),
+}
+REINSTALL = "pip install --force-reinstall 'rapidocr>=3.10,<4'"
+
+
+def models_dir() -> Path | None:
+    """The ``models`` folder inside the installed rapidocr package (found without importing it)."""
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "models"
+
+
+def model_status() -> list[dict]:
+    """Each bundled model file: path, whether present, whether its SHA-256 matches (``doctor``)."""
+    folder = models_dir()
+    rows = []
+    for role, (name, digest) in BUNDLED_MODELS.items():
+        path = folder / name if folder else None
+        present = bool(path and path.is_file())
+        rows.append({"role": role, "name": name, "path": str(path) if path else None, "present": present,
+                     "ok": present and _sha256(str(path), path.stat().st_mtime_ns) == digest})
+    return rows
+
+
+@lru_cache(maxsize=8)
+def _sha256(path: str, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_models() -> dict[str, Path]:
+    """The bundled model paths, verified; raises one clear line for a missing or changed file."""
+    folder = models_dir()
+    if folder is None:
+        raise MissingDependencyError("the rapidocr Python package (reads handwriting)", install=REINSTALL)
+    paths = {}
+    for row in model_status():
+        if not row["present"]:
+            raise MissingDependencyError(f"rapidocr model file {row['path']} (missing)", install=REINSTALL)
+        if not row["ok"]:
+            raise ExamkitError(f"rapidocr model file {row['path']} has changed (SHA-256 differs from rapidocr 3.10's)",
+                               advice=f"Reinstall the bundled models: {REINSTALL}")
+        paths[row["role"]] = Path(row["path"])
+    return paths
+
+
+@dataclass
+class RapidOcrEngine(EngineBase):
+    """PP-OCRv6 through rapidocr. Picklable: the ONNX sessions are made on first use in each process."""
+
+    lang: str = "deu"
+    flag_below: float = 80.0
+    input: EngineInput = "grey"
+    steps: tuple[str, ...] | None = None
+    rec_model: Path | None = None  #: another recognition model (ONNX with its character list inside)
+    box_thresh: float = 0.5  #: detector: lowest mean score of a text piece
+    unclip_ratio: float = 1.6  #: detector: how far a piece's outline is grown around its ink
+    word_list: frozenset[str] | None = field(default=None, repr=False)
+    name: str = "rapidocr"
+    reads_lines = True
+    _reader: object | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def from_config(cls, config, *, lang: str | None = None, word_list: Path | None = None) -> RapidOcrEngine:
+        from ocr.preprocess import check_steps
+
+        options = config.ocr.rapidocr
+        return cls(lang=lang or config.ocr.lang, flag_below=options.flag_below, input=options.input,
+                   steps=check_steps(options.preprocess, "ocr.rapidocr.preprocess"),
+                   rec_model=Path(options.rec_model).expanduser() if options.rec_model else None,
+                   box_thresh=options.box_thresh, unclip_ratio=options.unclip_ratio,
+                   word_list=load_word_list(word_list) if word_list else None)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_reader"] = None
+        return state
+
+    def check(self) -> None:
+        for module in ("rapidocr", "onnxruntime"):
+            if importlib.util.find_spec(module) is None:
+                raise MissingDependencyError(f"the {module} Python package (reads handwriting)",
+                                             install="pip install 'rapidocr>=3.10,<4' onnxruntime")
+        verify_models()
+        if self.rec_model is not None and not self.rec_model.is_file():
+            raise UserInputError(f"{self.rec_model}: recognition model file not found (ocr.rapidocr.rec_model)",
+                                 advice="Give the path of an ONNX recognition model, or remove rec_model.")
+
+    def reader(self):
+        """The rapidocr pipeline on the bundled files (made once per process, one thread)."""
+        if self._reader is None:
+            from rapidocr import RapidOCR
+
+            paths = verify_models()
+            rec = self.rec_model or paths["rec"]
+            self._reader = RapidOCR(params={
+                "Global.log_level": "error", "Global.use_cls": False,
+                "Det.model_path": str(paths["det"]), "Rec.model_path": str(rec),
+                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            })
+        return self._reader
+
+    # -- reading -------------------------------------------------------------------------------
+    def recognize(self, image: np.ndarray, *, lang: str) -> PageOCR:
+        bgr = _bgr(image)
+        height, width = bgr.shape[:2]
+        quads = self.detect(bgr)
+        pieces = self._read_pieces(bgr, quads)
+        lines = []
+        for number, group in enumerate(layout.group_pieces(quads, width)):
+            members = [pieces[i] for i in group.members]
+            words = [w for piece in members for w in piece.words]
+            piece_quads = [quads[i] for i in group.members]
+            polygon = layout.outline(piece_quads)
+            xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+            conf = min(p.conf for p in members)
+            lines.append(Line(
+                words=words, bbox=(max(0, min(xs)), max(0, min(ys)), min(width, max(xs)), min(height, max(ys))),
+                block=2 if group.margin else 1, polygon=polygon, baseline=layout.baseline(piece_quads),
+                layer="margin" if group.margin else "student", conf=conf,
+                flagged=not words or conf < self.flag_below or any(w.flagged for w in words)))
+        result = PageOCR(engine=self.name, lines=lines, width=width, height=height)
+        if not lines:
+            result.warnings.append("no text found on the page")
+        elif not any(line.words for line in lines):
+            result.warnings.append(f"{len(lines)} lines found but none could be read")
+        return result
+
+    def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
+        """The detector's text pieces as 4x2 quadrilaterals in the page's pixels."""
+        found = self.reader()(bgr, use_det=True, use_cls=False, use_rec=False, return_word_box=False,
+                              box_thresh=self.box_thresh, unclip_ratio=self.unclip_ratio)
+        boxes = getattr(found, "boxes", None)
+        return [] if boxes is None else [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in boxes]
+
+    def read_line(self, crop: np.ndarray, *, lang: str) -> Line:
+        """One line from its crop, no detection; word boxes in the crop's pixels."""
+        bgr = _bgr(crop)
+        h, w = bgr.shape[:2]
+        quad = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+        piece = self._read_pieces(bgr, [quad])[0]
+        return Line(words=piece.words, bbox=(0, 0, int(w), int(h)), polygon=layout.outline([quad]),
+                    baseline=layout.baseline([quad]), conf=piece.conf,
+                    flagged=not piece.words or piece.conf < self.flag_below or any(x.flagged for x in piece.words))
+
+    def _read_pieces(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[_Read]:
+        """Recognise each piece: its words (page pixels), and its confidence 0-100 (0 when empty)."""
+        if not quads:
+            return []
+        crops = [_crop(bgr, q) for q in quads]
+        reader = self.reader()
+        reader.update_params(return_word_box=True)
+        try:
+            rec = reader.recognize_txt(crops)
+        except Exception as exc:  # rapidocr raises its own error for "nothing recognised"
+            if type(exc).__name__ != "RapidOCRError":
+                raise
+            return [_Read([], 0.0) for _ in quads]
+        texts, scores = list(rec.txts or ()), list(rec.scores or ())
+        boxes = _word_boxes(reader, crops, quads, rec)
+        out = []
+        for i, quad in enumerate(quads):
+            text, score = (texts[i].strip(), float(scores[i])) if i < len(texts) else ("", 0.0)
+            conf = round(max(0.0, min(100.0, score * 100)), 1) if text else 0.0
+            words = self._words(text, conf, boxes[i] if boxes else None, quad)
+            out.append(_Read(words, conf))
+        return out
+
+    def _words(self, text: str, line_conf: float, boxes, quad: np.ndarray) -> list[Word]:
+        """Words of one piece: the recogniser's word boxes where it gives them for every word,
+        else the piece's width shared out by word length."""
+        parts = text.split()
+        if not parts:
+            return []
+        items = [(t.strip(), c, b) for t, c, b in boxes] if boxes else []
+        items = [item for item in items if item[0]]
+        if [t for t, _, _ in items] != parts:
+            items = _spread(parts, line_conf / 100, quad)
+        words = []
+        for word_text, score, box in items:
+            pts = np.asarray(box, dtype=np.float64).reshape(-1, 2)
+            conf = round(max(0.0, min(100.0, float(score) * 100)), 1)
+            bbox = (int(pts[:, 0].min()), int(pts[:, 1].min()), int(np.ceil(pts[:, 0].max())), int(np.ceil(pts[:, 1].max())))
+            words.append(Word(text=word_text, conf=conf, bbox=bbox,
+                              flagged=should_flag(word_text, conf, self.flag_below, self.word_list)))
+        return words
+
+
+@dataclass
+class _Read:
+    words: list[Word]
+    conf: float
+
+
+def _bgr(image: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
+
+
+def _crop(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The piece straightened into its own image (perspective warp of its quadrilateral)."""
+    import cv2
+
+    q = np.asarray(quad, dtype=np.float32)
+    width = max(1, int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3]))))
+    height = max(1, int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]))))
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(q, target)
+    return cv2.warpPerspective(bgr, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+
+
+def _word_boxes(reader, crops, quads, rec) -> list | None:
+    """rapidocr's word boxes (text, score, 4 points in page pixels) per piece, or None."""
+    try:
+        mapped = reader.cal_rec_boxes(crops, np.asarray(quads, dtype=np.float32), rec, False)
+    except Exception:  # word positions are a refinement: without them words share the piece's width
+        return None
+    results = list(mapped.word_results or ())
+    return results if len(results) == len(quads) else None
+
+
+def _spread(parts: list[str], score: float, quad: np.ndarray) -> list[tuple[str, float, np.ndarray]]:
+    """Words placed along the piece in proportion to their length (with a space between)."""
+    q = np.asarray(quad, dtype=np.float64)
+    total = sum(len(p) for p in parts) + len(parts) - 1
+    items, start = [], 0
+    for part in parts:
+        a, b = start / total, (start + len(part)) / total
+        top0, top1 = q[0] + (q[1] - q[0]) * a, q[0] + (q[1] - q[0]) * b
+        bot0, bot1 = q[3] + (q[2] - q[3]) * a, q[3] + (q[2] - q[3]) * b
+        items.append((part, score, np.array([top0, top1, bot1, bot0])))
+        start += len(part) + 1
+    return items

@@ -1,0 +1,186 @@
+"""The rapidocr engine: bundled models only (offline, verified), lines found apart from reading,
+pieces joined in reading order, margin notes apart; and the engine seam (no Tesseract needed)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from examkit.config import Config
+from examkit.errors import ExamkitError, MissingDependencyError, UserInputError
+from ocr import layout, programs, rapidocr
+from ocr.engine import Engine, get_engine
+from ocr.rapidocr import RapidOcrEngine
+
+from tests.ocr.conftest import HAND_FONT, FakeEngine, draw_page
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def quad(x0: float, y0: float, x1: float, y1: float, slope: float = 0.0) -> np.ndarray:
+    """A text piece from (x0, y0) to (x1, y1), its right end ``slope`` × width lower."""
+    dy = slope * (x1 - x0)
+    return np.array([[x0, y0], [x1, y0 + dy], [x1, y1 + dy], [x0, y1]], dtype=np.float32)
+
+
+# -- layout: pure geometry -----------------------------------------------------------------------
+def test_pieces_of_one_line_are_joined_and_lines_come_in_reading_order():
+    pieces = [
+        quad(900, 100, 1500, 150),      # 0: line 1, right half (listed first on purpose)
+        quad(100, 300, 1400, 352, 0.02),  # 1: line 3, sloping down to the right
+        quad(100, 102, 700, 152),       # 2: line 1, left half
+        quad(100, 200, 1450, 250),      # 3: line 2
+        quad(1470, 320, 1700, 372),     # 4: line 3, its last word, on the slope's height
+        quad(2150, 200, 2350, 250),     # 5: a margin note beside line 2
+        quad(2150, 260, 2300, 300),     # 6: the note's second line
+    ]
+    groups = layout.group_pieces(pieces, page_width=2480)
+    assert [(g.members, g.margin) for g in groups] == [
+        ([2, 0], False), ([3], False), ([1, 4], False), ([5], True), ([6], True)]
+
+
+def test_lines_above_each_other_are_never_joined_and_far_pieces_stay_apart():
+    pieces = [quad(100, 100, 600, 150), quad(650, 140, 900, 190),  # half a line lower: another line
+              quad(100, 400, 300, 450), quad(1000, 400, 1200, 450)]  # gap of 14 line heights
+    groups = layout.group_pieces(pieces, page_width=3000)
+    assert sorted(g.members for g in groups) == [[0], [1], [2], [3]]
+
+
+def test_outline_and_baseline_of_a_joined_line():
+    first, second = quad(100, 100, 300, 150), quad(400, 104, 600, 154)
+    polygon = layout.outline([second, first])
+    assert polygon == [(100, 100), (300, 100), (400, 104), (600, 104), (600, 154), (400, 154), (300, 150), (100, 150)]
+    assert layout.baseline([second, first]) == [(100, 150), (300, 150), (400, 154), (600, 154)]
+
+
+# -- the bundled models ------------------------------------------------------------------------------
+def test_a_changed_or_missing_model_file_is_one_clear_line(tmp_path, monkeypatch):
+    models = tmp_path / "models"
+    models.mkdir()
+    for name, _ in rapidocr.BUNDLED_MODELS.values():
+        (models / name).write_bytes(b"not the model")
+    monkeypatch.setattr(rapidocr, "models_dir", lambda: models)
+    with pytest.raises(ExamkitError) as changed:
+        RapidOcrEngine().check()
+    line = changed.value.one_line()
+    assert "PP-OCRv6_det_small.onnx has changed (SHA-256 differs" in line and "force-reinstall" in line
+    assert "\n" not in line
+
+    (models / "PP-OCRv6_det_small.onnx").unlink()
+    with pytest.raises(MissingDependencyError, match="PP-OCRv6_det_small.onnx"):
+        RapidOcrEngine().check()
+    assert programs.doctor("deu")["ok"] is False
+
+
+def test_another_recognition_model_must_exist(tmp_path):
+    config = Config.model_validate({"ocr": {"rapidocr": {"rec_model": str(tmp_path / "mine.onnx")}}})
+    engine = get_engine("rapidocr", config)
+    with pytest.raises(UserInputError, match="mine.onnx: recognition model file not found"):
+        engine.check()
+
+
+def test_unknown_preprocessing_step_for_the_engine_names_the_setting():
+    config = Config.model_validate({"ocr": {"rapidocr": {"preprocess": ["deskew", "sharpen"]}}})
+    with pytest.raises(UserInputError, match="ocr.rapidocr.preprocess: unknown preprocessing step.*sharpen"):
+        get_engine("rapidocr", config)
+
+
+# -- the real engine (the models are in the wheel: no network) -----------------------------------------
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a socket fails the test: proof that nothing is downloaded."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the engine tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="module")
+def engine() -> RapidOcrEngine:
+    reader = get_engine("rapidocr", Config())
+    assert isinstance(reader, Engine) and reader.reads_lines and not reader.sends_pages
+    return reader
+
+
+def test_the_real_engine_reads_a_sample_page_offline(engine, no_network, tmp_path):
+    from ocr import images
+    from ocr.evaluate import normalise
+    from ocr.page import ScanOptions, prepare
+    from ocr.preprocess import Applied
+
+    engine.check()
+    original = images.load_page(SAMPLES / "exams" / "LK-Neuzeit-2023" / "yilmaz-elif.png", 0, dpi=200,
+                                max_pixels=80_000_000)
+    truth = (SAMPLES / "ground-truth" / "LK-Neuzeit-2023" / "yilmaz-elif" / "page-001.gt.txt").read_text(encoding="utf-8")
+    _, _, image = prepare(engine, original, ScanOptions.from_config(Config()), Applied())
+    result = engine.recognize(image, lang="deu")
+
+    cer = Levenshtein.distance(normalise(result.text), normalise(truth)) / len(normalise(truth))
+    assert cer < 0.2, result.text
+    written = [line for line in truth.splitlines() if line.strip()]
+    assert abs(len(result.lines) - len(written)) <= 2
+    for line in result.lines:
+        assert len(line.polygon) >= 4 and len(line.baseline) >= 2 and line.layer in ("student", "margin")
+        assert 0 <= line.conf <= 100
+        assert all(line.bbox[0] - 2 <= w.bbox[0] and w.bbox[2] <= line.bbox[2] + 2 for w in line.words)
+    tops = [line.bbox[1] for line in result.lines if line.layer == "student"]
+    assert tops == sorted(tops)
+
+
+def test_a_page_with_a_blank_area_still_yields_every_line_and_unreadable_ink_is_kept_flagged(engine, no_network):
+    rows = ["Die Reformation begann 1517", "", "", "", "", "Luther schrieb seine Thesen", "Der Bauernkrieg folgte"]
+    page = draw_page(rows, font=HAND_FONT, size=44, width=1400)
+    image = page.bgr()
+    scribble_y = image.shape[0] - 60
+    image[scribble_y:scribble_y + 30, 80:700] = np.where(
+        np.random.default_rng(1).random((30, 620, 1)) < 0.5, 30, 255).astype(np.uint8)  # ink noise, no letters
+    result = engine.recognize(image, lang="deu")
+    written = [line for line in result.lines if line.words]
+    expected = ["Die Reformation begann 1517", "Luther schrieb seine Thesen", "Der Bauernkrieg folgte"]
+    assert len(written) >= 3
+    for line, text in zip(written, expected):
+        assert Levenshtein.distance(line.text, text) <= 3, (line.text, text)
+    for line in result.lines:
+        if not line.words or line.conf < engine.flag_below:
+            assert line.flagged
+    assert len(result.lines) >= 3
+
+
+def test_one_line_is_re_read_from_its_crop(engine, no_network):
+    page = draw_page(["Der Westfälische Friede", "wurde 1648 geschlossen"], font=HAND_FONT, size=44, width=1000)
+    image = page.bgr()
+    found = engine.recognize(image, lang="deu").lines[1]
+    x0, y0, x1, y1 = found.bbox
+    again = engine.read_line(image[y0:y1, x0:x1], lang="deu")
+    assert Levenshtein.distance(again.text, found.text) <= 1 and "1648" in again.text
+    assert again.bbox == (0, 0, x1 - x0, y1 - y0) and again.polygon
+    assert all(0 <= w.bbox[0] and w.bbox[2] <= x1 - x0 + 1 for w in again.words)
+
+
+def test_the_engine_pickles_without_its_sessions(engine):
+    import pickle
+
+    engine.reader()
+    copy = pickle.loads(pickle.dumps(engine))
+    assert copy._reader is None and copy.lang == engine.lang
+
+
+# -- the seam: scanning with another engine needs no Tesseract ---------------------------------
+def test_a_scan_with_a_non_tesseract_engine_does_not_need_tesseract(ws, exam_folder, monkeypatch):
+    from ocr.batch import scan
+    from ocr.page import ScanOptions
+    from ocr.tesseract import TesseractEngine
+
+    real_which = shutil.which
+    monkeypatch.setattr(programs.shutil, "which", lambda cmd, *a, **k: None if cmd == "tesseract" else real_which(cmd))
+    with pytest.raises(MissingDependencyError, match="tesseract"):
+        TesseractEngine().check()
+    report = scan(ws, [exam_folder], engine=FakeEngine(), options=ScanOptions(workers=1))
+    assert report.pages_read == 3 and not report.failed
