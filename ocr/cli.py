@@ -26,7 +26,7 @@ def scan(
     dpi: Annotated[Optional[int], typer.Option(min=50, max=1200, help="Resolution PDFs are rendered at.")] = None,
     save_steps: Annotated[Optional[Path], typer.Option(help="Write each preprocessing step's image here.")] = None,
     hocr: Annotated[Optional[Path], typer.Option(help="Write an hOCR file per page here.")] = None,
-    engine: Annotated[Optional[str], typer.Option(help="OCR engine (default from examkit.toml: tesseract).")] = None,
+    engine: Annotated[Optional[str], typer.Option(help="OCR engine: rapidocr (handwriting), tesseract (print), vlm (default: ocr.engine).")] = None,
     word_list: Annotated[Optional[Path], typer.Option(help="Words file (one per line): others are flagged.")] = None,
     model: Annotated[Optional[str], typer.Option(help="vlm engine: the vision-language model to ask.")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="vlm engine: OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")] = None,

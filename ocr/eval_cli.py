@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def eval_command(
     folder: Annotated[Path, typer.Argument(help="Folder of images with NAME.gt.txt beside each (as export ocr-gt writes).")],
-    engine: Annotated[Optional[list[str]], typer.Option("--engine", "-e", help="Engine to measure; repeat to compare (default: tesseract).")] = None,
+    engine: Annotated[Optional[list[str]], typer.Option("--engine", "-e", help="Engine to measure; repeat to compare (default: ocr.engine, rapidocr).")] = None,
     model: Annotated[Optional[str], typer.Option(help="Model for the vlm engine (else ocr.vlm_model).")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible server for vlm, e.g. http://127.0.0.1:8000/v1.")] = None,
     lang: Annotated[Optional[str], typer.Option(help="Language(s), Tesseract codes (default: ocr.lang).")] = None,
@@ -36,7 +36,7 @@ def eval_command(
     with open_workspace(workspace) as ws:
         from ocr.evaluate import run_eval  # numpy/OpenCV load only when the command runs
 
-        report = run_eval(folder, engine or ["tesseract"], ws.config, model=model, base_url=base_url, lang=lang,
+        report = run_eval(folder, engine or [ws.config.ocr.engine], ws.config, model=model, base_url=base_url, lang=lang,
                           raw=raw, yes=yes, inform=note)
     for name, reason in report.skipped:
         note(f"skipped {name}: {reason}")

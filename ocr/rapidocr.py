@@ -99,6 +99,7 @@ class RapidOcrEngine(EngineBase):
     input: EngineInput = "grey"
     steps: tuple[str, ...] | None = None
     rec_model: Path | None = None  #: another recognition model (ONNX with its character list inside)
+    max_side: int = 2000  #: detector: the page is shrunk to this longest side (memory and time)
     box_thresh: float = 0.5  #: detector: lowest mean score of a text piece
     unclip_ratio: float = 1.6  #: detector: how far a piece's outline is grown around its ink
     word_list: frozenset[str] | None = field(default=None, repr=False)
@@ -114,7 +115,7 @@ class RapidOcrEngine(EngineBase):
         return cls(lang=lang or config.ocr.lang, flag_below=options.flag_below, input=options.input,
                    steps=check_steps(options.preprocess, "ocr.rapidocr.preprocess"),
                    rec_model=Path(options.rec_model).expanduser() if options.rec_model else None,
-                   box_thresh=options.box_thresh, unclip_ratio=options.unclip_ratio,
+                   max_side=options.max_side, box_thresh=options.box_thresh, unclip_ratio=options.unclip_ratio,
                    word_list=load_word_list(word_list) if word_list else None)
 
     def __getstate__(self) -> dict:
@@ -140,7 +141,7 @@ class RapidOcrEngine(EngineBase):
             paths = verify_models()
             rec = self.rec_model or paths["rec"]
             self._reader = RapidOCR(params={
-                "Global.log_level": "error", "Global.use_cls": False,
+                "Global.log_level": "error", "Global.use_cls": False, "Global.max_side_len": self.max_side,
                 "Det.model_path": str(paths["det"]), "Rec.model_path": str(rec),
                 "EngineConfig.onnxruntime.intra_op_num_threads": 1,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,

@@ -101,7 +101,8 @@ def main() -> int:
     OUTPUT.mkdir()
     train, val = OUTPUT / "training.jsonl", OUTPUT / "training.val.jsonl"
 
-    step("1. Read the scanned sample exams (Tesseract, red ink separated; sheets beside scans attached)")
+    step("1. Read the scanned sample exams (the default engine, rapidocr: bundled PP-OCRv6, offline; "
+         "red ink separated; sheets beside scans attached)")
     examkit("ocr", "scan", str(SAMPLES), "--workers", str(min(2, os.cpu_count() or 1)), ok=(0, 3))
     examkit("ocr", "status")
 
@@ -110,6 +111,7 @@ def main() -> int:
         stored, pairs = apply_ground_truth(ws)
         pages = sum(len(ws.documents.pages(d.id)) for d in ws.documents.list())
         analyses = sum(ws.revisions.latest_analysis(d.id) is not None for d in ws.documents.list(kind="student"))
+        engine = ws.config.ocr.engine
     scores = [score(truth, ocr) for ocr, truth in pairs]
     before = {
         "cer": sum(s.char_errors for s in scores) / max(1, sum(s.chars for s in scores)),
@@ -134,7 +136,8 @@ def main() -> int:
     n_val = sum(1 for line in val.read_text(encoding="utf-8").splitlines() if line.strip()) if val.exists() else 0
     summary = [
         f"pages scanned:          {pages} (in {WORKSPACE.relative_to(ROOT)}/)",
-        f"OCR CER before review:  {before['cer']:.3f} over {len(pairs)} handwritten pages (WER {before['wer']:.3f})",
+        f"OCR CER before review:  {before['cer']:.3f} over {len(pairs)} handwritten pages (WER {before['wer']:.3f}, "
+        f"engine {engine})",
         "OCR CER after review:   0.000 (the reviewed text is the exact transcription)",
         f"analyses attached:      {analyses}",
         f"training records:       {report['n_examples']} in {train.relative_to(ROOT)}, {n_val} in {val.relative_to(ROOT)}"
