@@ -38,7 +38,7 @@ class RapidOcrOptions(_Section):
                                   description="steps for this engine's pages (instead of [ocr] preprocess)")
     flag_below: float = Field(80.0, ge=0, le=100, description="flag words with a lower confidence")
     rec_model: str | None = Field(None, description="another recognition model file (ONNX); None: the bundled one")
-    max_side: int = Field(2000, ge=640, le=4000, description="detector: longest side the page is shrunk to")
+    max_side: int = Field(1600, ge=640, le=4000, description="detector: longest side the page is shrunk to")
     box_thresh: float = Field(0.5, gt=0, lt=1, description="detector: lowest score of a text piece")
     unclip_ratio: float = Field(1.6, gt=0, le=4, description="detector: how far outlines grow around the ink")
 

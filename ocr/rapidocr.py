@@ -99,7 +99,7 @@ class RapidOcrEngine(EngineBase):
     input: EngineInput = "grey"
     steps: tuple[str, ...] | None = None
     rec_model: Path | None = None  #: another recognition model (ONNX with its character list inside)
-    max_side: int = 2000  #: detector: the page is shrunk to this longest side (memory and time)
+    max_side: int = 1600  #: detector: the page is shrunk to this longest side (memory and time)
     box_thresh: float = 0.5  #: detector: lowest mean score of a text piece
     unclip_ratio: float = 1.6  #: detector: how far a piece's outline is grown around its ink
     word_list: frozenset[str] | None = field(default=None, repr=False)
@@ -205,33 +205,65 @@ class RapidOcrEngine(EngineBase):
                 raise
             return [_Read([], 0.0) for _ in quads]
         texts, scores = list(rec.txts or ()), list(rec.scores or ())
-        boxes = _word_boxes(reader, crops, quads, rec)
+        infos = list(rec.word_results or ())
         out = []
         for i, quad in enumerate(quads):
-            text, score = (texts[i].strip(), float(scores[i])) if i < len(texts) else ("", 0.0)
-            conf = round(max(0.0, min(100.0, score * 100)), 1) if text else 0.0
-            words = self._words(text, conf, boxes[i] if boxes else None, quad)
+            text = texts[i] if i < len(texts) else ""
+            conf = round(max(0.0, min(100.0, float(scores[i]) * 100)), 1) if text.strip() else 0.0
+            info = infos[i] if i < len(infos) else None
+            words = [Word(text=t, conf=c, bbox=b, flagged=should_flag(t, c, self.flag_below, self.word_list))
+                     for t, c, b in word_boxes(text, info, crops[i].shape[1], quad, conf)]
             out.append(_Read(words, conf))
         return out
 
-    def _words(self, text: str, line_conf: float, boxes, quad: np.ndarray) -> list[Word]:
-        """Words of one piece: the recogniser's word boxes where it gives them for every word,
-        else the piece's width shared out by word length."""
-        parts = text.split()
-        if not parts:
-            return []
-        items = [(t.strip(), c, b) for t, c, b in boxes] if boxes else []
-        items = [item for item in items if item[0]]
-        if [t for t, _, _ in items] != parts:
-            items = _spread(parts, line_conf / 100, quad)
-        words = []
-        for word_text, score, box in items:
-            pts = np.asarray(box, dtype=np.float64).reshape(-1, 2)
-            conf = round(max(0.0, min(100.0, float(score) * 100)), 1)
-            bbox = (int(pts[:, 0].min()), int(pts[:, 1].min()), int(np.ceil(pts[:, 0].max())), int(np.ceil(pts[:, 1].max())))
-            words.append(Word(text=word_text, conf=conf, bbox=bbox,
-                              flagged=should_flag(word_text, conf, self.flag_below, self.word_list)))
-        return words
+
+def word_boxes(text: str, info, crop_width: int, quad: np.ndarray, line_conf: float):
+    """(text, confidence 0-100, bbox in page pixels) for each space-separated word of a piece.
+
+    The recogniser (CTC) gives every character a column of its output and a probability. A word's
+    confidence is its *least* sure character's (one misread letter makes a misread word), and its
+    box spans its characters' columns, mapped along the piece's quadrilateral. Where the columns
+    are missing, words share the piece's width by length and take the piece's confidence.
+    rapidocr's own word boxes are not used: they split words at gaps rather than spaces and pair
+    words with the wrong characters' probabilities (rapidocr 3.10).
+    """
+    chars = list(text)
+    confs = list(getattr(info, "confs", None) or [])
+    cols = [c for word in (getattr(info, "word_cols", None) or []) for c in word]
+    length = float(getattr(info, "line_txt_len", 0) or 0)
+    placed = [i for i, ch in enumerate(chars) if not ch.isspace()]
+    exact = len(confs) == len(chars) and len(cols) == len(placed) and length > 0
+    column = dict(zip(placed, cols))
+    runs, current = [], []
+    for i, ch in enumerate(chars):
+        if ch.isspace():
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(i)
+    if current:
+        runs.append(current)
+    q = np.asarray(quad, dtype=np.float64)
+    total = max(1, len(text.strip()))
+    out = []
+    for run in runs:
+        word = "".join(chars[i] for i in run)
+        if exact:
+            step = crop_width / length
+            a, b = (column[run[0]] - 0.5) * step, (column[run[-1]] + 1.5) * step
+            conf = round(100 * min(confs[i] for i in run), 1)
+        else:
+            start = len(text[: run[0]].lstrip())
+            a, b = crop_width * start / total, crop_width * (start + len(run)) / total
+            conf = line_conf
+        a, b = max(0.0, a) / max(1, crop_width), min(float(crop_width), b) / max(1, crop_width)
+        points = np.array([q[0] + (q[1] - q[0]) * a, q[0] + (q[1] - q[0]) * b,
+                           q[3] + (q[2] - q[3]) * b, q[3] + (q[2] - q[3]) * a])
+        bbox = (int(points[:, 0].min()), int(points[:, 1].min()), int(np.ceil(points[:, 0].max())),
+                int(np.ceil(points[:, 1].max())))
+        out.append((word, max(0.0, min(100.0, conf)), bbox))
+    return out
 
 
 @dataclass
@@ -256,27 +288,3 @@ def _crop(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
     target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(q, target)
     return cv2.warpPerspective(bgr, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
-
-
-def _word_boxes(reader, crops, quads, rec) -> list | None:
-    """rapidocr's word boxes (text, score, 4 points in page pixels) per piece, or None."""
-    try:
-        mapped = reader.cal_rec_boxes(crops, np.asarray(quads, dtype=np.float32), rec, False)
-    except Exception:  # word positions are a refinement: without them words share the piece's width
-        return None
-    results = list(mapped.word_results or ())
-    return results if len(results) == len(quads) else None
-
-
-def _spread(parts: list[str], score: float, quad: np.ndarray) -> list[tuple[str, float, np.ndarray]]:
-    """Words placed along the piece in proportion to their length (with a space between)."""
-    q = np.asarray(quad, dtype=np.float64)
-    total = sum(len(p) for p in parts) + len(parts) - 1
-    items, start = [], 0
-    for part in parts:
-        a, b = start / total, (start + len(part)) / total
-        top0, top1 = q[0] + (q[1] - q[0]) * a, q[0] + (q[1] - q[0]) * b
-        bot0, bot1 = q[3] + (q[2] - q[3]) * a, q[3] + (q[2] - q[3]) * b
-        items.append((part, score, np.array([top0, top1, bot1, bot0])))
-        start += len(part) + 1
-    return items

@@ -58,6 +58,18 @@ def test_outline_and_baseline_of_a_joined_line():
     assert layout.baseline([second, first]) == [(100, 150), (300, 150), (400, 154), (600, 154)]
 
 
+def test_words_take_their_columns_and_their_least_sure_letter():
+    from types import SimpleNamespace
+
+    info = SimpleNamespace(confs=[0.99, 0.98, 0.5, 0.97, 0.4], word_cols=[[2, 6], [14, 18]], line_txt_len=20)
+    piece = quad(100, 50, 300, 90)  # 200 px wide: 10 px per column
+    words = rapidocr.word_boxes("ab cd", info, 200, piece, 90.0)
+    assert [(t, c) for t, c, _ in words] == [("ab", 98.0), ("cd", 40.0)]
+    assert words[0][2] == (115, 50, 175, 90) and words[1][2] == (235, 50, 295, 90)
+    shared = rapidocr.word_boxes("ab cd", None, 200, piece, 90.0)  # no columns: by length, the piece's confidence
+    assert [(t, c, b[0]) for t, c, b in shared] == [("ab", 90.0, 100), ("cd", 90.0, 220)]
+
+
 # -- the bundled models ------------------------------------------------------------------------------
 def test_a_changed_or_missing_model_file_is_one_clear_line(tmp_path, monkeypatch):
     models = tmp_path / "models"
