@@ -11,7 +11,7 @@ from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
 from examkit.console import err, note, out, out_json
 from examkit.errors import BatchIncomplete, UserInputError
 
-app = typer.Typer(help="Scan exam folders: preprocessing, red-ink separation, Tesseract.", no_args_is_help=True)
+app = typer.Typer(help="Scan exam folders: preprocessing, red-ink separation, lines and words read by an OCR engine.", no_args_is_help=True)
 
 Source = Literal["best", "ocr", "reviewed"]
 LayerName = Literal["student", "teacher"]

@@ -90,6 +90,24 @@ def verify_models() -> dict[str, Path]:
     return paths
 
 
+def check_rec_model(path: Path) -> None:
+    """Another recognition model must be an ONNX file with its character list inside (metadata
+    ``character``, as PP-OCR's exports have): without it rapidocr would fetch a list from the net."""
+    if not path.is_file():
+        raise UserInputError(f"{path}: recognition model file not found (ocr.rapidocr.rec_model)",
+                             advice="Give the path of an ONNX recognition model, or remove rec_model.")
+    import onnxruntime
+
+    try:
+        session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime's own exception types vary by version
+        raise UserInputError(f"{path}: not a readable ONNX model ({type(exc).__name__})",
+                             advice="Give an ONNX recognition model (ocr.rapidocr.rec_model).") from exc
+    if "character" not in session.get_modelmeta().custom_metadata_map:
+        raise UserInputError(f"{path}: the model has no character list inside (ONNX metadata 'character')",
+                             advice="Export the model with its characters embedded, as PP-OCR's ONNX exports do.")
+
+
 @dataclass
 class RapidOcrEngine(EngineBase):
     """PP-OCRv6 through rapidocr. Picklable: the ONNX sessions are made on first use in each process."""
@@ -123,15 +141,19 @@ class RapidOcrEngine(EngineBase):
         state["_reader"] = None
         return state
 
+    @property
+    def model(self) -> str | None:
+        """The recognition model's file name where it is not the bundled one (``ocr eval`` labels)."""
+        return self.rec_model.name if self.rec_model else None
+
     def check(self) -> None:
         for module in ("rapidocr", "onnxruntime"):
             if importlib.util.find_spec(module) is None:
                 raise MissingDependencyError(f"the {module} Python package (reads handwriting)",
                                              install="pip install 'rapidocr>=3.10,<4' onnxruntime")
         verify_models()
-        if self.rec_model is not None and not self.rec_model.is_file():
-            raise UserInputError(f"{self.rec_model}: recognition model file not found (ocr.rapidocr.rec_model)",
-                                 advice="Give the path of an ONNX recognition model, or remove rec_model.")
+        if self.rec_model is not None:
+            check_rec_model(self.rec_model)
 
     def reader(self):
         """The rapidocr pipeline on the bundled files (made once per process, one thread)."""

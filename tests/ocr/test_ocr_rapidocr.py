@@ -89,11 +89,20 @@ def test_a_changed_or_missing_model_file_is_one_clear_line(tmp_path, monkeypatch
     assert programs.doctor("deu")["ok"] is False
 
 
+def test_doctor_lists_the_bundled_models_verified():
+    models = programs.doctor("deu")["models"]
+    assert [(m["name"], m["ok"]) for m in models] == [("PP-OCRv6_det_small.onnx", True), ("PP-OCRv6_rec_small.onnx", True)]
+
+
 def test_another_recognition_model_must_exist(tmp_path):
     config = Config.model_validate({"ocr": {"rapidocr": {"rec_model": str(tmp_path / "mine.onnx")}}})
     engine = get_engine("rapidocr", config)
     with pytest.raises(UserInputError, match="mine.onnx: recognition model file not found"):
         engine.check()
+    (tmp_path / "mine.onnx").write_bytes(b"not onnx")
+    with pytest.raises(UserInputError, match="mine.onnx: not a readable ONNX model"):
+        engine.check()
+    assert engine.model == "mine.onnx"
 
 
 def test_unknown_preprocessing_step_for_the_engine_names_the_setting():
@@ -174,6 +183,16 @@ def test_one_line_is_re_read_from_its_crop(engine, no_network):
     assert Levenshtein.distance(again.text, found.text) <= 1 and "1648" in again.text
     assert again.bbox == (0, 0, x1 - x0, y1 - y0) and again.polygon
     assert all(0 <= w.bbox[0] and w.bbox[2] <= x1 - x0 + 1 for w in again.words)
+
+
+def test_another_recognition_model_file_is_used_for_reading(tmp_path, no_network):
+    mine = tmp_path / "mine.onnx"
+    shutil.copy(rapidocr.models_dir() / rapidocr.BUNDLED_MODELS["rec"][0], mine)
+    engine = get_engine("rapidocr", Config.model_validate({"ocr": {"rapidocr": {"rec_model": str(mine)}}}))
+    engine.check()
+    line = engine.read_line(draw_page(["Augsburg 1555"], size=40, width=500).bgr()[60:140], lang="deu")
+    assert line.text == "Augsburg 1555"
+    assert engine.reader().cfg.Rec.model_path == str(mine)
 
 
 def test_the_engine_pickles_without_its_sessions(engine):
