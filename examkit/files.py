@@ -108,6 +108,8 @@ class FileNames:
         self._names: dict[str, str] = {}
         self._taken: set[str] = set()
         self._written: set[Path] = set()
+        #: claimed paths that held a file already (an earlier run's): a command says so
+        self.replaced: list[Path] = []
 
     def name(self, document_id: str) -> str:
         """The file name (without suffix) of a document id; ``/`` in ids joins parts with ``sep``
@@ -124,9 +126,12 @@ class FileNames:
 
     def claim(self, path: Path) -> Path:
         """``path``, which this run is about to write; a second claim of one path is a bug that
-        would overwrite a file of this run, so it raises instead."""
+        would overwrite a file of this run, so it raises instead. A file an earlier run left there
+        is listed in :attr:`replaced`."""
         key = Path(os.path.abspath(path))
         if key in self._written:
             raise FileExistsError(f"{path}: already written in this run; refusing to overwrite it")
         self._written.add(key)
+        if os.path.lexists(key):
+            self.replaced.append(Path(path))
         return path

@@ -67,6 +67,8 @@ def _finish(result: ExportResult, include_unreviewed: bool) -> None:
         _show(report)
     for line in result.left_out():
         warn(line)
+    for path in result.replaced:
+        warn(f"replaced {path} (written by an earlier export)")
     if include_unreviewed:
         records = sum(r.n_examples for r in result.reports)
         warn(f"--include-unreviewed: {result.ocr_only} of {records} records contain OCR text nobody reviewed "
@@ -269,6 +271,8 @@ def ocr_gt(
                               {"pages": result.pages, "skipped_lines": result.skipped_lines})
     for reason in result.skipped_pages:
         warn(f"skipped {reason}")
+    if result.replaced:
+        warn(f"replaced {len(result.replaced)} files an earlier export had written in {directory}")
     note(f"{result.lines} lines from {result.pages} reviewed pages; {result.skipped_lines} lines could not be "
          "aligned with the OCR lines and were skipped")
     for path in result.files:

@@ -40,6 +40,8 @@ class GroundTruth:
     skipped_lines: int = 0
     skipped_pages: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: files of an earlier export in the same folder that this one replaced
+    replaced: list[Path] = field(default_factory=list)
 
 
 def _reviewed_text(ws: Workspace, page: Page) -> str | None:
@@ -85,6 +87,7 @@ def export_ground_truth(ws: Workspace, out_dir: Path) -> GroundTruth:
                 atomic_write_text(names.claim(page_xml), page_xml_text(page_image.name, image.size, ocr_lines, pairs, reviewed))
                 result.files += [page_xml, page_image]
             result.pages += 1
+    result.replaced = names.replaced
     return result
 
 

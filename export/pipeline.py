@@ -26,7 +26,7 @@ from annotate.sheets import settings_from
 from examkit.clock import now
 from examkit.config import CONFIG_NAME, Config, load_config
 from examkit.errors import UserInputError
-from examkit.files import atomic_write_text, sha256_file
+from examkit.files import FileNames, atomic_write_text, sha256_file
 from examkit.openai_finetuning import MIN_EXAMPLES
 from examkit.workspace import resolve_path
 from export.formats import write_csv, write_jsonl, write_xlsx
@@ -65,6 +65,8 @@ class ExportResult:
     reports: list[Report] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: files an earlier export had written at the same paths (this one replaced them)
+    replaced: list[Path] = field(default_factory=list)
     #: records written with text nobody confirmed (``include_unreviewed``), and their unconfirmed pages
     ocr_only: int = 0
     ocr_only_pages: int = 0
@@ -196,7 +198,9 @@ def export_training(ws: Workspace, out: Path, options: ExportOptions) -> ExportR
             + "; ".join(f"{p.where()}: {p.message}" for p in doubled[:5]) + ")",
             advice="Remove the doubled documents (often an import of an earlier export), or pass --allow-duplicates.",
         )
+    names = FileNames()
     for path, kept, report, role in checked:
+        names.claim(path)
         rows = _rows(kept, options.fmt)
         if options.fmt == "xlsx":
             write_xlsx(path, rows)
@@ -206,13 +210,14 @@ def export_training(ws: Workspace, out: Path, options: ExportOptions) -> ExportR
             write_jsonl(path, rows)
         summary = {k: v for k, v in report.summary().items() if k != "problems"}
         manifest = _manifest(path, options, role, kept, result.skipped, summary, pseudonymized=roster is not None)
-        atomic_write_text(manifest_path(path), json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+        atomic_write_text(names.claim(manifest_path(path)), json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
         ws.runs.record_export(str(path.resolve()), options.fmt, len(rows), manifest["sha256"],
                               {k: v for k, v in manifest.items() if k not in ("file", "format", "sha256")})
         result.files.append(path)
         result.reports.append(report)
         result.ocr_only += sum(r.ocr_only for r in kept)
         result.ocr_only_pages += sum(_unconfirmed(r) for r in kept)
+    result.replaced = [p for p in names.replaced if not p.name.endswith(".manifest.json")]
     return result
 
 

@@ -111,9 +111,11 @@ def export_text(
     from ocr.views import export_text as write
 
     with open_workspace(workspace) as ws:
-        written, without = write(ws, outdir, source=source, layer=layer)
+        written, without, replaced = write(ws, outdir, source=source, layer=layer)
     for path in written:
         out(str(path))
+    if replaced:
+        note(f"replaced {len(replaced)} files an earlier run had written in {outdir}")
     if without:
         note(f"{len(without)} documents have no {source} text: {', '.join(without)}")
 

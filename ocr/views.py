@@ -76,9 +76,10 @@ def export_text(
     *,
     source: Literal["best", "ocr", "reviewed"] = "best",
     layer: Literal["student", "teacher"] = "student",
-) -> tuple[list[Path], list[str]]:
+) -> tuple[list[Path], list[str], list[Path]]:
     """Write ``OUTDIR/<document-id>.txt`` (pages joined by form feeds) for every document with
-    text of the asked-for kind. Returns the files written and the ids that had none.
+    text of the asked-for kind. Returns the files written, the ids that had none, and the files of
+    an earlier run this one replaced.
 
     Ids become names by :class:`examkit.files.FileNames` (``müller-anna`` → ``mueller-anna.txt``,
     unique within the run), so no document's file replaces another's."""
@@ -92,4 +93,4 @@ def export_text(
         target = names.claim(outdir / f"{names.name(doc.id)}.txt")
         atomic_write_text(target, text)
         written.append(target)
-    return written, without
+    return written, without, names.replaced

@@ -44,3 +44,6 @@ def test_export_text_writes_one_file_per_document(cli, ws, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     written = {Path(p).relative_to(out).as_posix(): Path(p).read_text("utf-8") for p in result.stdout.split()}
     assert written == {"LK/moeller-anna.txt": "C", "LK/mueller-anna.txt": "A", "LK/mueller-anna-2.txt": "B"}
+    assert "replaced" not in result.stderr
+    again = cli("ocr", "export-text", out, "--workspace", ws.root)
+    assert f"replaced 3 files an earlier run had written in {out}" in again.stderr

@@ -115,4 +115,7 @@ def test_ocr_gt_umlaut_ids_never_overwrite_each_other(exam_ws: Workspace, cli, t
     assert len(listed) == len(set(listed)) == 4 * (2 * len(SCAN_REVIEWED) + 2)
     assert all(Path(p).is_file() for p in listed)
     assert "from 4 reviewed pages" in result.stderr  # the same count `ocr status` shows
+    assert "replaced" not in result.stderr
+    again = cli("export", "ocr-gt", out, "--workspace", exam_ws.root)
+    assert f"replaced {len(listed)} files an earlier export had written in {out}" in again.stderr
     assert sum(d["reviewed"] for d in status["documents"] if not d["typed"]) == 4
