@@ -1,7 +1,8 @@
 """The FastAPI app of the review page: middleware, error answers, routes, static files.
 
-:func:`create_app` serves one workspace. The token guard and the body limit wrap everything,
-static files included; errors the library raises become JSON answers with a German message
+:func:`create_app` serves one workspace under its random base path. The guards of
+:mod:`annotate.review.security` (host, base path, token, body size, security headers) wrap
+everything, static files included; errors the library raises become JSON answers with a German message
 (404 for a vanished page or document, 409 for a stale save, 422 for bad input).
 """
 
@@ -14,14 +15,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from annotate.review.security import BodyLimit, TokenGuard
+from annotate.review.security import BodyLimit, LocalGuard, TokenGuard
 from annotate.review.state import ReviewState
 from examkit.errors import NotFoundError, RevisionConflict, UserInputError
 
 HERE = Path(__file__).parent
 
 
-def create_app(state: ReviewState) -> BodyLimit:
+def create_app(state: ReviewState) -> LocalGuard:
     """The ASGI app for ``state``'s workspace; ``.fastapi`` is the inner FastAPI app."""
     from annotate.review import routes_api, routes_html, routes_lines
 
@@ -54,7 +55,7 @@ def create_app(state: ReviewState) -> BodyLimit:
         return JSONResponse({"detail": "Diese Eingabe wurde nicht angenommen. Bitte prüfen Sie sie und speichern Sie "
                                        "dann erneut.", "technical": exc.message}, status_code=422)
 
-    guarded = TokenGuard(app, state.token)
-    outer = BodyLimit(guarded, state.max_body)
+    limited = BodyLimit(app, state.max_body)
+    outer = LocalGuard(TokenGuard(limited, state.token, state.base_path), state.base_path, state.token)
     outer.fastapi = app  # type: ignore[attr-defined]
     return outer

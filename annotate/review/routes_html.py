@@ -87,7 +87,7 @@ def document(document_id: str, request: Request) -> Response:
         return _missing(request, exc)
     pages = ws.documents.pages(document_id)
     target = f"/page/{pages[0].id}" if pages else f"/analysis/{quote(document_id, safe='/')}"
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(request.scope.get("root_path", "") + target, status_code=303)
 
 
 @router.get("/img/page/{page_id}.jpg")

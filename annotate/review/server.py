@@ -34,9 +34,9 @@ def free_port(host: str, port: int = 0) -> int:
         return sock.getsockname()[1]
 
 
-def url_for(host: str, port: int, token: str) -> str:
+def url_for(host: str, port: int, base_path: str, token: str) -> str:
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/?token={token}"
+    return f"http://{shown}:{port}{base_path}/?token={token}"
 
 
 def run(workspace: Path | None, *, host: str = "127.0.0.1", port: int | None = None, open_browser: bool = True) -> None:
@@ -52,7 +52,7 @@ def run(workspace: Path | None, *, host: str = "127.0.0.1", port: int | None = N
         raise UserInputError(f"cannot listen on {host}:{port or ''}: {exc.strerror}",
                              advice="Leave out --port to take a free one.") from exc
     state = ReviewState(resolve_path(workspace))
-    url = url_for(host, port, state.token)
+    url = url_for(host, port, state.base_path, state.token)
     note(f"examkit review for {state.root}")
     note("Open this address in your browser (Ctrl-C stops the server):")
     out(url)

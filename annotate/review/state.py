@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from annotate.review.security import new_base_path
 from annotate.sheets import Settings, settings_from
 from examkit.workspace import Workspace
 
@@ -22,11 +23,14 @@ MAX_BODY_BYTES = 1_000_000
 
 
 class ReviewState:
-    """One served workspace. ``token`` is the secret every request must carry."""
+    """One served workspace. ``token`` is the secret every request must carry; ``base_path`` the
+    random path the app lives under (``/s/<random>``), which scopes the token's cookie."""
 
-    def __init__(self, root: Path, *, token: str | None = None, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, root: Path, *, token: str | None = None, base_path: str | None = None,
+                 max_body: int = MAX_BODY_BYTES) -> None:
         self.root = Path(root)
         self.token = token or secrets.token_urlsafe(24)
+        self.base_path = (base_path or new_base_path()).rstrip("/")
         self.max_body = max_body
         self._local = threading.local()
         self._opened: list[Workspace] = []

@@ -1,16 +1,22 @@
 """A small workspace with one exam: a student's two pages (generated images, OCR words and a
-teacher's underline), a task sheet, and the exam's tasks; plus a TestClient with the token."""
+teacher's underline), a task sheet, and the exam's tasks; plus a TestClient with the token,
+based at the app's random path (``client.get("/")`` asks for ``/s/<random>/``)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 
 from annotate.review import ReviewState, create_app
+from annotate.review.server import free_port
 from examkit.models import Document, Line, Mark, PageOCR, Word
 from examkit.workspace import Workspace
 
@@ -68,14 +74,14 @@ def state(review_ws: Workspace) -> Iterator[ReviewState]:
 
 @pytest.fixture
 def client(state: ReviewState) -> Iterator[TestClient]:
-    with TestClient(create_app(state), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(state), base_url=f"http://127.0.0.1{state.base_path}") as c:
         c.headers["X-Examkit-Token"] = state.token
         yield c
 
 
 @pytest.fixture
 def anon(state: ReviewState) -> Iterator[TestClient]:
-    with TestClient(create_app(state), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(state), base_url=f"http://127.0.0.1{state.base_path}") as c:
         yield c
 
 
@@ -85,3 +91,52 @@ def page_ids(ws: Workspace, doc_id: str = STUDENT) -> list[int]:
 
 def root_of(ws: Workspace) -> Path:
     return ws.root
+
+
+@contextmanager
+def serving(state: ReviewState) -> Iterator[str]:
+    """The real app with uvicorn in a thread on a free loopback port; yields its base URL (random path included)."""
+    port = free_port("127.0.0.1")
+    srv = uvicorn.Server(uvicorn.Config(create_app(state), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}{state.base_path}"
+    finally:
+        srv.should_exit = True
+        thread.join(5)
+
+
+@contextmanager
+def other_listener(html: str = "<!doctype html><p>anderer Dienst</p>") -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """Another local web server (as any program on the machine could run): yields its URL and the
+    headers of every request it got, and answers each with ``html``."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[dict[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            seen.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)

@@ -18,12 +18,12 @@ def test_every_request_needs_the_token(anon: TestClient, review_ws) -> None:
     assert review_ws.revisions.latest_text(page) is None
 
 
-def test_token_in_the_url_sets_a_strict_cookie_and_is_dropped(anon: TestClient) -> None:
+def test_token_in_the_url_sets_a_strict_cookie_and_is_dropped(anon: TestClient, state) -> None:
     first = anon.get("/?token=test-token", follow_redirects=False)
     assert first.status_code == 303
-    assert first.headers["location"] == "/"
+    assert first.headers["location"] == f"{state.base_path}/"
     cookie = first.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and f"Path={state.base_path}/" in cookie
     assert anon.get("/").status_code == 200  # the cookie carries it from now on
     assert "Übersicht" in anon.get("/").text
 
@@ -84,7 +84,7 @@ def test_vanished_page_and_document_give_404_with_a_message(client: TestClient) 
 
 def test_bodies_are_size_limited(state, review_ws) -> None:
     state.max_body = 2000
-    with TestClient(create_app(state), base_url="http://127.0.0.1") as small:
+    with TestClient(create_app(state), base_url=f"http://127.0.0.1{state.base_path}") as small:
         small.headers["X-Examkit-Token"] = state.token
         page = page_ids(review_ws)[0]
         big = small.post(f"/api/pages/{page}/text", json={"text": "x" * 5000, "base": None})

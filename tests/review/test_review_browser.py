@@ -3,17 +3,13 @@ server (uvicorn in a thread on a free loopback port). Few and fast."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from annotate.review import ReviewState, create_app
-from annotate.review.server import free_port
-from tests.review.conftest import STUDENT, page_ids
+from annotate.review import ReviewState
+from tests.review.conftest import STUDENT, other_listener, page_ids, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -35,18 +31,10 @@ def browser():
 
 @pytest.fixture
 def server(review_ws) -> Iterator[str]:
-    """The real app on a free port; yields the base URL (the token is set by `open_page`)."""
+    """The real app on a free port; yields its base URL, random path included (the token is set by `open_page`)."""
     state = ReviewState(review_ws.root, token="browser-token")
-    port = free_port("127.0.0.1")
-    srv = uvicorn.Server(uvicorn.Config(create_app(state), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
+    with serving(state) as base:
+        yield base
     state.close()
 
 
@@ -169,3 +157,36 @@ def test_line_editor_alt_arrows_jump_between_flagged_words(context, server, revi
     assert page.evaluate(selected) == "1517"
     page.keyboard.press("Alt+ArrowUp")  # and back again, wrapping to the last one
     assert page.evaluate(selected) != ""
+
+
+def test_the_token_cookie_never_reaches_another_local_port_and_two_servers_work_side_by_side(
+        context, review_ws) -> None:
+    first, second = ReviewState(review_ws.root, token="token-eins"), ReviewState(review_ws.root, token="token-zwei")
+    with serving(first) as one, serving(second) as two, other_listener() as (other, seen):
+        tab = context.new_page()
+        tab.goto(f"{one}/?token=token-eins")
+        tab.get_by_text("mueller-anna").first.wait_for()
+        tab.goto(f"{two}/?token=token-zwei")  # the second server must not lock the first out
+        tab.get_by_text("mueller-anna").first.wait_for()
+        for url in (f"{one}/", f"{two}/", f"{one}/analysis/{STUDENT}"):
+            assert tab.goto(url).status == 200, url
+        for path in ("/", "/s/", "/api/pages/1"):
+            tab.goto(other + path)
+        assert {"/", "/s/", "/api/pages/1"} <= {r["path"] for r in seen}
+        assert not [r for r in seen if "token-" in r.get("cookie", "")], seen
+        assert sorted(c["path"] for c in context.cookies()) == sorted([f"{first.base_path}/", f"{second.base_path}/"])
+    first.close()
+    second.close()
+
+
+def test_a_page_on_another_local_port_cannot_frame_the_review_page(context, server) -> None:
+    open_page(context, server, "/").get_by_text("mueller-anna").first.wait_for()  # logged in
+    with other_listener(f'<!doctype html><iframe src="{server}/" width="800" height="600"></iframe>') as (other, _):
+        page = context.new_page()
+        blocked = []
+        page.on("console", lambda m: blocked.append(m.text))
+        page.goto(other)
+        page.wait_for_timeout(300)
+        framed = page.frames[1]
+        assert "mueller-anna" not in framed.content()
+        assert any("frame-ancestors" in text or "X-Frame-Options" in text for text in blocked), blocked

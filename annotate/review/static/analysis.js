@@ -149,7 +149,7 @@
   const clean = () => JSON.parse(JSON.stringify(sheet, (k, v) => (k.startsWith("_") ? undefined : v)));
 
   async function preview() {
-    const result = await Examkit.api("POST", "/api/preview", { document_id: docId, sheet: clean() });
+    const result = await Examkit.api("POST", "api/preview", { document_id: docId, sheet: clean() });
     const totals = $("totals"), problems = $("problems"), text = $("canonical");
     if (result.status !== 200) { Examkit.explain(result); return; }
     const answer = result.data;
@@ -252,7 +252,7 @@
   /* ---- saving ---- */
   async function save() {
     const body = { document_id: docId, sheet: clean(), base };
-    const result = await Examkit.api("POST", "/api/analysis", body);
+    const result = await Examkit.api("POST", "api/analysis", body);
     if (result.status === 200) {
       base = result.data.revision.id;
       view.history.unshift({ ...result.data.revision, source: "teacher", draft: false });
@@ -281,7 +281,7 @@
   }
 
   async function saveExam() {
-    const result = await Examkit.api("POST", "/api/exam-sheet", { exam: view.document.exam, sheet: clean() });
+    const result = await Examkit.api("POST", "api/exam-sheet", { exam: view.document.exam, sheet: clean() });
     if (result.status === 200) Examkit.say("Aufgaben und Höchstpunkte gelten jetzt für alle Arbeiten dieser Klausur.", "ok");
     else { if (result.status === 422 && result.data) markAll(result.data.errors); Examkit.explain(result); }
   }

@@ -8,7 +8,7 @@
   const list = document.getElementById("lines");
   const stateLabel = document.getElementById("state");
   const reviewedButton = document.getElementById("mark-reviewed");
-  const imageUrl = `/img/page/${view.page.id}.jpg`;
+  const imageUrl = `img/page/${view.page.id}.jpg`;
   let lines = view.lines;
   let reviewed = view.reviewed;
   let rows = [];            // {line, input, row, history}; line.id === null: a new line not stored yet
@@ -112,12 +112,12 @@
       const value = r.input.value;
       if (r.line.id === null) {
         if (!value.trim()) return true;
-        const result = await Examkit.api("POST", `/api/pages/${view.page.id}/lines`, { text: value });
+        const result = await Examkit.api("POST", `api/pages/${view.page.id}/lines`, { text: value });
         if (result.status !== 200) { Examkit.explain(result); return false; }
         replace(result.data.lines);
         return true;
       }
-      const result = await Examkit.api("POST", `/api/lines/${r.line.id}`, { text: value, base: r.line.revision });
+      const result = await Examkit.api("POST", `api/lines/${r.line.id}`, { text: value, base: r.line.revision });
       if (result.status === 200) {
         drafts.delete(r.line.id);
         const index = lines.findIndex((l) => l.id === r.line.id);
@@ -141,7 +141,7 @@
     const index = lines.findIndex((l) => l.id === r.line.id);
     if (choice === "keep") {
       lines[index] = r.line = theirs;
-      const result = await Examkit.api("POST", `/api/lines/${theirs.id}`, { text: mine, base: theirs.revision });
+      const result = await Examkit.api("POST", `api/lines/${theirs.id}`, { text: mine, base: theirs.revision });
       if (result.status === 200) { lines[index] = r.line = result.data.line; drafts.delete(theirs.id); mark(r); return true; }
       Examkit.explain(result);
       return false;
@@ -174,7 +174,7 @@
       const result = await Examkit.api(method, url, body);
       if (result.status === 409) {
         Examkit.say("Diese Zeile wurde inzwischen anderswo geändert. Die Seite zeigt jetzt den neuen Stand; Ihre Eingaben sind noch da.", "warn", true);
-        const fresh = await Examkit.api("GET", `/api/pages/${view.page.id}/lines`);
+        const fresh = await Examkit.api("GET", `api/pages/${view.page.id}/lines`);
         if (fresh.status === 200) replace(fresh.data.lines);
         return false;
       }
@@ -187,26 +187,26 @@
     });
   }
 
-  const insertAfter = (i) => structural("POST", `/api/pages/${view.page.id}/lines`, { text: "", after: rows[i].line.id });
+  const insertAfter = (i) => structural("POST", `api/pages/${view.page.id}/lines`, { text: "", after: rows[i].line.id });
   function split(i) {
     const r = rows[i];
     if (changed(r)) Examkit.say("Bitte speichern Sie die Zeile zuerst (Eingabetaste), dann teilen.", "warn");
-    else structural("POST", `/api/lines/${r.line.id}/split`, { base: r.line.revision, at: r.input.selectionStart || 0 });
+    else structural("POST", `api/lines/${r.line.id}/split`, { base: r.line.revision, at: r.input.selectionStart || 0 });
   }
   function merge(i) {
     const a = rows[i], b = rows[i + 1];
     if (changed(a) || changed(b)) { Examkit.say("Bitte speichern Sie beide Zeilen zuerst, dann verbinden.", "warn"); return; }
-    structural("POST", `/api/lines/${a.line.id}/merge`, { base: a.line.revision, other: b.line.id, other_base: b.line.revision }, a.line.id);
+    structural("POST", `api/lines/${a.line.id}/merge`, { base: a.line.revision, other: b.line.id, other_base: b.line.revision }, a.line.id);
   }
   function move(i, step) {
     const r = rows[i], neighbour = rows[i + step].line.id;
-    structural("POST", `/api/lines/${r.line.id}/move`, step < 0 ? { base: r.line.revision, before: neighbour }
+    structural("POST", `api/lines/${r.line.id}/move`, step < 0 ? { base: r.line.revision, before: neighbour }
       : { base: r.line.revision, after: neighbour }, r.line.id);
   }
   function remove(i) {
     const r = rows[i];
     drafts.delete(r.line.id);
-    structural("POST", `/api/lines/${r.line.id}/delete`, { base: r.line.revision },
+    structural("POST", `api/lines/${r.line.id}/delete`, { base: r.line.revision },
       rows[i + 1] ? rows[i + 1].line.id : rows[i - 1] ? rows[i - 1].line.id : undefined);
   }
 
@@ -265,7 +265,7 @@
   }
 
   async function drawHistory(r) {
-    const result = await Examkit.api("GET", `/api/lines/${r.line.id}/history`);
+    const result = await Examkit.api("GET", `api/lines/${r.line.id}/history`);
     if (result.status !== 200) { Examkit.explain(result); return; }
     r.history.replaceChildren();
     const seen = new Set();
@@ -296,7 +296,7 @@
 
   async function toggleReviewed() {
     await saveAll();
-    const result = await Examkit.api("POST", `/api/pages/${view.page.id}/reviewed`, { reviewed: !reviewed });
+    const result = await Examkit.api("POST", `api/pages/${view.page.id}/reviewed`, { reviewed: !reviewed });
     if (result.status !== 200) { Examkit.explain(result); return; }
     reviewed = !reviewed;
     reviewedButton.textContent = reviewed ? "✓ Durchgesehen" : "Als durchgesehen markieren";
@@ -313,8 +313,8 @@
     if ((event.ctrlKey || event.metaKey) && key === "s") { event.preventDefault(); saveAll(); }
     else if (event.key === "F8") { event.preventDefault(); nextFlagged(event.shiftKey ? -1 : 1, Math.max(0, current)); }
     else if (event.altKey && key === "g") { event.preventDefault(); toggleReviewed(); }
-    else if (event.altKey && event.key === "PageDown" && view.next_page) window.location = `/lines/${view.next_page}`;
-    else if (event.altKey && event.key === "PageUp" && view.prev_page) window.location = `/lines/${view.prev_page}`;
+    else if (event.altKey && event.key === "PageDown" && view.next_page) window.location = `lines/${view.next_page}`;
+    else if (event.altKey && event.key === "PageUp" && view.prev_page) window.location = `lines/${view.prev_page}`;
   });
   window.addEventListener("beforeunload", (event) => {
     if (!Examkit.isLeaving() && rows.some(changed)) { event.preventDefault(); event.returnValue = ""; }

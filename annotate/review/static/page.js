@@ -88,7 +88,7 @@
   toggle("show-marks", "marks", "hidden");
   const original = document.getElementById("show-original");
   if (original) original.addEventListener("change", () => {
-    document.getElementById("page-img").src = `/img/page/${view.page.id}.jpg?v=${original.checked ? "original" : "image"}`;
+    document.getElementById("page-img").src = `img/page/${view.page.id}.jpg?v=${original.checked ? "original" : "image"}`;
     // word boxes refer to the processed image; on the original they would sit askew
     document.getElementById("figure").classList.toggle("original", original.checked);
   });
@@ -103,8 +103,8 @@
       event.preventDefault(); nextFlagged(event.key === "ArrowDown" ? 1 : -1);
     }
     else if (event.altKey && key === "g") { event.preventDefault(); toggleReviewed(); }
-    else if (event.altKey && event.key === "PageDown" && view.next_page) window.location = `/page/${view.next_page}`;
-    else if (event.altKey && event.key === "PageUp" && view.prev_page) window.location = `/page/${view.prev_page}`;
+    else if (event.altKey && event.key === "PageDown" && view.next_page) window.location = `page/${view.next_page}`;
+    else if (event.altKey && event.key === "PageUp" && view.prev_page) window.location = `page/${view.prev_page}`;
   });
   window.addEventListener("beforeunload", (event) => { if (dirty() && !Examkit.isLeaving()) { event.preventDefault(); event.returnValue = ""; } });
   refresh();

@@ -14,12 +14,12 @@ class PageText {
 
   /* Save `text` as a new revision; on 409 ask whether to keep both. Returns true when saved. */
   async save(text, url) {
-    const result = await Examkit.api("POST", url || `/api/pages/${this.pageId}/text`, { text, base: this.base });
+    const result = await Examkit.api("POST", url || `api/pages/${this.pageId}/text`, { text, base: this.base });
     return this._after(result, text);
   }
 
   async restore(revisionId) {
-    const result = await Examkit.api("POST", `/api/pages/${this.pageId}/revert`, { revision: revisionId, base: this.base });
+    const result = await Examkit.api("POST", `api/pages/${this.pageId}/revert`, { revision: revisionId, base: this.base });
     if (result.status === 409) return this._after(result, this.saved);
     const ok = await this._after(result, null);
     if (ok) Examkit.say("Ältere Fassung als neue Fassung wiederhergestellt.", "ok");
@@ -51,7 +51,7 @@ class PageText {
   }
 
   async markReviewed(reviewed) {
-    const result = await Examkit.api("POST", `/api/pages/${this.pageId}/reviewed`, { reviewed });
+    const result = await Examkit.api("POST", `api/pages/${this.pageId}/reviewed`, { reviewed });
     if (result.status !== 200) { Examkit.explain(result); return false; }
     this.reviewed = reviewed;
     return true;
