@@ -76,7 +76,7 @@ def main() -> int:
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:
             time.sleep(0.02)
-        http = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"X-Examkit-Token": "bench"})
+        http = httpx.Client(base_url=f"http://127.0.0.1:{port}{state.base_path}", headers={"X-Examkit-Token": "bench"})
 
         def get(url: str) -> httpx.Response:
             response = http.get(url)

@@ -124,7 +124,7 @@ def main() -> None:
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:
             time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}{state.base_path}"
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
