@@ -27,6 +27,17 @@ if TYPE_CHECKING:
 
 Rounding = Literal["floor", "round"]
 
+#: The bounds of a Fehleranalyse, far beyond any real exam: every number a sheet or text states is
+#: at most ``MAX_POINTS`` (so sums and percentages stay exact and finite), and sub-tasks go at most
+#: ``MAX_DEPTH`` levels deep (so every walk over the tasks stays shallow). The parser, the sheet
+#: loader and :func:`analysis_from_data` all refuse more with these numbers.
+MAX_POINTS = 10_000
+MAX_DEPTH = 12
+#: Containers a sheet's data may nest (analysis → tasks → task, twice per level, → errors → error),
+#: checked before validation, which recurses per level.
+MAX_NESTING = 2 * MAX_DEPTH + 3
+TOO_DEEP = f"nested too deeply: sub-tasks go at most {MAX_DEPTH} levels deep"
+
 
 def _lenient(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get("lenient"))
@@ -65,7 +76,7 @@ class ErrorLine(_Strict):
 
     quote: str | None = Field(None, description="the student's words, verbatim")
     comment: str = Field("", description="explanation or question")
-    deduction: float | None = Field(None, description="points lost; 0 = none; null = not stated")
+    deduction: float | None = Field(None, le=MAX_POINTS, description="points lost; 0 = none; null = not stated")
 
     @field_validator("deduction")
     @classmethod
@@ -77,8 +88,8 @@ class Task(_Strict):
     """A task (``Aufgabe 2``, ``A``, ``Paar 3``): a maximum and either sub-tasks or error lines."""
 
     label: str
-    max: float = Field(description="the most points this task gives")
-    points: float | None = Field(None, description="explicit points; null = computed")
+    max: float = Field(le=MAX_POINTS, description="the most points this task gives")
+    points: float | None = Field(None, le=MAX_POINTS, description="explicit points; null = computed")
     errors: list[ErrorLine] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list, description="sub-tasks, any depth")
 
@@ -123,8 +134,8 @@ class Extra(_Strict):
     """An item outside the tasks, e.g. ``Form: 1 von 2 Punkte``."""
 
     label: str
-    points: float
-    max: float
+    points: float = Field(le=MAX_POINTS)
+    max: float = Field(le=MAX_POINTS)
 
     @field_validator("points", "max")
     @classmethod
@@ -158,6 +169,16 @@ class Analysis(_Strict):
     title: str | None = None
     tasks: list[Task] = Field(default_factory=list)
     extras: list[Extra] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_too_deep(self) -> Analysis:
+        level, tasks = 0, self.tasks
+        while tasks:
+            level += 1
+            if level > MAX_DEPTH:
+                raise ValueError(TOO_DEEP)
+            tasks = [sub for task in tasks for sub in task.tasks]
+        return self
 
     def points(self) -> float:
         return sum(task_points(t) for t in self.tasks) + sum(e.points for e in self.extras)
@@ -251,10 +272,26 @@ class SheetError(UserInputError):
         self.problems: list[dict[str, Any]] = [dict(p) for p in exc.errors()]
 
 
+def nested_deeper(data: Any, limit: int = MAX_NESTING) -> bool:
+    """Whether lists and mappings nest more than ``limit`` deep in ``data`` (checked without recursion)."""
+    todo = [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        todo.extend((child, depth + 1) for child in children)
+    return False
+
+
 def analysis_from_data(data: Any) -> Analysis:
     """Validate a sheet strictly; raises :class:`SheetError` naming the field path."""
     if not isinstance(data, dict):
         raise UserInputError("a sheet must be a mapping with `tasks` (see `examkit annotate schema`)")
+    if nested_deeper(data):
+        raise UserInputError(TOO_DEEP)
     try:
         return Analysis.model_validate(data)
     except ValidationError as exc:

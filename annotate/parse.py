@@ -27,7 +27,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from annotate.model import Analysis, ErrorLine, Extra, Task, task_points
+from annotate.model import MAX_DEPTH, MAX_POINTS, TOO_DEEP, Analysis, ErrorLine, Extra, Task, task_points
 from examkit.errors import UserInputError
 
 NUM = r"\d+(?:[.,]\d+)?"
@@ -116,7 +116,10 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def number(text: str) -> float:
-    return float(text.replace(",", "."))
+    value = float(text.replace(",", "."))
+    if value > MAX_POINTS:  # 309 digits are infinity as a float
+        raise AnalysisParseError(f"a number larger than {MAX_POINTS}", fragment=text)
+    return value
 
 
 @dataclass
@@ -321,8 +324,10 @@ def _is_dotted_child(parent: _Node, child: _Node) -> bool:
     return bool(p and c and c.startswith(p + "."))
 
 
-def _nest_by_labels(nodes: list[_Node]) -> list[_Node]:
+def _nest_by_labels(nodes: list[_Node], depth: int = 1) -> list[_Node]:
     """Sub-tasks where indentation says nothing: dotted numbers, or maxima adding up to the parent's."""
+    if nodes and depth > MAX_DEPTH:
+        raise AnalysisParseError(TOO_DEEP, line=nodes[0].line, fragment=nodes[0].label)
     out: list[_Node] = []
     i = 0
     while i < len(nodes):
@@ -347,7 +352,7 @@ def _nest_by_labels(nodes: list[_Node]) -> list[_Node]:
                     if total_max > node.max:
                         break
         if end:
-            node.children = _nest_by_labels(nodes[i + 1 : end])
+            node.children = _nest_by_labels(nodes[i + 1 : end], depth + 1)
             i = end
         else:
             i += 1
@@ -370,6 +375,8 @@ def _build(
             stack.pop()
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
+        if len(stack) > MAX_DEPTH:
+            raise AnalysisParseError(TOO_DEEP, line=seg.line, fragment=seg.text)
         return node
 
     for seg in segments:
@@ -453,8 +460,14 @@ def parse_text(text: str, *, stop_marker: str | None = "ENDSTOP") -> ParseResult
     first_line = 1 + len(text) - len(text.lstrip("\n"))
     body, heading_ok = _strip_heading(text.lstrip("\n"))
     body, summary = _split_summary(body)
-    stated = _read_summary(summary) if summary else Stated()
-    title, roots, extra_nodes = _build(_segments(body, first_line), notes, repairs)
+    try:
+        stated = _read_summary(summary) if summary else Stated()
+        title, roots, extra_nodes = _build(_segments(body, first_line), notes, repairs)
+    except AnalysisParseError as exc:  # a number is read without its line: find it
+        if exc.line is not None or not exc.fragment:
+            raise
+        line = text.count("\n", 0, max(text.find(exc.fragment), 0)) + 1
+        raise AnalysisParseError(exc.reason, line=line, fragment=exc.fragment) from exc
     if not roots and summary is None:
         raise AnalysisParseError("no task heading like `Aufgabe 1 (5 von 6 Punkte)` and no `Insgesamt` summary found")
     analysis = Analysis.model_construct(

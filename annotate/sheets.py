@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from annotate.model import Analysis, Rounding, analysis_from_data
+from annotate.model import MAX_POINTS, TOO_DEEP, Analysis, Rounding, analysis_from_data
 from annotate.parse import AnalysisParseError, parse
 from annotate.render import render
 from annotate.scales import GradeScale, get_scale
@@ -57,6 +57,10 @@ def load_sheet(path: Path, *, stop_marker: str | None = "ENDSTOP") -> Analysis:
             mark = getattr(exc, "problem_mark", None)
             line = getattr(exc, "lineno", None) or (mark.line + 1 if mark else None)
             raise InputFileError(path, f"not valid {path.suffix[1:].upper()}", line=line) from exc
+        except RecursionError as exc:  # the readers recurse per level: thousands of levels exhaust them
+            raise InputFileError(path, TOO_DEEP) from exc
+        except ValueError as exc:  # a whole number of more than 4,300 digits
+            raise InputFileError(path, f"a number too large (at most {MAX_POINTS})") from exc
         try:
             return analysis_from_data(data)
         except UserInputError as exc:

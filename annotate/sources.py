@@ -4,7 +4,7 @@ Training files are what ends up at the fine-tuning service, so the audit reads t
 does: a chat record's last assistant message is the analysis and its user messages the student's
 answer; a prompt/completion record the same with its two fields. One bad line must not hide the
 other 9,999, so a line that is not JSON becomes a ``not-parsed`` record naming the line and the
-audit goes on. Spreadsheet exports from Windows are often cp1252: read with a warning.
+audit goes on; in a folder, a file that cannot be audited at all becomes one such record too. Spreadsheet exports from Windows are often cp1252: read with a warning.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.audit import AuditRecord, audit_text, problem
-from examkit.errors import InputFileError
+from examkit.errors import InputFileError, UserInputError
 
 SUFFIXES = (".txt", ".jsonl", ".csv")
 
@@ -57,12 +57,24 @@ def split_record(data: Any) -> tuple[str | None, str | None, str]:
     raise ValueError("neither a chat record (`messages`) nor prompt/completion")
 
 
+def _json_line(line: str) -> Any:
+    """One JSONL record; JSON too deep or a number too long for Python to read is a ``ValueError``."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+    except ValueError as exc:  # a whole number of more than 4,300 digits
+        raise ValueError("a number with thousands of digits") from exc
+
+
 def _jsonl(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterator[AuditRecord]:
     for number, line in enumerate(_read_text(path, on_warning).splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            answer, student, whole = split_record(json.loads(line))
+            answer, student, whole = split_record(_json_line(line))
         except (json.JSONDecodeError, ValueError) as exc:
             reason = f"line {number} is not JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else f"line {number}: {exc}"
             yield AuditRecord(source=str(path), record=number, parsed=False, problems=[problem("not-parsed", reason=reason)])
@@ -132,10 +144,19 @@ def audit_path(
     records: list[AuditRecord] = []
     for file in _files(Path(path), on_warning):
         suffix = file.suffix.lower()
-        if suffix == ".jsonl":
-            records.extend(_jsonl(file, audit, on_warning))
-        elif suffix == ".csv":
-            records.extend(_csv(file, audit, on_warning))
-        else:
-            records.append(audit(_read_text(file, on_warning), source=str(file), record=1))
+        done = len(records)
+        try:
+            if suffix == ".jsonl":
+                records.extend(_jsonl(file, audit, on_warning))
+            elif suffix == ".csv":
+                records.extend(_csv(file, audit, on_warning))
+            else:
+                records.append(audit(_read_text(file, on_warning), source=str(file), record=1))
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the others; it is reported
+            if isinstance(exc, UserInputError):
+                reason = exc.reason if isinstance(exc, InputFileError) else exc.message
+            else:
+                reason = f"cannot be audited ({type(exc).__name__}: {exc})"
+            records.append(AuditRecord(source=str(file), record=len(records) - done + 1, parsed=False,
+                                       problems=[problem("not-parsed", reason)]))
     return records

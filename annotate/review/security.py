@@ -14,7 +14,7 @@ to every port of it. So (as ``README.md``'s data-protection section tells teache
   on, so a web site whose name points at 127.0.0.1 (DNS rebinding) is refused;
 * every answer forbids framing (``frame-ancestors 'none'``, ``X-Frame-Options: DENY``), loads
   scripts only from the server itself and sends no referrer;
-* bodies are limited in size before any route reads them.
+* bodies are limited in size, and JSON in depth and number size, before any route reads them.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
+
+from annotate.model import MAX_DEPTH, MAX_NESTING, MAX_POINTS, nested_deeper
 
 COOKIE = "examkit_token"
 TOKEN_HEADER = b"x-examkit-token"
@@ -224,8 +226,28 @@ class TokenGuard:
         await self.app(scope, receive, send)
 
 
+def json_refusal(body: bytes) -> str | None:
+    """Why a JSON body is refused before any route reads it (German), or None.
+
+    JSON nested deeper than a sheet may be (:data:`annotate.model.MAX_NESTING`, plus the request
+    around it) would exhaust the parsers' recursion; a whole number of thousands of digits cannot
+    be read at all. Malformed JSON is left to the routes' own validation.
+    """
+    deep = f"Die Eingabe ist zu tief verschachtelt (Teilaufgaben höchstens {MAX_DEPTH} Ebenen tief)."
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError:
+        return None
+    except RecursionError:
+        return deep
+    except ValueError:
+        return f"Eine Zahl ist zu groß (höchstens {MAX_POINTS})."
+    return deep if nested_deeper(data, MAX_NESTING + 1) else None
+
+
 class BodyLimit:
-    """ASGI middleware: 413 for a body over ``limit`` bytes, declared or actually sent.
+    """ASGI middleware: 413 for a body over ``limit`` bytes, declared or actually sent; 422 for
+    JSON no route could read (:func:`json_refusal`).
 
     The body is read here first (bodies are small) and handed on whole, so a route never sees
     part of an oversized request.
@@ -257,6 +279,10 @@ class BodyLimit:
             if not event.get("more_body"):
                 break
         body = b"".join(chunks)
+        refusal = json_refusal(body) if body.strip() else None
+        if refusal:
+            await _refuse(scope, send, 422, refusal)
+            return
         replayed = False
 
         async def replay() -> dict[str, Any]:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from annotate.review import ReviewState
-from tests.review.conftest import serving
+from tests.review.conftest import STUDENT, serving
 
 
 @pytest.fixture
@@ -93,3 +93,26 @@ def test_page_urls_are_relative_to_the_base_path() -> None:
              for path in sorted([*folder.glob("templates/*.html"), *folder.glob("static/*.js")])
              for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1) if root_url.search(line)]
     assert found == []
+
+
+def test_huge_numbers_and_deep_nesting_get_a_german_4xx_not_500(live) -> None:
+    base, state = live
+    deep = '{"document_id": "%s", "sheet": {"tasks": %s}}' % (STUDENT, "[" * 3000 + "]" * 3000)
+    nested = ('{"document_id": "%s", "sheet": {"tasks": [' % STUDENT + '{"label": "A", "max": 1, "tasks": [' * 300
+              + '{"label": "A", "max": 1}' + "]}" * 300 + "]}}")
+    digits = '{"document_id": "%s", "sheet": {"tasks": [{"label": "A", "max": %s}]}}' % (STUDENT, "9" * 5000)
+    huge = {"document_id": STUDENT, "sheet": {"tasks": [{"label": "A", "max": 1e308}]}}
+    with httpx.Client(base_url=base, headers={"X-Examkit-Token": state.token}, timeout=30) as http:
+        for url in ("/api/preview", "/api/analysis", "/api/exam-sheet"):
+            for body in (deep, nested):
+                answer = http.post(url, content=body, headers={"Content-Type": "application/json"})
+                assert answer.status_code == 422, (url, answer.text)
+                assert answer.json()["detail"].startswith("Die Eingabe ist zu tief verschachtelt"), answer.text
+            answer = http.post(url, content=digits, headers={"Content-Type": "application/json"})
+            assert answer.status_code == 422 and answer.json()["detail"] == "Eine Zahl ist zu groß (höchstens 10000).", url
+        saved = http.post("/api/analysis", json=huge)
+        assert saved.status_code == 422 and "tasks[0].max" in saved.json()["detail"], saved.text
+        preview = http.post("/api/preview", json=huge)
+        assert preview.status_code == 200 and preview.json()["ok"] is False and "tasks[0].max" in preview.json()["error"]
+        assert http.get("/").status_code == 200  # the server is still there
+    assert state.reader.revisions.latest_analysis(STUDENT) is None
