@@ -36,7 +36,8 @@ MAX_DEPTH = 12
 #: Containers a sheet's data may nest (analysis → tasks → task, twice per level, → errors → error),
 #: checked before validation, which recurses per level.
 MAX_NESTING = 2 * MAX_DEPTH + 3
-TOO_DEEP = f"nested too deeply: sub-tasks go at most {MAX_DEPTH} levels deep"
+_TOO_DEEP = "nested too deeply: sub-tasks go at most {max_depth} levels deep"
+TOO_DEEP = _TOO_DEEP.format(max_depth=MAX_DEPTH)
 
 
 def _lenient(info: ValidationInfo) -> bool:
@@ -47,6 +48,10 @@ def invalid(kind: str, template: str, **ctx: str) -> PydanticCustomError:
     """A validation error with a stable ``kind`` and its values, so that the review page can say it
     in German (``annotate/review/german.py``) while the command line keeps the English ``template``."""
     return PydanticCustomError(kind, template, ctx)
+
+
+def _too_deep() -> PydanticCustomError:
+    return invalid("too_deep", _TOO_DEEP, max_depth=str(MAX_DEPTH))
 
 
 def _check_half(value: float | None, info: ValidationInfo, what: str) -> float | None:
@@ -176,7 +181,7 @@ class Analysis(_Strict):
         while tasks:
             level += 1
             if level > MAX_DEPTH:
-                raise ValueError(TOO_DEEP)
+                raise _too_deep()
             tasks = [sub for task in tasks for sub in task.tasks]
         return self
 
@@ -290,9 +295,9 @@ def analysis_from_data(data: Any) -> Analysis:
     """Validate a sheet strictly; raises :class:`SheetError` naming the field path."""
     if not isinstance(data, dict):
         raise UserInputError("a sheet must be a mapping with `tasks` (see `examkit annotate schema`)")
-    if nested_deeper(data):
-        raise UserInputError(TOO_DEEP)
     try:
+        if nested_deeper(data):  # before validation, which recurses per level
+            raise ValidationError.from_exception_data("Analysis", [{"type": _too_deep(), "loc": (), "input": None}])
         return Analysis.model_validate(data)
     except ValidationError as exc:
         raise SheetError(exc) from exc

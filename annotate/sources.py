@@ -158,5 +158,5 @@ def audit_path(
             else:
                 reason = f"cannot be audited ({type(exc).__name__}: {exc})"
             records.append(AuditRecord(source=str(file), record=len(records) - done + 1, parsed=False,
-                                       problems=[problem("not-parsed", reason)]))
+                                       problems=[problem("not-parsed", reason=reason)]))
     return records

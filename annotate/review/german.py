@@ -92,6 +92,7 @@ REASONS: dict[str, str] = {
     "greater_than": "mehr als {gt}",
     "string_too_long": "zu lang (höchstens {max_length} Zeichen)",
     "too_long": "zu viele Einträge (höchstens {max_length})",
+    "too_deep": "zu tief verschachtelt (Teilaufgaben höchstens {max_depth} Ebenen tief)",
 }
 OTHER_REASON = "ungültige Eingabe"
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from annotate.model import MAX_DEPTH
 from annotate.review import ReviewState
 from tests.review.conftest import STUDENT, serving
 
@@ -111,8 +112,14 @@ def test_huge_numbers_and_deep_nesting_get_a_german_4xx_not_500(live) -> None:
             answer = http.post(url, content=digits, headers={"Content-Type": "application/json"})
             assert answer.status_code == 422 and answer.json()["detail"] == "Eine Zahl ist zu groß (höchstens 10000).", url
         saved = http.post("/api/analysis", json=huge)
-        assert saved.status_code == 422 and "tasks[0].max" in saved.json()["detail"], saved.text
-        preview = http.post("/api/preview", json=huge)
-        assert preview.status_code == 200 and preview.json()["ok"] is False and "tasks[0].max" in preview.json()["error"]
+        assert saved.status_code == 422 and saved.json()["detail"] == "Aufgabe A, Höchstpunkte: höchstens 10000", saved.text
+        preview = http.post("/api/preview", json=huge).json()
+        assert preview["ok"] is False and preview["errors"][0]["message"] == "Aufgabe A, Höchstpunkte: höchstens 10000"
+        thirteen = {"label": "A", "max": 1}
+        for _ in range(MAX_DEPTH):
+            thirteen = {"label": "A", "max": 1, "tasks": [thirteen]}
+        answer = http.post("/api/analysis", json={"document_id": STUDENT, "sheet": {"tasks": [thirteen]}})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"] == f"Fehleranalyse: zu tief verschachtelt (Teilaufgaben höchstens {MAX_DEPTH} Ebenen tief)"
         assert http.get("/").status_code == 200  # the server is still there
     assert state.reader.revisions.latest_analysis(STUDENT) is None
