@@ -26,7 +26,7 @@ def test_a_line_inserted_above_others_leaves_every_crop_above_its_own_text(conte
     page.locator(".line-input").first.focus()
     page.keyboard.press("Alt+Enter")  # a new line under the first, above the other two
     page.locator(".line-input").nth(1).wait_for()
-    page.wait_for_function("document.querySelectorAll('.line-row').length === 4")
+    page.wait_for_function("() => document.querySelectorAll('.line-row').length === 4")
     new = page.locator(".line-input").nth(1)
     new.fill("1B")
     new.press("Enter")
@@ -91,7 +91,7 @@ def test_an_empty_page_is_typed_line_by_line(context, server, review_ws) -> None
         field = page.locator(".line-input").nth(n)
         field.fill(text)
         field.press("Enter")
-        page.wait_for_function(f"document.querySelectorAll('.line-input').length === {n + 2}")
+        page.wait_for_function(f"() => document.querySelectorAll('.line-input').length === {n + 2}")
         assert page.evaluate("document.activeElement === document.querySelectorAll('.line-input')[%d]" % (n + 1))
     assert review_ws.revisions.page_text(page_id) == "Erste Zeile\nZweite Zeile\nDritte Zeile"
     assert [li.origin for li in review_ws.lines.current(page_id)] == ["typed"] * 3
