@@ -187,9 +187,10 @@ def export_training(ws: Workspace, out: Path, options: ExportOptions) -> ExportR
         )
     failing = [p for _, _, report, _ in checked for p in report.errors()]
     if failing and not options.force:
+        left = "".join(f"; {line}" for line in result.left_out())  # why there are so few, often
         raise UserInputError(
-            "nothing written: " + "; ".join(f"{p.where()}: {p.code}: {p.message}" for p in failing[:5]),
-            advice="Fix the data, or pass --force to write anyway.",
+            "nothing written: " + "; ".join(f"{p.where()}: {p.code}: {p.message}" for p in failing[:5]) + left,
+            advice="Fix the data (review the pages left out), or pass --force to write anyway.",
         )
     doubled = [p for _, _, report, _ in checked for p in report.problems if p.code in DOUBLING]
     if doubled and not options.allow_duplicates:

@@ -161,3 +161,14 @@ def test_a_validation_file_passes_validate(exam_ws: Workspace, cli, tmp_path: Pa
     assert cli("export", "validate", alone, "--role", "validation", "--workspace", exam_ws.root).exit_code == 0
     training = cli("export", "validate", out, "--json", "--workspace", exam_ws.root)
     assert json.loads(training.stdout)["role"] == "training" and json.loads(training.stdout)["billed_tokens"] > 0
+
+
+def test_too_few_confirmed_documents_say_why(ws: Workspace, cli, tmp_path: Path) -> None:
+    """Only OCR text: nothing is written, and the refusal names why there are so few records."""
+    from tests.export.conftest import typed_document
+
+    typed_document(ws, f"{EXAM}/aufgabe", "Aufgabe A: Analysieren Sie.", kind="task")
+    _ocr_only(ws, tmp_path)
+    result = cli("export", "chat", tmp_path / "train.jsonl", "--workspace", ws.root)
+    assert result.exit_code == 1 and not (tmp_path / "train.jsonl").exists()
+    assert "too-few-examples" in result.stderr and "1 left out: pages not reviewed" in result.stderr
