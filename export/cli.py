@@ -259,7 +259,8 @@ def ocr_gt(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for lines/ and pages/.")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Write reviewed lines as NAME.png + NAME.gt.txt and reviewed pages as PAGE XML (OCR training).
+    """Write confirmed lines as NAME.png + NAME.gt.txt (cut by each line's outline) and their pages as PAGE XML
+    with outline, baseline and text per line, the page image beside it (OCR training).
 
     Example: examkit export ocr-gt ground-truth/
     """
@@ -273,7 +274,7 @@ def ocr_gt(
         warn(f"skipped {reason}")
     if result.replaced:
         warn(f"replaced {len(result.replaced)} files an earlier export had written in {directory}")
-    note(f"{result.lines} lines from {result.pages} reviewed pages; {result.skipped_lines} lines could not be "
-         "aligned with the OCR lines and were skipped")
+    note(f"{result.lines} lines from {result.pages} reviewed pages; {result.skipped_lines} lines without an outline "
+         "(typed, not drawn) were skipped")
     for path in result.files:
         out(str(path))

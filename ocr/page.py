@@ -8,6 +8,7 @@ have comes back as a reason string, so one bad page never stops a batch.
 
 from __future__ import annotations
 
+import re
 import resource
 import time
 from dataclasses import dataclass, field
@@ -154,10 +155,23 @@ def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
     result.width, result.height = int(page.shape[1]), int(page.shape[0])
     if options.hocr:
         hocr = engine.hocr(readable, lang=options.lang)
-        atomic_write_bytes(options.hocr / task.file_name / f"p{task.number:04d}.hocr", hocr)
+        write_hocr(options.hocr / task.file_name / f"p{task.number:04d}.hocr", hocr, readable)
     image_path = _write_jpeg(stem.with_suffix(".jpg"), page)
     return PageOutcome(task=task, result=result, image=str(image_path), original=str(original_path),
                        width=result.width, height=result.height)
+
+
+def write_hocr(path: Path, hocr: bytes, image: np.ndarray) -> None:
+    """An hOCR file with the image it was read from beside it (``NAME.png``), named in its page's
+    ``title`` instead of the engine's temporary file, so hOCR viewers and tools find the image."""
+    ok, png = cv2.imencode(".png", image)
+    if not ok:
+        raise ExamkitError(f"{path}: could not encode the page image for the hOCR file")
+    picture = path.with_suffix(".png")
+    atomic_write_bytes(picture, png.tobytes())
+    named = re.sub(rb'image "[^"]*"', b'image "' + picture.name.encode() + b'"', hocr, count=1)
+    named = re.sub(rb"image &quot;.*?&quot;", b"image &quot;" + picture.name.encode() + b"&quot;", named, count=1)
+    atomic_write_bytes(path, named)
 
 
 def _write_jpeg(path: Path, image: np.ndarray) -> Path:

@@ -184,3 +184,12 @@ def test_a_page_with_nothing_read_is_its_own_state_in_ocr_status(ws):
     assert states == {"LK/anna": ("ocr'd", 0), "LK/leer": ("nothing read", 1)}
     ws.lines.insert(empty.id, "getippt")
     assert {d["id"]: d["state"] for d in status(ws)["documents"]}["LK/leer"] == "reviewed"  # typed by a person
+
+
+def test_align_by_order_or_fuzzy() -> None:
+    from examkit.lines import align
+
+    assert align(["a", "b"], ["x", "y"]) == [0, 1]
+    ocr = ["Die Refornation begann", "zzzz qqqq", "Luther schrieb an den Erzbischof"]
+    assert align(ocr, ["Die Reformation begann", "Luther schrieb an den Erzbischof"]) == [0, None, 1]
+    assert align(["Die Reformation"], ["Ganz anders", "Die Reformation.", "Noch was"]) == [1]

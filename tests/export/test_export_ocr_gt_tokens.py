@@ -7,21 +7,15 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from PIL import Image
 
 from examkit import openai_finetuning, tokens
 from examkit.workspace import Workspace
-from export.ocr_gt import PAGE_NS, align
+from export.ocr_gt import PAGE_NS
 from tests.export.conftest import SCAN_REVIEWED
 
 SAMPLE = 'Fehleranalyse:\n\tA (5 von 8 Punkte):\n\t\t- "Textart: Quasi (Statement)" ist falsch. (-1 Punkt) ENDSTOP äöüß 1517'
-
-
-def test_align_by_order_or_fuzzy() -> None:
-    assert align(["a", "b"], ["x", "y"]) == [0, 1]
-    ocr = ["Die Refornation begann", "zzzz qqqq", "Luther schrieb an den Erzbischof"]
-    assert align(ocr, ["Die Reformation begann", "Luther schrieb an den Erzbischof"]) == [0, None, 1]
-    assert align(["Die Reformation"], ["Ganz anders", "Die Reformation.", "Noch was"]) == [1]
 
 
 def test_ocr_gt_writes_line_pairs_and_page_xml(exam_ws: Workspace, cli, tmp_path: Path) -> None:
@@ -42,7 +36,36 @@ def test_ocr_gt_writes_line_pairs_and_page_xml(exam_ws: Workspace, cli, tmp_path
     assert (out / "pages" / page.get("imageFilename")).is_file() and page.get("imageWidth") == "900"
     texts = [u.text for u in root.findall(".//p:TextLine/p:TextEquiv/p:Unicode", ns)]
     assert texts == SCAN_REVIEWED
-    assert "0 lines could not be aligned" in result.stderr
+    assert [b.get("points") for b in root.findall(".//p:TextLine/p:Baseline", ns)][0] == "40,50 264,50"  # the first line box's bottom edge
+    assert "3 lines from 1 reviewed pages; 0 lines without an outline" in result.stderr
+    schema = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data" / "pagecontent-2019-07-15.xsd")))
+    assert schema.validate(etree.parse(str(xml))), schema.error_log
+
+
+def test_ocr_gt_crops_each_line_by_its_outline_and_takes_only_confirmed_lines(ws: Workspace, tmp_path: Path) -> None:
+    from examkit.models import Document, Line, PageOCR, Word
+    from export.ocr_gt import export_ground_truth
+
+    image = Image.new("L", (400, 200), 255)
+    image.paste(0, (0, 0, 400, 200))  # all ink: whatever the crop keeps white lies outside the outline
+    image.save(ws.path("pages/p.png"))
+    ws.documents.upsert(Document(id="E/anna", exam="E", source="anna.pdf"))
+    lines = [Line(words=[Word(text=t, conf=50, bbox=(10, y, 300, y + 40))], bbox=(10, y, 300, y + 40))
+             for t, y in (("eins", 10), ("zwei", 80), ("drei", 140))]
+    page = ws.documents.store_page_ocr("E/anna", 1, PageOCR(engine="tesseract", lines=lines), image="pages/p.png")
+    first, second, _ = ws.lines.current(page.id)
+    ws.lines.save(first.id, base=first.revision, text="Eins",
+                  polygon=[(10, 10), (300, 10), (300, 30), (150, 50), (10, 50)])  # a slanted outline
+    ws.lines.save(second.id, base=second.revision, text="Zwei")
+    result = export_ground_truth(ws, tmp_path / "gt")
+    assert (result.lines, result.pages) == (2, 1)  # "drei" was never confirmed
+    texts = sorted(p.read_text("utf-8") for p in (tmp_path / "gt" / "lines").glob("*.gt.txt"))
+    assert texts == ["Eins\n", "Zwei\n"]
+    with Image.open(next((tmp_path / "gt" / "lines").glob("*_l000.png"))) as crop:
+        assert crop.getpixel((20, 20)) == 0 and crop.getpixel((crop.width - 6, crop.height - 6)) == 255
+
+
+
 
 
 def test_counts_match_tiktokens_own_encodings(official_encoding) -> None:

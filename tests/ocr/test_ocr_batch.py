@@ -86,7 +86,8 @@ def test_pages_are_read_in_a_process_pool(ws: Workspace, exam_folder: Path, tmp_
     assert report.pages_read == 3 and report.failed == [] and report.peak_rss_kb > 0
     reading = ws.documents.latest_ocr(ws.documents.pages("LK-Test/anna")[0].id)
     assert "Reformation" in reading.text
-    assert (hocr / "LK-Test" / "ben" / "p0002.hocr").is_file()
+    written = (hocr / "LK-Test" / "ben" / "p0002.hocr").read_text("utf-8")
+    assert (hocr / "LK-Test" / "ben" / "p0002.png").is_file() and 'image "p0002.png"' in written
     names = sorted(p.name for p in (steps / "LK-Test" / "anna").iterdir())
     assert names[0] == "p0001-01-original.png" and any("binarize" in n for n in names)
 
