@@ -73,6 +73,13 @@ class Lines:
         """The page's text: its lines of ``layer`` joined in order, one line of text per line."""
         return "\n".join(line.text for line in self.current(page_id) if line.layer == layer)
 
+    def newest_by_person(self, page_id: int) -> PageLine | None:
+        """The revision a person made last on the page (who saved the page last, and when)."""
+        row = self.ws.db.execute(
+            """SELECT r.*, l.origin FROM line_revisions r JOIN lines l ON l.id = r.line_id
+               WHERE r.page_id = ? AND r.source != 'ocr' ORDER BY r.id DESC LIMIT 1""", (page_id,)).fetchone()
+        return _line(row) if row else None
+
     def page_history(self, page_id: int) -> list[tuple[PageLine, str]]:
         """The page text after each save a person made, oldest first, with the save's newest
         line revision (who, when, and the id a restore names). One save is the revisions written

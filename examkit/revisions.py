@@ -52,7 +52,8 @@ class Revisions:
         author = author or self.ws.config.author
         if layer == "student":
             self.ws.lines.save_page_text(page_id, text, base=base, source=source, author=author)
-            latest = self.latest_text(page_id)
+            history = self.texts(page_id)  # the whole history: the new revision names its parent
+            latest = history[-1] if history else None
             if latest is None:  # a reader's text stored as lines (source "ocr"): nobody's revision
                 newest = max((li.revision for li in self.ws.lines.current(page_id, include_deleted=True)), default=0)
                 return TextRevision(id=newest, page_id=page_id, layer=layer, text=self.ws.lines.page_text(page_id),
@@ -89,8 +90,11 @@ class Revisions:
     def latest_text(self, page_id: int, layer: Layer = "student") -> TextRevision | None:
         """The page's text as a person last saved it (``None``: nobody has yet)."""
         if layer == "student":
-            history = self.texts(page_id)
-            return history[-1] if history else None
+            newest = self.ws.lines.newest_by_person(page_id)
+            if newest is None:
+                return None
+            return TextRevision(id=newest.revision, page_id=page_id, layer=layer, text=self.ws.lines.page_text(page_id),
+                                source=newest.source, author=newest.author, created_at=newest.created_at)
         row = self.ws.db.execute(
             "SELECT * FROM text_revisions WHERE page_id = ? AND layer = ? ORDER BY id DESC LIMIT 1",
             (page_id, layer),

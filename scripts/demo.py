@@ -24,6 +24,7 @@ from examkit.confirmation import unconfirmed_pages
 from examkit.workspace import Workspace
 from export.pipeline import manifest_path
 from ocr.evaluate import score
+from truth_lines import held, truth_lines  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "exams"
@@ -31,6 +32,7 @@ TRUTH = ROOT / "samples" / "ground-truth"
 WORKSPACE = ROOT / "demo-workspace"
 OUTPUT = ROOT / "demo-output"
 EXAMKIT = [sys.executable, "-m", "examkit.cli", "--workspace", str(WORKSPACE)]
+AUTHOR = "demo: ground truth"
 
 
 def step(title: str) -> None:
@@ -47,8 +49,14 @@ def examkit(*args: str, ok: tuple[int, ...] = (0,), capture: bool = False) -> su
 
 
 def apply_ground_truth(ws: Workspace) -> tuple[int, list[tuple[str, str]]]:
-    """Store each page's exact transcription as a reviewed revision; return (pages, text pairs).
+    """Review every handwritten page line by line, as a teacher would; return (pages, text pairs).
 
+    The stand-in for the teacher knows each written line's box and text (the samples' layout),
+    and does what the line editor offers: a line whose image shows one written line gets that
+    line's text typed in; a line whose image holds more than one written line is outlined anew
+    around one of them and the others are drawn as lines of their own; written lines the reader
+    missed are drawn; lines that show no student writing (the teacher's red notes) are deleted.
+    Pages whose layout cannot be placed on the image get their page text in one save instead.
     The pairs are (OCR text, exact text) per page, for the error rate before review.
     """
     pairs, stored = [], 0
@@ -62,9 +70,17 @@ def apply_ground_truth(ws: Workspace) -> tuple[int, list[tuple[str, str]]]:
             truth = truth_file.read_text(encoding="utf-8").rstrip("\n")
             if doc.kind == "student":  # the error rate is over the handwritten answers
                 pairs.append((ws.revisions.page_text(page.id, source="ocr") or "", truth))
-            if ws.revisions.page_text(page.id, source="reviewed") != truth:
-                ws.revisions.add_text(page.id, truth, source="ground-truth", author="demo: ground truth")
-                stored += 1
+            if ws.revisions.page_text(page.id, source="reviewed") == truth:
+                continue
+            known = truth_lines(doc.id, page.number, ws.lines.current(page.id)) if doc.kind == "student" else None
+            if known is None:
+                if doc.kind == "student":
+                    print(f"  {doc.id} page {page.number}: layout not placed on the image; page text saved at once",
+                          file=sys.stderr)
+                ws.revisions.add_text(page.id, truth, source="ground-truth", author=AUTHOR)
+            else:
+                review_lines(ws, page.id, known)
+            stored += 1
     return stored, pairs
 
 
@@ -94,6 +110,41 @@ def check_export(train: Path, val: Path) -> tuple[int, str]:
     return len(exported), ", ".join(f"{n} ({kind})" for kind, n in reasons.most_common()) or "nothing"
 
 
+def review_lines(ws: Workspace, page_id: int, known: list) -> None:
+    """One page's lines made to match its written lines (see :func:`apply_ground_truth`)."""
+    lines = [li for li in ws.lines.current(page_id) if li.layer == "student" and li.bbox]
+    area = lambda a, b: max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))  # noqa: E731
+    owner = {}
+    for k, written in enumerate(known):
+        overlaps = [(area(li.bbox, written.box), li) for li in lines]
+        top = max(overlaps, key=lambda x: x[0], default=(0, None))
+        if top[0] > 0:
+            owner.setdefault(top[1].id, []).append(k)
+    order, used = [], set()
+    for k, written in enumerate(known):
+        line = next((li for li in lines if owner.get(li.id, [None])[0] == k), None)
+        outline = written.band or written.polygon
+        edge = [(min(p[0] for p in outline), max(p[1] for p in outline)),
+                (max(p[0] for p in outline), max(p[1] for p in outline))]
+        if line is not None and held(line.polygon, known) == [k]:
+            ws.lines.save(line.id, base=line.revision, text=written.text, source="ground-truth", author=AUTHOR)
+        elif line is not None:  # its image holds more than this written line: outline it anew
+            ws.lines.save(line.id, base=line.revision, text=written.text, polygon=outline, baseline=edge,
+                          source="ground-truth", author=AUTHOR)
+        else:
+            line = ws.lines.insert(page_id, written.text, after=order[-1] if order else None, polygon=outline,
+                                   baseline=edge, source="ground-truth", author=AUTHOR)
+        used.add(line.id)
+        order.append(line.id)
+    for line in ws.lines.current(page_id):
+        if line.id not in used and line.layer == "student":
+            ws.lines.delete(line.id, base=line.revision, author=AUTHOR)
+    for before, after in zip(order, order[1:]):
+        here = {li.id: li for li in ws.lines.current(page_id)}
+        if here[after].position <= here[before].position:
+            ws.lines.move(after, base=here[after].revision, after=before, author=AUTHOR)
+
+
 def main() -> int:
     started = time.monotonic()
     for path in (WORKSPACE, OUTPUT):
@@ -106,7 +157,7 @@ def main() -> int:
     examkit("ocr", "scan", str(SAMPLES), "--workers", str(min(2, os.cpu_count() or 1)), ok=(0, 3))
     examkit("ocr", "status")
 
-    step("2. Review: the samples' exact transcriptions stand in for a teacher's corrections")
+    step("2. Review line by line: the samples' known lines stand in for a teacher's corrections")
     with Workspace.open(WORKSPACE) as ws:
         stored, pairs = apply_ground_truth(ws)
         pages = sum(len(ws.documents.pages(d.id)) for d in ws.documents.list())
@@ -117,7 +168,7 @@ def main() -> int:
         "cer": sum(s.char_errors for s in scores) / max(1, sum(s.chars for s in scores)),
         "wer": sum(s.word_errors for s in scores) / max(1, sum(s.words for s in scores)),
     }
-    print(f"stored {stored} page texts as reviewed (author 'demo: ground truth')", file=sys.stderr)
+    print(f"reviewed {stored} pages line by line (author '{AUTHOR}')", file=sys.stderr)
 
     step("3. Audit the teachers' analyses as they were written")
     examkit("annotate", "check", str(SAMPLES), ok=(0, 1))
