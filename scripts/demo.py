@@ -4,9 +4,9 @@ Each step runs the ``examkit`` command a user would type (shown before it runs).
 command because it stands in for a person: the samples' known lines (box and exact text) are
 used the way a teacher uses the line editor, line by line, clearly labelled as such (author
 ``demo: ground truth``), so the export that follows is what a teacher would get after reviewing
-every page (see :func:`apply_ground_truth`)). These count as
-confirmed pages (see ``examkit/confirmation.py``); the export step checks that its files hold
-exactly the confirmed documents and says what it left out and why.
+every page (see :func:`apply_ground_truth`). These count as confirmed pages (see
+``examkit/confirmation.py``); the export step checks that its files hold exactly the confirmed
+documents and says what it left out and why.
 """
 
 from __future__ import annotations
