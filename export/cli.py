@@ -244,6 +244,8 @@ def validate(
     report = validate_file(file, options)
     if manifest.get("sha256") == sha256_file(file):  # the manifest describes this very content
         report.ocr_only = sum(1 for r in manifest.get("records", []) if r.get("ocr_only"))
+    else:
+        note(f"OCR-only text: not known (no export manifest for this content beside {file})")
     if json_out:
         out_json(report.summary())
         for line in report.summary_lines():

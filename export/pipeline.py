@@ -203,6 +203,7 @@ def export_training(ws: Workspace, out: Path, options: ExportOptions) -> ExportR
     for path, kept, report, role in checked:
         names.claim(path)
         rows = _rows(kept, options.fmt)
+        report.ocr_only = sum(r.ocr_only for r in kept)
         if options.fmt == "xlsx":
             write_xlsx(path, rows)
         elif options.fmt == "csv":
@@ -216,7 +217,7 @@ def export_training(ws: Workspace, out: Path, options: ExportOptions) -> ExportR
                               {k: v for k, v in manifest.items() if k not in ("file", "format", "sha256")})
         result.files.append(path)
         result.reports.append(report)
-        result.ocr_only += sum(r.ocr_only for r in kept)
+        result.ocr_only += report.ocr_only
         result.ocr_only_pages += sum(_unconfirmed(r) for r in kept)
     result.replaced = [p for p in names.replaced if not p.name.endswith(".manifest.json")]
     return result

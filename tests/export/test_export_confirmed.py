@@ -57,6 +57,7 @@ def test_unreviewed_pages_are_left_out_and_counted(exam_ws: Workspace, cli, tmp_
     assert result.exit_code == 0, result.output
     assert any("O/O3202L4" in line["messages"][1]["content"] for line in read_lines(wider))
     assert f"1 of {N_TYPED + 3} records contain OCR text nobody reviewed (unreviewed pages: 1)" in result.stderr
+    assert f"OCR-only text (pages nobody reviewed): 1 of {N_TYPED + 3} records (7%)" in result.stderr
     checked = cli("export", "validate", wider, "--workspace", exam_ws.root)
     assert f"OCR-only text (pages nobody reviewed): 1 of {N_TYPED + 3} records (7%)" in checked.stderr
 
@@ -157,7 +158,8 @@ def test_a_validation_file_passes_validate(exam_ws: Workspace, cli, tmp_path: Pa
     alone = tmp_path / "elsewhere" / "val.jsonl"  # no manifest beside it: --role says it
     alone.parent.mkdir()
     shutil.copy(val, alone)
-    assert cli("export", "validate", alone, "--workspace", exam_ws.root).exit_code == 1
+    refused = cli("export", "validate", alone, "--workspace", exam_ws.root)
+    assert refused.exit_code == 1 and "OCR-only text: not known" in refused.stderr
     assert cli("export", "validate", alone, "--role", "validation", "--workspace", exam_ws.root).exit_code == 0
     training = cli("export", "validate", out, "--json", "--workspace", exam_ws.root)
     assert json.loads(training.stdout)["role"] == "training" and json.loads(training.stdout)["billed_tokens"] > 0
