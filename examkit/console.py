@@ -9,6 +9,7 @@ job's event, a model name) may echo the API key, and examkit never prints it.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
@@ -23,6 +24,29 @@ T = TypeVar("T")
 
 #: For people: notes, warnings, progress, tables shown on a terminal.
 err = Console(stderr=True, highlight=False)
+
+
+#: Characters that would break a line or reorder what is shown: controls, line and paragraph
+#: separators, and the bidirectional overrides that can make ``exe.pdf`` look like ``fdp.exe``.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`shown` escapes (a file name with a line break...)."""
+    return bool(_UNPRINTABLE.search(text))
+
+
+def shown(text: object) -> str:
+    """``text`` (a file name, a path) for one line of output: control characters escaped as ``\\n``,
+    ``\\x07``, ``\\u202e``, so a name with a line break never splits its message."""
+    return _UNPRINTABLE.sub(_escape, str(text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in "\n\r\t":
+        return repr(char)[1:-1]
+    return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
 
 
 def out(text: str) -> None:

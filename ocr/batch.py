@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from examkit.console import note, progress, warn
+from examkit.console import note, progress, shown, warn
 from examkit.errors import ExamkitError, UserInputError
 from examkit.files import FileNames, sha256_bytes, sha256_file
 from examkit.models import Document, Line, PageOCR, Word
@@ -73,7 +73,7 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
     report = ScanReport(documents=len(found.documents))
     report.skipped_files = [(str(p), reason) for p, reason in found.skipped]
     for path, reason in found.skipped:
-        note(f"skipped {path}: {reason}")
+        note(f"skipped {shown(path)}: {reason}")
     tasks: list[PageTask] = []
     names = FileNames(sep="/")  # one scan, one set of --save-steps/--hocr folders: unique names
     for doc in found.documents:

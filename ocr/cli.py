@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
-from examkit.console import err, note, out, out_json
+from examkit.console import err, note, out, out_json, shown
 from examkit.errors import BatchIncomplete, UserInputError
 
 app = typer.Typer(help="Scan exam folders: preprocessing, red-ink separation, lines and words read by an OCR engine.", no_args_is_help=True)
@@ -87,11 +87,11 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
                       str(doc["ocr"]), str(doc["reviewed"]), doc["state"])
     err.print(table)
     for item in data["failures"]:
-        err.print(f"failed: {item['path']}: {item['reason']}", markup=False, soft_wrap=True)
+        err.print(f"failed: {shown(item['path'])}: {item['reason']}", markup=False, soft_wrap=True)
     for item in data["skipped"]:
-        err.print(f"skipped: {item['path']}: {item['reason']}", markup=False, soft_wrap=True)
+        err.print(f"skipped: {shown(item['path'])}: {item['reason']}", markup=False, soft_wrap=True)
     for item in data["sheets"]:
-        err.print(f"analysis: {item['path']} -> {item['document_id']}", markup=False, soft_wrap=True)
+        err.print(f"analysis: {shown(item['path'])} -> {shown(item['document_id'])}", markup=False, soft_wrap=True)
     totals = data["totals"]
     out(f"{totals['documents']} documents, {totals['pages']} pages, {totals['ocr']} ocr'd "
         f"({totals['empty']} with nothing read), {totals['reviewed']} reviewed, {totals['failures']} failures")

@@ -8,11 +8,14 @@ problems (corrupt, encrypted, empty) are found when pages are loaded, one file a
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from examkit.console import has_control, shown
 from examkit.errors import InputFileError, UserInputError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -72,19 +75,32 @@ def discover(paths: list[Path]) -> Intake:
     (a file given directly: its name). Its exam is the folder it lies in (for documents directly
     in the folder given, that folder's name). A folder holding only page images (and no task
     sheet) is one document, pages in natural order.
+
+    Links are followed once: a file or folder reached again by its real path (a second link to
+    it, a link loop) is skipped, as is anything that is not a regular file or folder (a FIFO, a
+    broken link) and any name with a control character (a line break would end up in the
+    document id). Every skip is listed with its reason; nothing is skipped silently but hidden
+    files (names starting with ``.``).
     """
     intake = Intake()
-    seen: set[str] = set()
+    walk = _Walk(intake)
     for given in paths:
         given = Path(given)
-        if not given.exists():
-            raise UserInputError(f"{given}: no such file or folder", advice="Check the path.")
-        if given.is_file():
-            _sort_folder(given.parent, [given], [], prefix="", exam="", intake=intake, root=given.parent)
-        elif _is_page_folder(given):
-            intake.documents.append(_page_folder(given, doc_id=given.resolve().name, exam=""))
-        else:
-            _walk(given, given, intake)
+        if not given.exists() and not given.is_symlink():
+            raise UserInputError(f"{shown(given)}: no such file or folder", advice="Check the path.")
+        kind = _kind(given)
+        if kind not in ("file", "folder"):
+            raise UserInputError(f"{shown(given)}: {kind}, not a file or folder",
+                                 advice="Give the scans' files or the folder that holds them.")
+        if kind == "file":
+            if walk.take(given, "file"):
+                _sort_folder(given.parent, [given], [], prefix="", exam="", intake=intake, root=given.parent)
+        elif walk.take(given, "folder"):
+            if _is_page_folder(given):
+                intake.documents.append(_page_folder(given, doc_id=given.resolve().name, exam=""))
+            else:
+                walk.folder(given, given)
+    seen: set[str] = set()
     for doc in intake.documents:
         if doc.id in seen:
             raise InputFileError(doc.files[0], f"document id {doc.id!r} is used twice",
@@ -93,27 +109,92 @@ def discover(paths: list[Path]) -> Intake:
     return intake
 
 
-def _walk(folder: Path, root: Path, intake: Intake) -> None:
-    entries = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=lambda p: natural_key(p.name))
-    files = [p for p in entries if p.is_file()]
-    subdirs = [p for p in entries if p.is_dir()]
-    rel = folder.relative_to(root).as_posix()
-    prefix = "" if rel == "." else rel + "/"
-    exam = root.resolve().name if rel == "." else rel
-    pages = []
-    for sub in subdirs:
-        if _is_page_folder(sub):
-            pages.append(sub)
-        else:
-            _walk(sub, root, intake)
-    _sort_folder(folder, files, pages, prefix=prefix, exam=exam, intake=intake, root=root)
+#: Folders nested deeper than this below a given folder are not read (exam folders are a few deep).
+MAX_FOLDER_DEPTH = 32
+
+
+def _kind(path: Path) -> str:
+    """``file`` or ``folder`` (links followed), else what it is, for a skip reason."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return "a link loop" if exc.errno == errno.ELOOP else "a broken link (its target is missing)"
+        return f"unreadable ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
+class _Walk:
+    """One walk over the folders given: what was taken (by real path), so links are followed once."""
+
+    def __init__(self, intake: Intake) -> None:
+        self.intake = intake
+        self.taken: dict[Path, Path] = {}
+
+    def skip(self, path: Path, reason: str) -> None:
+        self.intake.skipped.append((path, reason))
+
+    def take(self, path: Path, kind: str) -> bool:
+        """Whether ``path`` is read: its name is printable and its real path not taken before."""
+        real = path.resolve()
+        if has_control(path.name) or has_control(real.name):
+            self.skip(path, "its name contains a control character (such as a line break); rename it to read it")
+            return False
+        first = self.taken.setdefault(real, path)
+        if first != path:
+            self.skip(path, f"the same {kind} as {shown(first)}, which is read (a link is followed once)")
+            return False
+        return True
+
+    def entries(self, folder: Path) -> tuple[list[Path], list[Path]]:
+        """The files and sub-folders of ``folder`` to read, in natural order; the rest is skipped."""
+        try:
+            names = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=lambda p: natural_key(p.name))
+        except OSError as exc:
+            self.skip(folder, f"cannot be read ({exc.strerror})")
+            return [], []
+        kinds = {path: _kind(path) for path in names}
+        read = set()
+        for path in sorted(names, key=Path.is_symlink):  # the real one before a link to it
+            if kinds[path] not in ("file", "folder"):
+                self.skip(path, f"{kinds[path]}, not a file or folder")
+            elif self.take(path, kinds[path]):
+                read.add(path)
+        files = [p for p in names if p in read and kinds[p] == "file"]
+        return files, [p for p in names if p in read and kinds[p] == "folder"]
+
+    def folder(self, folder: Path, root: Path, depth: int = 0) -> None:
+        files, subdirs = self.entries(folder)
+        rel = folder.relative_to(root).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        exam = root.resolve().name if rel == "." else rel
+        pages = []
+        for sub in subdirs:
+            if _is_page_folder(sub):
+                pages.append(sub)
+            elif depth + 1 > MAX_FOLDER_DEPTH:
+                self.skip(sub, f"nested more than {MAX_FOLDER_DEPTH} folders deep")
+            else:
+                self.folder(sub, root, depth + 1)
+        _sort_folder(folder, files, pages, prefix=prefix, exam=exam, intake=self.intake, root=root)
 
 
 def _is_page_folder(folder: Path) -> bool:
-    files = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    try:
+        files = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return False  # the walk reports it when it tries to read it
     return (
         bool(files)
-        and all(p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES for p in files)
+        and all(_kind(p) == "file" and p.suffix.lower() in IMAGE_SUFFIXES for p in files)
         and not any(is_task_name(p.stem) for p in files)
     )
 

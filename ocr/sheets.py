@@ -9,6 +9,7 @@ rescan never duplicates an analysis.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 from examkit.console import warn
@@ -24,8 +25,8 @@ KEY = "intake"
 def record(ws: Workspace, found: Intake) -> list[dict]:
     """Remember skipped files and found sheets; attach new or changed sheets to their documents."""
     state = ws.runs.cache_get(NAMESPACE, KEY) or {"skipped": {}, "sheets": {}}
-    for path, reason in found.skipped:
-        state["skipped"][str(path.resolve())] = reason
+    for path, reason in found.skipped:  # a skipped link is kept as the link (it may lead nowhere or in a loop)
+        state["skipped"][str(path.absolute())] = reason
     attach = _attacher()
     reports = []
     for sheet in found.sheets:
@@ -43,7 +44,7 @@ def record(ws: Workspace, found: Intake) -> list[dict]:
         state["sheets"][path] = entry
         reports.append({"path": path, **entry})
     for bucket in ("skipped", "sheets"):
-        state[bucket] = {p: v for p, v in state[bucket].items() if Path(p).exists()}
+        state[bucket] = {p: v for p, v in state[bucket].items() if os.path.lexists(p)}
     ws.runs.cache_put(NAMESPACE, KEY, state)
     return reports
 
