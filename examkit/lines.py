@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from examkit.clock import now
 from examkit.confirmation import is_confirmed
 from examkit.errors import NotFoundError, RevisionConflict
-from examkit.models import ConfirmedLine, LineLayer, LineOrigin, Page, PageLine, PageOCR, Point, TextSource
+from examkit.models import ConfirmedLine, Line, LineLayer, LineOrigin, Page, PageLine, PageOCR, Point, TextSource
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
@@ -190,6 +190,13 @@ class Lines:
         revision = _insert_revision(db, line_id, current.page_id, state, source, author, parent=current.revision)
         return _line(db.execute("SELECT r.*, l.origin FROM line_revisions r JOIN lines l ON l.id = r.line_id WHERE r.id = ?",
                                 (revision,)).fetchone())
+
+    def store_reading(self, line_id: int, reading: Line, *, base: int, engine: str) -> PageLine:
+        """A reader's new reading of one line (re-read after its outline changed): its text,
+        words and confidence, outline kept. A reader's revision: the line awaits a person again."""
+        with self.ws.transaction() as db:
+            return self._save(db, line_id, base, {"text": reading.text, "conf": reading.conf,
+                                                  "words": [w.model_dump() for w in reading.words]}, "ocr", engine)
 
     def delete(self, line_id: int, *, base: int, author: str | None = None) -> PageLine:
         """Mark a line deleted (a revision like any other: the history keeps it)."""

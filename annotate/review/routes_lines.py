@@ -152,6 +152,23 @@ def merge(line_id: int, body: Merge, request: Request) -> Any:
     return _answer(state, line.page_id, line=views.line_json(line))
 
 
+@router.post("/lines/{line_id}/reread")
+def reread(line_id: int, body: Based, request: Request) -> Any:
+    """The line read again by the engine from its (changed) outline; the person checks the result."""
+    from ocr.reread import engine_for, reread_line  # the OCR stage's public API, loaded on first use
+
+    state = _state(request)
+    line = state.reader.lines.get(line_id)
+    engine = engine_for(state.reader, line.page_id)
+    reading = reread_line(state.reader, line, engine)
+    try:
+        with state.writer() as ws:
+            stored = ws.lines.store_reading(line_id, reading, base=body.base, engine=engine.name)
+    except RevisionConflict:
+        return _conflict(state, line_id)
+    return {"line": views.line_json(stored)}
+
+
 @router.post("/lines/{line_id}/move")
 def move(line_id: int, body: Move, request: Request) -> Any:
     state = _state(request)

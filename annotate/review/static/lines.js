@@ -75,6 +75,7 @@
           i + 1 < shown.length ? tool("Mit nächster verbinden", "Die nächste Zeile an diese anhängen (Alt+J)", () => merge(i)) : null,
           i > 0 ? tool("↑", "Zeile nach oben verschieben", () => move(i, -1)) : null,
           i + 1 < shown.length ? tool("↓", "Zeile nach unten verschieben", () => move(i, 1)) : null,
+          line.bbox ? tool("Neu lesen", "Die Texterkennung liest diese Zeile noch einmal aus ihrem Bildausschnitt", () => reread(i)) : null,
           tool("Löschen", "Zeile löschen (bleibt im Verlauf)", () => remove(i)),
           tool("Verlauf", "Frühere Fassungen dieser Zeile", () => toggleHistory(i))) : null,
         history);
@@ -203,6 +204,22 @@
     structural("POST", `api/lines/${r.line.id}/move`, step < 0 ? { base: r.line.revision, before: neighbour }
       : { base: r.line.revision, after: neighbour }, r.line.id);
   }
+  function reread(i) {
+    const r = rows[i];
+    if (changed(r)) { Examkit.say("Bitte speichern Sie die Zeile zuerst oder setzen Sie sie zurück (Esc), dann neu lesen.", "warn"); return; }
+    run(async () => {
+      Examkit.say("Die Zeile wird neu gelesen …", "info");
+      const result = await Examkit.api("POST", `api/lines/${r.line.id}/reread`, { base: r.line.revision });
+      if (result.status === 409) return resolve(r, result.data.current, r.input.value);
+      if (result.status !== 200) { Examkit.explain(result); return false; }
+      const index = lines.findIndex((l) => l.id === r.line.id);
+      lines[index] = result.data.line;
+      build();
+      Examkit.say("Neu gelesen. Bitte prüfen und mit der Eingabetaste bestätigen.", "ok");
+      return true;
+    });
+  }
+
   function remove(i) {
     const r = rows[i];
     drafts.delete(r.line.id);

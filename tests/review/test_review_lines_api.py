@@ -1,0 +1,46 @@
+"""The line editor's API: saves per line, structure changes, conflicts, re-reading one line."""
+
+from __future__ import annotations
+
+from examkit.models import Line, Word
+from tests.review.conftest import page_ids
+
+
+def test_saves_on_two_lines_from_one_start_both_succeed_and_the_same_line_conflicts(client, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    lines = client.get(f"/api/pages/{first}/lines").json()["lines"]
+    a = client.post(f"/api/lines/{lines[0]['id']}", json={"text": "A", "base": lines[0]["revision"]})
+    b = client.post(f"/api/lines/{lines[2]['id']}", json={"text": "B", "base": lines[2]["revision"]})
+    assert (a.status_code, b.status_code) == (200, 200)
+    stale = client.post(f"/api/lines/{lines[0]['id']}", json={"text": "A2", "base": lines[0]["revision"]})
+    assert stale.status_code == 409 and stale.json()["current"]["text"] == "A"
+    assert review_ws.revisions.page_text(first).splitlines()[::2] == ["A", "B"]
+
+
+def test_a_pasted_line_break_never_makes_two_lines_of_one(client, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    line = client.get(f"/api/pages/{first}/lines").json()["lines"][1]
+    saved = client.post(f"/api/lines/{line['id']}", json={"text": "eins\nzwei", "base": line["revision"]}).json()
+    assert saved["line"]["text"] == "eins zwei" and saved["line"]["flagged"] == 0
+
+
+def test_reread_stores_the_engines_reading_in_page_pixels(client, review_ws, monkeypatch) -> None:
+    class Reader:
+        name, reads_lines = "fake", True
+
+        def read_line(self, crop, *, lang):
+            assert crop.ndim == 2 and crop.shape[0] > 10
+            return Line(words=[Word(text="Neu", conf=40, bbox=(2, 3, 30, 20), flagged=True)], bbox=(0, 0, 40, 30))
+
+    monkeypatch.setattr("ocr.reread.engine_for", lambda ws, page_id: Reader())
+    first = page_ids(review_ws)[0]
+    line = client.get(f"/api/pages/{first}/lines").json()["lines"][0]
+    answer = client.post(f"/api/lines/{line['id']}/reread", json={"base": line["revision"]})
+    assert answer.status_code == 200, answer.text
+    stored = answer.json()["line"]
+    x0, y0 = line["bbox"][:2]
+    assert stored["text"] == "Neu" and stored["flagged"] == 1 and not stored["by_person"]
+    assert stored["words"][0]["bbox"] == [x0 + 2, y0 + 3, x0 + 30, y0 + 20]
+    assert stored["polygon"] == line["polygon"]
+    again = client.post(f"/api/lines/{line['id']}/reread", json={"base": line["revision"]})
+    assert again.status_code == 409
