@@ -109,13 +109,16 @@ def init(directory: Annotated[Optional[Path], typer.Argument(help="Folder for th
 
 def _register() -> None:
     from annotate.cli import app as annotate_app
+    from annotate.review.routes_lines import set_line_reader
     from annotate.review_cli import app as review_app
     from export.cli import app as export_app
     from ocr.cli import app as ocr_app
     from ocr.cli import doctor
     from training.cli import app as train_app
+    from ocr.reread import read_again
     from training.draft_cli import draft
 
+    set_line_reader(read_again)  # the line editor's "Neu lesen" reads with the OCR stage's engines
     app.command("doctor")(doctor)
     app.add_typer(ocr_app, name="ocr")
     annotate_app.command("draft")(draft)  # a training command shown where teachers look for it

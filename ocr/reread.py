@@ -3,6 +3,7 @@
 The crop is the line's box on the stored page image with everything outside its outline white,
 read by the engine that read the page (or the configured one) through its ``read_line``
 capability; words come back in page pixels, so their flags sit where the words are. Public API:
+:func:`read_again` (what the composition root, ``examkit/cli.py``, hands the review page),
 :func:`reread_line`, :func:`engine_for`.
 """
 
@@ -44,3 +45,9 @@ def reread_line(ws: Workspace, line: PageLine, engine: Engine) -> Line:
     words = [Word(text=w.text, conf=w.conf, flagged=w.flagged,
                   bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy)) for w in found.words]
     return Line(words=words, bbox=(box[0], box[1], box[2], box[3]), conf=found.conf, layer=line.layer)
+
+
+def read_again(ws: Workspace, line: PageLine) -> tuple[Line, str]:
+    """The line read again by the page's engine, and that engine's name."""
+    engine = engine_for(ws, line.page_id)
+    return reread_line(ws, line, engine), engine.name

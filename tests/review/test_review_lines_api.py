@@ -32,7 +32,10 @@ def test_reread_stores_the_engines_reading_in_page_pixels(client, review_ws, mon
             assert crop.ndim == 2 and crop.shape[0] > 10
             return Line(words=[Word(text="Neu", conf=40, bbox=(2, 3, 30, 20), flagged=True)], bbox=(0, 0, 40, 30))
 
-    monkeypatch.setattr("ocr.reread.engine_for", lambda ws, page_id: Reader())
+    from ocr.reread import reread_line
+
+    monkeypatch.setattr("annotate.review.routes_lines._line_reader",
+                        lambda ws, line: (reread_line(ws, line, Reader()), Reader.name))
     first = page_ids(review_ws)[0]
     line = client.get(f"/api/pages/{first}/lines").json()["lines"][0]
     answer = client.post(f"/api/lines/{line['id']}/reread", json={"base": line["revision"]})
@@ -44,3 +47,10 @@ def test_reread_stores_the_engines_reading_in_page_pixels(client, review_ws, mon
     assert stored["polygon"] == line["polygon"]
     again = client.post(f"/api/lines/{line['id']}/reread", json={"base": line["revision"]})
     assert again.status_code == 409
+
+
+def test_reread_without_an_engine_says_so_in_german(client, review_ws, monkeypatch) -> None:
+    monkeypatch.setattr("annotate.review.routes_lines._line_reader", None)
+    line = client.get(f"/api/pages/{page_ids(review_ws)[0]}/lines").json()["lines"][0]
+    answer = client.post(f"/api/lines/{line['id']}/reread", json={"base": line["revision"]})
+    assert answer.status_code == 422 and answer.json()["detail"].startswith("Neu lesen ist hier nicht möglich")
