@@ -14,6 +14,7 @@ from examkit.errors import BatchIncomplete, UserInputError
 app = typer.Typer(help="Scan exam folders: preprocessing, red-ink separation, lines and words read by an OCR engine.", no_args_is_help=True)
 
 Source = Literal["best", "ocr", "reviewed"]
+ReaderChoice = Literal["bundled", "learned"]
 LayerName = Literal["student", "teacher"]
 
 
@@ -31,6 +32,7 @@ def scan(
     model: Annotated[Optional[str], typer.Option(help="vlm engine: the vision-language model to ask.")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="vlm engine: OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")] = None,
     yes: Annotated[bool, typer.Option("--yes", help="vlm engine: agree to send pages to a cloud service.")] = False,
+    reader_model: Annotated[Optional[ReaderChoice], typer.Option("--reader", help="rapidocr engine: the bundled or the learned recognition model (default: learned once `ocr learn` adopted one).")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Read scanned tests into the workspace: documents, pages, words with confidences, red marks.
@@ -45,6 +47,7 @@ def scan(
     """
     from ocr.batch import scan as run_scan
     from ocr.engine import get_engine
+    from ocr.learn.store import with_reader_model
     from ocr.page import ScanOptions
 
     with open_workspace(workspace) as ws:
@@ -56,7 +59,7 @@ def scan(
             extra.update(model=model, base_url=base_url)
         elif model or base_url:
             raise UserInputError("--model and --base-url are for --engine vlm", advice="Add --engine vlm or leave them out.")
-        reader = get_engine(name, ws.config, lang=options.lang, **extra)
+        reader = with_reader_model(get_engine(name, ws.config, lang=options.lang, **extra), ws.root, reader_model)
         report = run_scan(ws, paths, engine=reader, options=options, yes=yes)
     note(f"{report.documents} documents: {report.pages_read} pages read, {report.pages_skipped} already done, "
          f"{report.typed} typed, {len(report.skipped_files)} files skipped, {len(report.failed)} failed "
@@ -71,10 +74,12 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
 
     Example: examkit ocr status --json | jq '.failures'
     """
+    from ocr.learn.store import status_line
     from ocr.views import status as build
 
     with open_workspace(workspace) as ws:
         data = build(ws)
+        data["reader"] = status_line(ws.root)
     if json:
         out_json(data)
         return
@@ -92,6 +97,9 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
         err.print(f"skipped: {shown(item['path'])}: {item['reason']}", markup=False, soft_wrap=True)
     for item in data["sheets"]:
         err.print(f"analysis: {shown(item['path'])} -> {shown(item['document_id'])}", markup=False, soft_wrap=True)
+    reader = data["reader"]
+    note(f"reader: learned {reader['model']}, held-out CER {reader['before_cer']:.3f} -> {reader['held_out_cer']:.3f}"
+         if reader["model"] else "reader: bundled (no learned reader adopted; see `examkit ocr learn`)")
     totals = data["totals"]
     out(f"{totals['documents']} documents, {totals['pages']} pages, {totals['ocr']} ocr'd "
         f"({totals['empty']} with nothing read), {totals['reviewed']} reviewed, {totals['failures']} failures")
@@ -148,6 +156,10 @@ def show(
 from ocr.eval_cli import eval_command  # noqa: E402  (kept beside the other ocr commands)
 
 app.command("eval")(eval_command)
+
+from ocr.learn.cli import learn_command  # noqa: E402
+
+app.command("learn")(learn_command)
 
 
 def doctor(

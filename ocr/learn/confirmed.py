@@ -1,0 +1,35 @@
+"""The lines a person confirmed in the workspace, as line images to learn from.
+
+Each line is cut from its page image along its outline (``ws.lines.confirmed()`` gives outline,
+text, layer and page image). A page whose image is gone or unreadable is skipped with one warning
+naming it; the other pages still count. The page key keeps lines of one page together when
+learning splits off the held-out pages; the layer (student, teacher, margin) is the line's kind.
+"""
+
+from __future__ import annotations
+
+import cv2
+
+from ocr.learn.samples import LineSample, crop_line
+
+
+def confirmed_samples(ws) -> tuple[list[LineSample], list[str]]:
+    """(samples, warnings) for every confirmed line with an outline on a readable page image."""
+    samples: list[LineSample] = []
+    warnings: list[str] = []
+    images: dict[str, object] = {}
+    for line in ws.lines.confirmed():
+        if not line.image or len(line.polygon) < 3:
+            continue
+        if line.image not in images:
+            image = cv2.imread(str(ws.path(line.image)), cv2.IMREAD_COLOR)
+            images[line.image] = image
+            if image is None:
+                warnings.append(f"{line.image}: page image missing or unreadable; its lines are left out "
+                                "(scan the document again to restore it)")
+        image = images[line.image]
+        if image is None:
+            continue
+        samples.append(LineSample(crop_line(image, line.polygon), line.text,
+                                  f"{line.document_id}#{line.page_number}", line.layer))
+    return samples, warnings

@@ -1,0 +1,95 @@
+"""Reading single line images with a RapidOCR-format recognition model, exactly as RapidOCR does.
+
+The line is scaled to height 48 keeping its aspect ratio, normalised to [-1, 1] and padded on the
+right to at least 320 pixels; the model's class scores are decoded greedily (CTC: repeats merged,
+blank dropped). The dictionary lives in the ONNX metadata under ``character``; class 0 is the CTC
+blank and the last class a space, as in RapidOCR's ``CTCLabelDecode``. Training uses the same
+:func:`line_tensor` so that what the model learns is what the reader sees. No torch here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from functools import cached_property
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+HEIGHT = 48
+MIN_WIDTH = 320
+BLANK = 0
+BUNDLED_NAME = "PP-OCRv6_rec_small.onnx"
+
+
+def bundled_model() -> Path:
+    """The recognition model that ships in the rapidocr wheel (never modified)."""
+    import rapidocr
+
+    return Path(rapidocr.__file__).parent / "models" / BUNDLED_NAME
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def line_width(image: np.ndarray) -> int:
+    """Width of the line once scaled to the model's height."""
+    height, width = image.shape[:2]
+    return max(1, math.ceil(HEIGHT * width / max(height, 1)))
+
+
+def line_tensor(image: np.ndarray, width: int) -> np.ndarray:
+    """A line image (grey or BGR, 8 bit) as the model's 3×48×``width`` float input."""
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    resized_w = min(line_width(image), width)
+    resized = cv2.resize(image, (resized_w, HEIGHT)).astype(np.float32)
+    out = np.zeros((3, HEIGHT, width), dtype=np.float32)
+    out[:, :, :resized_w] = (resized.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+    return out
+
+
+def batch_width(images: list[np.ndarray]) -> int:
+    return max([MIN_WIDTH, *(line_width(image) for image in images)])
+
+
+def classes_of(metadata: dict[str, str]) -> list[str]:
+    """The class list of a model from its ``character`` metadata: blank, the characters, space."""
+    return ["", *metadata["character"].splitlines(), " "]
+
+
+def greedy_decode(scores: np.ndarray, classes: list[str]) -> str:
+    """Best path of one line's (steps × classes) scores: repeats merged, blanks dropped."""
+    best = scores.argmax(axis=-1)
+    keep = np.ones(len(best), dtype=bool)
+    keep[1:] = best[1:] != best[:-1]
+    keep &= best != BLANK
+    return "".join(classes[i] for i in best[keep])
+
+
+class LineReader:
+    """An onnxruntime session over one recognition model file; reads line images to text."""
+
+    def __init__(self, model: Path, threads: int = 0) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.model = model
+        self.session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+
+    @cached_property
+    def classes(self) -> list[str]:
+        return classes_of(self.session.get_modelmeta().custom_metadata_map)
+
+    def read(self, image: np.ndarray) -> str:
+        x = line_tensor(image, batch_width([image]))[None]
+        scores = self.session.run(None, {self.session.get_inputs()[0].name: x})[0][0]
+        return greedy_decode(scores, self.classes)

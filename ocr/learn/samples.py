@@ -1,0 +1,87 @@
+"""Training lines: a line image with its confirmed text, the page it comes from and its kind.
+
+Lines are split by page, never by line: lines of one page share writer, pen and scan, so a
+line-level split would measure memory rather than reading. ``kind`` groups lines for the
+forgetting guard (a model may be adopted only if no kind of held-out line reads worse).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+PRINTED = "printed"
+
+
+@dataclass(frozen=True)
+class LineSample:
+    image: np.ndarray  # 8-bit grey or BGR line crop
+    text: str
+    page: str  # lines of one page are never split between training and held-out
+    kind: str = "handwritten"
+
+
+def crop_line(page: np.ndarray, polygon: list[tuple[float, float]], margin: int = 2) -> np.ndarray:
+    """The line's bounding box cut from ``page``, with everything outside its outline painted white."""
+    points = np.round(np.asarray(polygon, dtype=np.float64)).astype(np.int32)
+    height, width = page.shape[:2]
+    x0, y0 = np.maximum(points.min(axis=0) - margin, 0)
+    x1, y1 = np.minimum(points.max(axis=0) + margin + 1, (width, height))
+    crop = page[y0:y1, x0:x1].copy()
+    mask = np.zeros(crop.shape[:2], dtype=np.uint8)
+    cv2.fillPoly(mask, [points - (x0, y0)], 255)
+    crop[mask == 0] = 255
+    return crop
+
+
+def split_by_page(samples: list[LineSample], holdout: float, seed: int = 0
+                  ) -> tuple[list[LineSample], list[LineSample]]:
+    """(training, held-out): a share ``holdout`` of the pages (at least one) held out whole."""
+    pages = sorted({s.page for s in samples})
+    if len(pages) < 2:
+        raise ValueError("at least two pages with confirmed lines are needed (one is held out)")
+    count = min(len(pages) - 1, max(1, round(len(pages) * holdout)))
+    held = set(random.Random(seed).sample(pages, count))
+    return [s for s in samples if s.page not in held], [s for s in samples if s.page in held]
+
+
+@lru_cache(maxsize=4)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size)  # Pillow's bundled scalable font: no system font needed
+
+
+def render_line(text: str, size: int = 28) -> np.ndarray:
+    """``text`` typeset in black on white (grey image), for printed-line checks and tests."""
+    font = _font(size)
+    left, top, right, bottom = font.getbbox(text)
+    image = Image.new("L", (right - left + 16, bottom - top + 16), 255)
+    ImageDraw.Draw(image).text((8 - left, 8 - top), text, fill=0, font=font)
+    return np.asarray(image)
+
+
+#: Typed German lines read before and after learning: full fine-tuning can make a reader forget
+#: print while it learns handwriting, and exam sheets carry printed task text.
+PRINTED_GUARD_TEXTS = (
+    "Aufgabe 1: Beschreibe die Karikatur in eigenen Worten.",
+    "Lies den Text und beantworte die Fragen (8 Punkte).",
+    "Erörtere, ob Schuluniformen sinnvoll sind.",
+    "Gesamtpunktzahl: 42 von 50 Punkten",
+    "Die Schülerin fasst den Inhalt präzise zusammen.",
+    "Klassenarbeit Nr. 3 – Deutsch, Klasse 8b",
+    "Übersetze die folgenden Sätze ins Englische.",
+    "Name: ________________  Datum: 14.03.2025",
+    "Rechtschreibung, Grammatik und Zeichensetzung",
+    "Begründe deine Meinung mit zwei Argumenten.",
+    "Hilfsmittel: Wörterbuch, Taschenrechner",
+    "Bearbeitungszeit: 45 Minuten, viel Erfolg!",
+)
+
+
+def printed_guard() -> list[LineSample]:
+    return [LineSample(render_line(text), text, f"printed-{i}", PRINTED)
+            for i, text in enumerate(PRINTED_GUARD_TEXTS)]

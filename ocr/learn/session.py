@@ -1,0 +1,116 @@
+"""One learning run: split by page, measure, fine-tune, write, measure again, adopt only if better.
+
+The decision rule lives here and only here (:func:`better`): the candidate must read the held-out
+lines with a lower CER than the reader in use, and no kind of line may read worse by more than
+half a point, typed lines included (:func:`ocr.learn.samples.printed_guard`): full fine-tuning
+measurably made print worse while handwriting improved. Ctrl-C, an error or a worse model leave
+``models/reader.json`` as it was; an unfinished model folder is removed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ocr.learn import store
+from ocr.learn.recogniser import BUNDLED_NAME, bundled_model, classes_of, file_hash
+from ocr.learn.samples import LineSample, printed_guard, split_by_page
+from ocr.learn.scoring import Figures, measure
+from ocr.learn.train import Progress, TrainOptions
+
+#: How much worse (absolute CER) one kind of line may read before a model is refused.
+KIND_TOLERANCE = 0.005
+GUARD_KIND = "typed check"
+
+
+@dataclass
+class LearnOptions:
+    holdout: float = 0.1
+    train: TrainOptions = field(default_factory=TrainOptions)
+    guard: bool = True  # add the typed guard lines to the held-out set
+
+
+@dataclass
+class LearnReport:
+    model_id: str
+    lines_train: int
+    lines_held_out: int
+    pages_train: int
+    pages_held_out: int
+    before: Figures  # the reader in use on the held-out lines
+    after: Figures
+    bundled: Figures
+    adopted: bool
+    reason: str
+    seconds: float
+    model_dir: Path
+
+
+def better(candidate: Figures, current: Figures) -> tuple[bool, str]:
+    """Whether ``candidate`` should replace ``current``, and why (one line)."""
+    if candidate.cer >= current.cer:
+        return False, f"held-out CER {current.cer:.3f} -> {candidate.cer:.3f}: not better, the reader stays"
+    for kind, cer in candidate.by_kind.items():
+        if kind in current.by_kind and cer > current.by_kind[kind] + KIND_TOLERANCE:
+            return False, (f"{kind} lines read worse ({current.by_kind[kind]:.3f} -> {cer:.3f}): "
+                           "the reader stays")
+    return True, f"held-out CER {current.cer:.3f} -> {candidate.cer:.3f}: the learned reader is used from now on"
+
+
+def _measure(model: Path, held: list[LineSample], guard: list[LineSample]) -> Figures:
+    """Held-out figures, with the typed guard lines as one more kind (not in the overall CER)."""
+    figures = measure(model, held)
+    if guard:
+        figures.by_kind[GUARD_KIND] = measure(model, guard).cer
+    return figures
+
+
+def learn(root: Path, samples: list[LineSample], options: LearnOptions,
+          progress: Callable[[Progress], None] | None = None,
+          note: Callable[[str], None] = lambda _: None) -> LearnReport:
+    """Fine-tune a copy of the bundled recogniser on ``samples`` (workspace at ``root``)."""
+    from ocr.learn import onnx_io
+    from ocr.learn.graph import OnnxRecogniser
+    from ocr.learn.train import fine_tune
+
+    began = time.monotonic()
+    train, held = split_by_page(samples, options.holdout)
+    guard = printed_guard() if options.guard else []
+    base_path = bundled_model()
+    current = store.adopted(root)
+    note(f"{len(train)} lines from {len({s.page for s in train})} pages to learn from, "
+         f"{len(held)} lines from {len({s.page for s in held})} pages held out")
+    bundled = _measure(base_path, held, guard)
+    before = _measure(current.model, held, guard) if current else bundled
+    base = onnx_io.load(base_path)
+    classes = classes_of({p.key: p.value for p in base.metadata_props})
+    net = fine_tune(OnnxRecogniser(base), train, classes, options.train, progress)
+    model_id = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    partial = store.new_model_dir(root, model_id)
+    try:
+        model_file = partial / store.MODEL_FILE
+        base_hash = file_hash(base_path)
+        onnx_io.write_with_weights(base, net.onnx_weights(), model_file,
+                                   {"examkit_base_sha256": base_hash, "examkit_learned": model_id})
+        after = _measure(model_file, held, guard)
+        adopt, reason = better(after, before)
+        manifest = {
+            "id": model_id, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "base_model": BUNDLED_NAME, "base_sha256": base_hash,
+            "lines_train": len(train), "lines_held_out": len(held),
+            "pages_train": sorted({s.page for s in train}), "pages_held_out": sorted({s.page for s in held}),
+            "training": asdict(options.train), "guard_lines": len(guard),
+            "held_out": {"bundled": bundled.to_json(), "before": before.to_json(), "after": after.to_json()},
+            "adopted": adopt, "reason": reason, "seconds": round(time.monotonic() - began, 1),
+        }
+        final = store.finish(partial, manifest)
+    except BaseException:
+        store.discard(partial)
+        raise
+    if adopt:
+        store.adopt(root, model_id, round(after.cer, 4), round(before.cer, 4), len(train))
+    return LearnReport(model_id, len(train), len(held), len({s.page for s in train}), len({s.page for s in held}),
+                       before, after, bundled, adopt, reason, time.monotonic() - began, final)

@@ -1,0 +1,116 @@
+"""Learned readers in the workspace: ``models/<id>/`` (model file + manifest) and the adopted one.
+
+``models/reader.json`` names the learned model later scans use; it is written (atomically) only
+when a model read the held-out lines better than the reader in use, so an interrupted or worse
+run never changes what a scan reads with. The bundled model file is only ever read. No torch
+here: scans and ``ocr status`` use this module.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from examkit.errors import UserInputError
+from examkit.files import atomic_write_text
+from ocr.learn.recogniser import bundled_model
+
+MODELS_DIR = "models"
+ADOPTED = "reader.json"
+MODEL_FILE = "model.onnx"
+MANIFEST = "manifest.json"
+
+ReaderChoice = Literal["bundled", "learned"]
+
+
+@dataclass(frozen=True)
+class Adopted:
+    """The learned reader in use: its folder id, model file and held-out figures."""
+
+    id: str
+    model: Path
+    held_out_cer: float
+    before_cer: float
+    lines: int
+
+
+def models_dir(root: Path) -> Path:
+    return root / MODELS_DIR
+
+
+def adopted(root: Path) -> Adopted | None:
+    """The adopted learned reader, or None (the bundled one reads); a missing file counts as none."""
+    path = models_dir(root) / ADOPTED
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    model = models_dir(root) / data["id"] / MODEL_FILE
+    if not model.is_file():
+        return None
+    return Adopted(data["id"], model, data["held_out_cer"], data["before_cer"], data["lines"])
+
+
+def adopt(root: Path, model_id: str, held_out_cer: float, before_cer: float, lines: int) -> None:
+    atomic_write_text(models_dir(root) / ADOPTED, json.dumps(
+        {"id": model_id, "held_out_cer": held_out_cer, "before_cer": before_cer, "lines": lines}, indent=2) + "\n")
+
+
+def reader_model(root: Path, choice: ReaderChoice | None, configured: Path | None = None) -> Path | None:
+    """The recognition model file a scan reads with; None: the engine's bundled one.
+
+    ``bundled`` is the file shipped in rapidocr, ``learned`` the adopted model (an error if there
+    is none). Without a choice, a model set in ``[ocr.rapidocr] rec_model`` wins, then the adopted
+    learned model: learning changes later scans only where nobody chose a model by hand.
+    """
+    current = adopted(root)
+    if choice == "bundled":
+        return bundled_model()
+    if choice == "learned" and current is None:
+        raise UserInputError("no learned reader in this workspace",
+                             advice="Run `examkit ocr learn` first (it needs lines a person confirmed).")
+    if choice is None and configured is not None:
+        return configured
+    return current.model if current else None
+
+
+def new_model_dir(root: Path, model_id: str) -> Path:
+    """A fresh ``models/<id>.partial`` folder; :func:`finish` renames it when the model is complete."""
+    partial = models_dir(root) / f"{model_id}.partial"
+    partial.mkdir(parents=True)
+    return partial
+
+
+def finish(partial: Path, manifest: dict) -> Path:
+    atomic_write_text(partial / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    final = partial.with_name(partial.name.removesuffix(".partial"))
+    partial.rename(final)
+    return final
+
+
+def discard(partial: Path) -> None:
+    shutil.rmtree(partial, ignore_errors=True)
+
+
+def status_line(root: Path) -> dict:
+    """What ``ocr status`` reports about the reader: which one, and its held-out CER."""
+    current = adopted(root)
+    if current is None:
+        return {"reader": "bundled", "model": None, "held_out_cer": None}
+    return {"reader": "learned", "model": current.id, "held_out_cer": current.held_out_cer,
+            "before_cer": current.before_cer, "lines": current.lines}
+
+
+def with_reader_model(engine, root: Path, choice: ReaderChoice | None):
+    """``engine`` reading with the chosen recognition model (engines with a ``rec_model`` field)."""
+    if not hasattr(engine, "rec_model"):
+        if choice is not None:
+            raise UserInputError(f"--reader is for the rapidocr engine, not {engine.name}",
+                                 advice="Add --engine rapidocr or leave out --reader.")
+        return engine
+    import dataclasses
+
+    model = reader_model(root, choice, engine.rec_model)
+    return dataclasses.replace(engine, rec_model=model) if model != engine.rec_model else engine

@@ -1,0 +1,107 @@
+"""CTC fine-tuning of the recogniser on confirmed lines (torch; the ``[local]`` extra).
+
+Lines are sorted by width and cut into fixed batches (little padding); the part of the graph
+before ``part`` is computed once per batch and cached, so each epoch trains only the chosen
+part (see :meth:`ocr.learn.graph.OnnxRecogniser.stage_starts`). On two CPU cores training the
+whole network is several times slower than the last stage, for a similar gain (BENCHMARKS.md).
+
+The learning rate warms up linearly over the first tenth of the steps and then decays on a cosine:
+full fine-tuning without warm-up, or with rates above 1e-4, made the reader worse.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ocr.learn.graph import OnnxRecogniser
+from ocr.learn.recogniser import batch_width, line_tensor
+from ocr.learn.samples import LineSample
+
+
+@dataclass
+class Progress:
+    epoch: int
+    epochs: int
+    lines_done: int
+    lines_total: int
+    lines_per_s: float
+    seconds_left: float
+    loss: float
+
+
+@dataclass
+class TrainOptions:
+    epochs: int = 5
+    lr: float = 1e-4
+    batch: int = 8
+    part: str = "last-stage"
+    seed: int = 0
+    warmup: float = 0.1
+
+
+def encode(text: str, index: dict[str, int]) -> list[int]:
+    """Class ids of ``text``; characters the dictionary lacks are left out (they cannot be learned)."""
+    return [index[c] for c in text if c in index]
+
+
+def _batches(samples: list[LineSample], size: int) -> list[list[LineSample]]:
+    ordered = sorted(samples, key=lambda s: s.image.shape[1] / max(s.image.shape[0], 1))
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def _lr_factor(step: int, steps: int, warmup: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(steps - warmup, 1)))
+
+
+def fine_tune(net: OnnxRecogniser, samples: list[LineSample], classes: list[str], options: TrainOptions,
+              progress: Callable[[Progress], None] | None = None, device: str | None = None) -> OnnxRecogniser:
+    """Trains ``net`` in place on ``samples`` and returns it (eval mode, on the CPU)."""
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    torch.manual_seed(options.seed)
+    rng = random.Random(options.seed)
+    index = {c: i for i, c in enumerate(classes) if i}
+    start = net.stage_starts()[options.part]
+    net.freeze_before(start)
+    net.to(device).train()
+    batches = []
+    for group in _batches([s for s in samples if encode(s.text, index)], options.batch):
+        width = batch_width([s.image for s in group])
+        x = torch.from_numpy(np.stack([line_tensor(s.image, width) for s in group])).to(device)
+        cached = {k: v.half() if start else v for k, v in net.prefix(x, start).items()}
+        targets = [torch.tensor(encode(s.text, index), dtype=torch.long) for s in group]
+        batches.append((cached, targets))
+    params = [p for p in net.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(params, lr=options.lr, weight_decay=1e-4)
+    steps = len(batches) * options.epochs
+    warmup = max(1, int(steps * options.warmup))
+    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
+    total = sum(len(t) for _, t in batches) * options.epochs
+    done, step, began = 0, 0, time.monotonic()
+    for epoch in range(1, options.epochs + 1):
+        rng.shuffle(batches)
+        for cached, targets in batches:
+            for group in optimiser.param_groups:
+                group["lr"] = options.lr * _lr_factor(step, steps, warmup)
+            log_probs = net.suffix({k: v.float() for k, v in cached.items()}, start).permute(1, 0, 2)
+            lengths = torch.full((log_probs.shape[1],), log_probs.shape[0], dtype=torch.long)
+            loss = ctc(log_probs, torch.cat(targets).to(device), lengths,
+                       torch.tensor([len(t) for t in targets], dtype=torch.long))
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimiser.step()
+            step += 1
+            done += len(targets)
+            if progress:
+                rate = done / max(time.monotonic() - began, 1e-9)
+                progress(Progress(epoch, options.epochs, done, total, rate, (total - done) / rate, loss.item()))
+    return net.cpu().eval()

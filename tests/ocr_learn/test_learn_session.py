@@ -1,0 +1,78 @@
+"""A tiny fine-tune end to end: Ctrl-C changes nothing, training changes the model, the written
+model loads in RapidOCR, a worse model is not adopted, the bundled file is untouched."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ocr.learn import store
+from ocr.learn.recogniser import bundled_model, file_hash
+from ocr.learn.scoring import Figures
+from ocr.learn.session import better
+from tests.ocr_learn.conftest import needs_training, typed_lines
+
+
+def test_adoption_rule():
+    current = Figures(10, 0.30, {"student": 0.30, "typed check": 0.02})
+    assert better(Figures(10, 0.20, {"student": 0.20, "typed check": 0.02}), current)[0]
+    assert not better(Figures(10, 0.30, {"student": 0.30, "typed check": 0.02}), current)[0]
+    worse_print = better(Figures(10, 0.20, {"student": 0.20, "typed check": 0.04}), current)
+    assert not worse_print[0] and "typed check" in worse_print[1]
+
+
+def test_reader_choice(tmp_path):
+    assert store.reader_model(tmp_path, None) is None
+    assert store.reader_model(tmp_path, "bundled") == bundled_model()
+    with pytest.raises(Exception, match="no learned reader"):
+        store.reader_model(tmp_path, "learned")
+    folder = store.models_dir(tmp_path) / "m1"
+    folder.mkdir(parents=True)
+    (folder / store.MODEL_FILE).write_bytes(b"onnx")
+    store.adopt(tmp_path, "m1", 0.2, 0.3, 40)
+    assert store.reader_model(tmp_path, None) == folder / store.MODEL_FILE
+    assert store.reader_model(tmp_path, None, configured=tmp_path / "mine.onnx") == tmp_path / "mine.onnx"
+    assert store.reader_model(tmp_path, "bundled") == bundled_model()
+    assert store.status_line(tmp_path)["held_out_cer"] == 0.2
+
+
+@pytest.mark.slow
+@needs_training
+def test_tiny_fine_tune(tmp_path):
+    import numpy as np
+    from rapidocr import RapidOCR
+
+    from ocr.learn.session import LearnOptions, learn
+    from ocr.learn.train import TrainOptions
+
+    base_hash = file_hash(bundled_model())
+    samples = typed_lines(pages=4)
+
+    def interrupt(progress):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        learn(tmp_path, samples, LearnOptions(holdout=0.25, train=TrainOptions(epochs=1, part="neck")), interrupt)
+    assert not store.models_dir(tmp_path).exists() or not any(store.models_dir(tmp_path).iterdir())
+
+    # A learning rate far too high wrecks the reader: it must be measured worse and not adopted.
+    options = LearnOptions(holdout=0.25, train=TrainOptions(epochs=1, part="neck", lr=0.05, batch=2))
+    report = learn(tmp_path, samples, options)
+    assert report.after.cer > report.before.cer
+    assert not report.adopted and "not better" in report.reason
+    assert store.adopted(tmp_path) is None and store.reader_model(tmp_path, None) is None
+    manifest = json.loads((report.model_dir / store.MANIFEST).read_text())
+    assert manifest["base_sha256"] == base_hash and manifest["lines_train"] == 6 and not manifest["adopted"]
+
+    model = report.model_dir / store.MODEL_FILE
+    engine = RapidOCR(params={"Global.log_level": "error", "Rec.model_path": str(model)})
+    reading = engine(samples[0].image, use_det=False, use_cls=False)
+    assert reading.txts is not None  # loads and reads (badly: that is the point)
+    import onnxruntime
+
+    x = np.zeros((1, 3, 48, 320), np.float32)
+    trained = onnxruntime.InferenceSession(str(model)).run(None, {"x": x})[0]
+    shipped = onnxruntime.InferenceSession(str(bundled_model())).run(None, {"x": x})[0]
+    assert np.abs(trained - shipped).max() > 1e-3  # training changed what the model computes
+    assert file_hash(bundled_model()) == base_hash
