@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -19,6 +19,7 @@ from examkit.errors import MissingDependencyError, UserInputError
 INSTALL = 'pip install -e ".[local]" (torch, onnx)'
 #: Fewest confirmed lines worth learning from: fewer cannot beat the bundled reader measurably.
 MIN_LINES = 20
+Part = Literal["last-stage", "neck", "full"]
 
 
 def _progress_printer():
@@ -38,7 +39,7 @@ def _progress_printer():
 def learn_command(
     epochs: Annotated[int, typer.Option(min=1, max=100, help="Passes over the confirmed lines.")] = 5,
     holdout: Annotated[float, typer.Option(min=0.01, max=0.5, help="Share of pages held out to measure on.")] = 0.1,
-    part: Annotated[str, typer.Option(help="What is trained: last-stage (default), neck (fastest) or full (slowest).")] = "last-stage",
+    part: Annotated[Part, typer.Option(help="What is trained: last-stage (default), neck (fastest) or full (slowest).")] = "last-stage",
     json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -58,8 +59,6 @@ def learn_command(
     from ocr.learn.session import LearnOptions, learn
     from ocr.learn.train import TrainOptions
 
-    if part not in ("last-stage", "neck", "full"):
-        raise UserInputError(f"--part {part!r}: unknown", advice="Use last-stage, neck or full.")
     with open_workspace(workspace) as ws:
         samples, warnings = confirmed_samples(ws)
         for message in warnings:
