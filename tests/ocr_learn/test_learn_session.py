@@ -11,7 +11,7 @@ from ocr.learn import store
 from ocr.learn.recogniser import bundled_model, file_hash
 from ocr.learn.scoring import Figures
 from ocr.learn.session import better
-from tests.ocr_learn.conftest import needs_training, typed_lines
+from tests.ocr_learn.conftest import corrected_workspace, needs_training
 
 
 def test_adoption_rule():
@@ -39,15 +39,19 @@ def test_reader_choice(tmp_path):
 
 @pytest.mark.slow
 @needs_training
-def test_tiny_fine_tune(tmp_path):
+def test_tiny_fine_tune(ws):
     import numpy as np
     from rapidocr import RapidOCR
 
+    from ocr.learn.confirmed import confirmed_samples
     from ocr.learn.session import LearnOptions, learn
     from ocr.learn.train import TrainOptions
 
     base_hash = file_hash(bundled_model())
-    samples = typed_lines(pages=4)
+    typed = corrected_workspace(ws, pages=4)
+    samples, warnings = confirmed_samples(ws)  # the lines as a person saved them, cut from the pages
+    assert [s.text for s in samples] == [s.text for s in typed] and not warnings
+    tmp_path = ws.root
 
     def interrupt(progress):
         raise KeyboardInterrupt
