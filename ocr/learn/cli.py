@@ -29,8 +29,12 @@ def _progress_printer():
 
     def show(p: Progress) -> None:
         now = time.monotonic()
-        if now - last[0] >= 10 or p.lines_done == p.lines_total:
-            last[0] = now
+        if now - last[0] < 10 and p.lines_done != p.lines_total:
+            return
+        last[0] = now
+        if p.epoch == 0:
+            note(f"preparing: {p.lines_done}/{p.lines_total} lines, {p.lines_per_s:.1f} lines/s")
+        else:
             note(f"epoch {p.epoch}/{p.epochs}: {p.lines_done}/{p.lines_total} lines, "
                  f"{p.lines_per_s:.1f} lines/s, {p.seconds_left / 60:.1f} min left (loss {p.loss:.2f})")
     return show

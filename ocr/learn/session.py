@@ -83,6 +83,7 @@ def learn(root: Path, samples: list[LineSample], options: LearnOptions,
     current = store.adopted(root)
     note(f"{len(train)} lines from {len({s.page for s in train})} pages to learn from, "
          f"{len(held)} lines from {len({s.page for s in held})} pages held out")
+    note("reading the held-out lines with the reader in use")
     bundled = _measure(base_path, held, guard)
     before = _measure(current.model, held, guard) if current else bundled
     base = onnx_io.load(base_path)
@@ -95,6 +96,7 @@ def learn(root: Path, samples: list[LineSample], options: LearnOptions,
         base_hash = file_hash(base_path)
         onnx_io.write_with_weights(base, net.onnx_weights(), model_file,
                                    {"examkit_base_sha256": base_hash, "examkit_learned": model_id})
+        note("reading the held-out lines with the learned reader")
         after = _measure(model_file, held, guard)
         adopt, reason = better(after, before)
         manifest = {

@@ -79,12 +79,18 @@ def fine_tune(net: OnnxRecogniser, samples: list[LineSample], classes: list[str]
     net.freeze_before(start)
     net.to(device).train()
     batches = []
-    for group in _batches([s for s in samples if encode(s.text, index)], options.batch):
+    usable = [s for s in samples if encode(s.text, index)]
+    began = time.monotonic()
+    for group in _batches(usable, options.batch):
         width = batch_width([s.image for s in group])
         x = torch.from_numpy(np.stack([line_tensor(s.image, width) for s in group])).to(device)
         cached = {k: v.half() if start else v for k, v in net.prefix(x, start).items()}
         targets = [torch.tensor(encode(s.text, index), dtype=torch.long) for s in group]
         batches.append((cached, targets))
+        if progress:  # epoch 0: the frozen part is computed once per line
+            prepared = sum(len(t) for _, t in batches)
+            rate = prepared / max(time.monotonic() - began, 1e-9)
+            progress(Progress(0, options.epochs, prepared, len(usable), rate, (len(usable) - prepared) / rate, 0.0))
     params = [p for p in net.parameters() if p.requires_grad]
     lr = options.lr or DEFAULT_LR[options.part]
     optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=1e-4)
