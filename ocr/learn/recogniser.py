@@ -9,7 +9,6 @@ blank and the last class a space, as in RapidOCR's ``CTCLabelDecode``. Training 
 
 from __future__ import annotations
 
-import hashlib
 import math
 from functools import cached_property
 from pathlib import Path
@@ -20,22 +19,13 @@ import numpy as np
 HEIGHT = 48
 MIN_WIDTH = 320
 BLANK = 0
-BUNDLED_NAME = "PP-OCRv6_rec_small.onnx"
 
 
 def bundled_model() -> Path:
-    """The recognition model that ships in the rapidocr wheel (never modified)."""
-    import rapidocr
+    """The recognition model that ships in the rapidocr wheel, checked by hash (never modified)."""
+    from ocr.rapidocr import verify_models
 
-    return Path(rapidocr.__file__).parent / "models" / BUNDLED_NAME
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return verify_models()["rec"]
 
 
 def line_width(image: np.ndarray) -> int:

@@ -15,11 +15,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from examkit.files import sha256_file
 from ocr.learn import store
-from ocr.learn.recogniser import BUNDLED_NAME, bundled_model, classes_of, file_hash
+from ocr.learn.recogniser import bundled_model, classes_of
 from ocr.learn.samples import LineSample, printed_guard, split_by_page
 from ocr.learn.scoring import Figures, measure
 from ocr.learn.train import Progress, TrainOptions
+from ocr.rapidocr import BUNDLED_MODELS
 
 #: How much worse (absolute CER) one kind of line may read before a model is refused.
 KIND_TOLERANCE = 0.005
@@ -93,7 +95,7 @@ def learn(root: Path, samples: list[LineSample], options: LearnOptions,
     partial = store.new_model_dir(root, model_id)
     try:
         model_file = partial / store.MODEL_FILE
-        base_hash = file_hash(base_path)
+        base_hash = sha256_file(base_path)
         onnx_io.write_with_weights(base, net.onnx_weights(), model_file,
                                    {"examkit_base_sha256": base_hash, "examkit_learned": model_id})
         note("reading the held-out lines with the learned reader")
@@ -101,7 +103,7 @@ def learn(root: Path, samples: list[LineSample], options: LearnOptions,
         adopt, reason = better(after, before)
         manifest = {
             "id": model_id, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "base_model": BUNDLED_NAME, "base_sha256": base_hash,
+            "base_model": BUNDLED_MODELS["rec"][0], "base_sha256": base_hash,
             "lines_train": len(train), "lines_held_out": len(held),
             "pages_train": sorted({s.page for s in train}), "pages_held_out": sorted({s.page for s in held}),
             "training": asdict(options.train), "guard_lines": len(guard),

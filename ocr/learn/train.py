@@ -19,12 +19,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-import torch
+from typing import TYPE_CHECKING
 
-from ocr.learn.graph import OnnxRecogniser
+import numpy as np
+
 from ocr.learn.recogniser import batch_width, line_tensor
 from ocr.learn.samples import LineSample
+
+if TYPE_CHECKING:
+    from ocr.learn.graph import OnnxRecogniser
 
 
 @dataclass
@@ -71,6 +74,8 @@ def _lr_factor(step: int, steps: int, warmup: int) -> float:
 def fine_tune(net: OnnxRecogniser, samples: list[LineSample], classes: list[str], options: TrainOptions,
               progress: Callable[[Progress], None] | None = None, device: str | None = None) -> OnnxRecogniser:
     """Trains ``net`` in place on ``samples`` and returns it (eval mode, on the CPU)."""
+    import torch
+
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(options.seed)
     rng = random.Random(options.seed)

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from ocr.learn import store
-from ocr.learn.recogniser import bundled_model, file_hash
+from examkit.files import sha256_file
+from ocr.learn.recogniser import bundled_model
 from ocr.learn.scoring import Figures
 from ocr.learn.session import better
 from tests.ocr_learn.conftest import corrected_workspace, needs_training
@@ -47,7 +48,7 @@ def test_tiny_fine_tune(ws):
     from ocr.learn.session import LearnOptions, learn
     from ocr.learn.train import TrainOptions
 
-    base_hash = file_hash(bundled_model())
+    base_hash = sha256_file(bundled_model())
     typed = corrected_workspace(ws, pages=4)
     samples, warnings = confirmed_samples(ws)  # the lines as a person saved them, cut from the pages
     assert [s.text for s in samples] == [s.text for s in typed] and not warnings
@@ -79,4 +80,26 @@ def test_tiny_fine_tune(ws):
     trained = onnxruntime.InferenceSession(str(model)).run(None, {"x": x})[0]
     shipped = onnxruntime.InferenceSession(str(bundled_model())).run(None, {"x": x})[0]
     assert np.abs(trained - shipped).max() > 1e-3  # training changed what the model computes
-    assert file_hash(bundled_model()) == base_hash
+    assert sha256_file(bundled_model()) == base_hash
+
+
+def test_scans_read_with_the_adopted_model_unless_told_otherwise(tmp_path):
+    from examkit.errors import UserInputError
+    from ocr.rapidocr import RapidOcrEngine
+    from ocr.tesseract import TesseractEngine
+
+    engine = RapidOcrEngine()
+    assert store.with_reader_model(engine, tmp_path, None).rec_model is None
+    with pytest.raises(UserInputError, match="no learned reader"):
+        store.with_reader_model(engine, tmp_path, "learned")
+    folder = store.models_dir(tmp_path) / "m2"
+    folder.mkdir(parents=True)
+    (folder / store.MODEL_FILE).write_bytes(b"onnx")
+    store.adopt(tmp_path, "m2", 0.2, 0.3, 40)
+    assert store.with_reader_model(engine, tmp_path, None).rec_model == folder / store.MODEL_FILE
+    assert store.with_reader_model(engine, tmp_path, "bundled").rec_model == bundled_model()
+    chosen = RapidOcrEngine(rec_model=tmp_path / "mine.onnx")  # [ocr.rapidocr] rec_model set by hand
+    assert store.with_reader_model(chosen, tmp_path, None).rec_model == tmp_path / "mine.onnx"
+    assert store.with_reader_model(chosen, tmp_path, "learned").rec_model == folder / store.MODEL_FILE
+    with pytest.raises(UserInputError, match="--reader is for the rapidocr engine"):
+        store.with_reader_model(TesseractEngine(), tmp_path, "bundled")
