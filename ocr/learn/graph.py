@@ -170,6 +170,14 @@ class OnnxRecogniser(nn.Module):
         self._nodes = [(n.op_type, list(n.input), list(n.output), _attrs(n)) for n in graph.node]
         self._input = graph.input[0].name
         self._output = graph.output[0].name
+        self._last_use: dict[int, list[str]] = {}  # node index -> values nothing reads after it
+        final: dict[str, int] = {}
+        for index, (_, inputs, _, _) in enumerate(self._nodes):
+            for name in inputs:
+                if name and name not in self._names and name not in self._constants:
+                    final[name] = index
+        for name, index in final.items():
+            self._last_use.setdefault(index, []).append(name)
         last = [i for i, n in enumerate(self._nodes) if self._output in n[2]]
         self._final_softmax = last[0] if last and self._nodes[last[0]][0] == "Softmax" else -1
 
@@ -217,6 +225,8 @@ class OnnxRecogniser(nn.Module):
                 values[outputs[0]] = torch.log_softmax(args[0], dim=attrs.get("axis", -1))
             else:
                 values[outputs[0]] = _OPS[op](*args, **attrs)
+            for name in self._last_use.get(index, ()):  # frees activations early (memory)
+                values.pop(name, None)
         return values
 
     def forward(self, x: Tensor, log_probs: bool = False) -> Tensor:
