@@ -46,11 +46,14 @@ def adopted(root: Path) -> Adopted | None:
     path = models_dir(root) / ADOPTED
     if not path.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    model = models_dir(root) / data["id"] / MODEL_FILE
-    if not model.is_file():
-        return None
-    return Adopted(data["id"], model, data["held_out_cer"], data["before_cer"], data["lines"])
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        model = models_dir(root) / data["id"] / MODEL_FILE
+        found = Adopted(data["id"], model, float(data["held_out_cer"]), float(data["before_cer"]), int(data["lines"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UserInputError(f"{path}: not a readable choice of learned reader ({type(exc).__name__})",
+                             advice="Delete the file to read with the bundled model, or run `examkit ocr learn` again.") from exc
+    return found if model.is_file() else None
 
 
 def adopt(root: Path, model_id: str, held_out_cer: float, before_cer: float, lines: int) -> None:

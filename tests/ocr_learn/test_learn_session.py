@@ -36,6 +36,9 @@ def test_reader_choice(tmp_path):
     assert store.reader_model(tmp_path, None, configured=tmp_path / "mine.onnx") == tmp_path / "mine.onnx"
     assert store.reader_model(tmp_path, "bundled") == bundled_model()
     assert store.status_line(tmp_path)["held_out_cer"] == 0.2
+    (store.models_dir(tmp_path) / store.ADOPTED).write_text("{broken", encoding="utf-8")
+    with pytest.raises(Exception, match="reader.json: not a readable choice of learned reader"):
+        store.reader_model(tmp_path, None)
 
 
 @pytest.mark.slow
