@@ -8,7 +8,8 @@ a temporary folder for the run only.
 
 For each set and pipeline: CER and WER (``ocr.evaluate.score``: whitespace-normalised
 Levenshtein / reference length, pooled over pages), seconds per page (wall time of the whole scan /
-pages) with 1 and 2 workers, peak memory per worker (its own and its children's peak RSS). For
+pages) with 1 and 2 workers, peak memory per worker (its own and its children's peak RSS, in the
+2-worker run, whose workers are fresh processes). For
 the examkit pipelines: the share of misread words flagged and the share of all words flagged
 (a word is misread when it is not in the longest matching word sequence with the truth), and for
 rapidocr the same at other ``flag_below`` values; on samples also the underlined phrases
@@ -178,7 +179,7 @@ def measure(name: str, docs, work: Path, lang: str) -> list[str]:
         for workers in (1, 2):
             readings, report, secs = examkit_scan(docs, work, engine, lang, workers, f"{name[:8]}-{tag}")
             timing[workers] = secs / max(1, report.pages_read)
-            memory = max(memory, report.peak_rss_kb)
+            memory = report.peak_rss_kb  # the 2-worker run's: fresh worker processes, not this one
         pairs = [(r.text if r else "", gt) for doc_id, _, truth, _ in docs for r, gt in zip(readings[doc_id], truth)]
         cer, wer = cer_wer(pairs)
         lines.append(f"| examkit + {tag} | {cer:.3f} | {wer:.3f} | {timing[1]:.2f} | {timing[2]:.2f} | "
