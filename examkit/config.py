@@ -57,6 +57,7 @@ class OcrConfig(_Section):
     lang: str = "deu"
     dpi: int = Field(300, ge=50, le=1200)
     workers: int = Field(0, ge=0, description="0 means one per CPU core")
+    cluster: str | None = Field(None, description="Dask scheduler address (tcp://host:8786); None: this machine")
     flag_below: float = Field(70.0, ge=0, le=100, description="flag words with a lower confidence")
     red_ink: bool = True
     red_hues: list[tuple[int, int]] = Field(
@@ -130,6 +131,7 @@ engine = "rapidocr"         # handwriting (bundled PP-OCRv6); "tesseract" for pr
 lang = "deu"                # Tesseract languages, e.g. "deu+eng"
 dpi = 300                   # resolution PDFs are rendered at
 workers = 0                 # parallel pages; 0 = one per CPU core
+# cluster = "tcp://192.168.1.10:8786"  # read pages on a Dask cluster (pip install "examkit[cluster]")
 flag_below = 70.0           # words under this confidence are flagged for review
 red_ink = true              # separate the teacher's red ink from the student's writing
 red_hues = [[0, 10], [165, 179]]  # hue ranges (OpenCV, 0-179) taken as red ink

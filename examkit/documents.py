@@ -123,6 +123,14 @@ class Documents:
         with self.ws.transaction() as db:
             return _add_ocr(db, page_id, result)
 
+    def reading_id(self, document_id: str, number: int) -> int | None:
+        """The id of the newest OCR reading of a page (None: none yet); a new reading changes it."""
+        row = self.ws.db.execute(
+            "SELECT MAX(o.id) FROM ocr_results o JOIN pages p ON p.id = o.page_id WHERE p.document_id = ? AND p.number = ?",
+            (document_id, number),
+        ).fetchone()
+        return row[0]
+
     def latest_ocr(self, page_id: int) -> PageOCR | None:
         row = self.ws.db.execute(
             "SELECT data FROM ocr_results WHERE page_id = ? ORDER BY id DESC LIMIT 1", (page_id,)

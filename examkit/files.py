@@ -2,29 +2,35 @@
 
 A write that is interrupted (kill -9, full disk) must never leave a half-written file where a
 good one stood, so every file examkit writes goes to a temporary sibling first and is renamed
-into place. Content hashes decide what is already done (OCR, uploads). Document ids become file
-names through :class:`FileNames` only, one rule everywhere.
+into place. The temporary file stays locked while its writer lives, so one left behind by a killed
+writer can be told from one being written and removed by the next run. Content hashes decide what
+is already done (OCR, uploads). Document ids become file names through :class:`FileNames` only,
+one rule everywhere.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
+import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+#: Age after which an unlocked temporary file counts as left behind, seconds.
+STRAY_AFTER_S = 10.0
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
     path = Path(path)
-    tmp = _temporary_copy(path, data)
-    try:
+    with _temporary_copy(path, data) as tmp:
         os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 
@@ -40,30 +46,65 @@ def create_exclusive(path: str | Path, data: bytes) -> bool:
     Returns whether this call created it.
     """
     path = Path(path)
-    tmp = _temporary_copy(path, data)
-    try:
-        os.link(tmp, path)
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        tmp.unlink(missing_ok=True)
+    with _temporary_copy(path, data) as tmp:
+        try:
+            os.link(tmp, path)
+            return True
+        except FileExistsError:
+            return False
 
 
-def _temporary_copy(path: Path, data: bytes) -> Path:
+def remove_stray_temporaries(folder: str | Path) -> list[Path]:
+    """Delete the temporary files under ``folder`` that a killed writer left behind; returns them.
+
+    A temporary file is stray when no process holds its lock (see :func:`_temporary_copy`) and it
+    has not been touched for :data:`STRAY_AFTER_S` (which covers the instant between its creation
+    and its locking). A live writer's file is never taken.
+    """
+    removed = []
+    cutoff = time.time() - STRAY_AFTER_S
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+                continue
+            candidate = Path(root) / name
+            try:
+                fd = os.open(candidate, os.O_RDONLY | os.O_NOFOLLOW)
+            except OSError:  # gone meanwhile (its writer finished) or a link: not ours to judge
+                continue
+            try:
+                if os.fstat(fd).st_mtime > cutoff:
+                    continue
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                candidate.unlink(missing_ok=True)
+                removed.append(candidate)
+            except BlockingIOError:
+                continue
+            finally:
+                os.close(fd)
+    return removed
+
+
+@contextmanager
+def _temporary_copy(path: Path, data: bytes) -> Iterator[Path]:
     """``data`` written and synced to a hidden temporary file beside ``path`` (same file system,
-    so a rename or link into place is atomic)."""
+    so a rename or link into place is atomic); the file is gone when the block ends.
+
+    The writer holds an exclusive lock on the file while it exists, so a temporary file that
+    nobody holds locked belongs to a writer that was killed (:func:`remove_stray_temporaries`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with os.fdopen(os.dup(fd), "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-    except BaseException:
+        yield Path(tmp)
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+        os.close(fd)
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -23,6 +23,7 @@ def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files (PDF, PNG, JPG, TIFF, TXT, DOCX) or exam folders.")],
     lang: Annotated[Optional[str], typer.Option(help="Tesseract languages, e.g. deu or deu+eng.")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Parallel pages (default: one per core).")] = None,
+    cluster: Annotated[Optional[str], typer.Option(help="Read pages on a Dask cluster: its scheduler, e.g. tcp://10.0.0.5:8786.")] = None,
     force: Annotated[bool, typer.Option(help="Read pages again even if done; reviewed text is kept.")] = False,
     dpi: Annotated[Optional[int], typer.Option(min=50, max=1200, help="Resolution PDFs are rendered at.")] = None,
     save_steps: Annotated[Optional[Path], typer.Option(help="Write each preprocessing step's image here.")] = None,
@@ -43,6 +44,9 @@ def scan(
     With `--engine vlm` a vision-language model transcribes the pages; for a cloud address the
     command first says how many pages go where and what it costs, and sends nothing without `--yes`.
 
+    With `--cluster` (or `ocr.cluster` in examkit.toml) the pages are read by the workers of a
+    Dask cluster (`pip install "examkit[cluster]"`); this process alone writes the workspace.
+
     Example: examkit ocr scan exams/LK-Neuzeit-2023 --lang deu --workers 2
     """
     from ocr.batch import scan as run_scan
@@ -52,7 +56,7 @@ def scan(
 
     with open_workspace(workspace) as ws:
         options = ScanOptions.from_config(ws.config, lang=lang, workers=workers, force=force, dpi=dpi,
-                                          save_steps=save_steps, hocr=hocr)
+                                          save_steps=save_steps, hocr=hocr, cluster=cluster)
         name = engine or ws.config.ocr.engine
         extra = {"word_list": word_list} if word_list else {}
         if name == "vlm":

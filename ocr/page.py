@@ -1,15 +1,18 @@
 """One page's work, as a picklable function of (task, context) that a worker process runs.
 
 Load the page, preprocess it, split the red ink, read the student layer, find the teacher's
-marks, write the page images (atomically) and return the reading. Nothing here touches the
-database: the main process commits what comes back (:mod:`ocr.batch`). Every error a page can
-have comes back as a reason string, so one bad page never stops a batch.
+marks and return the reading with the page images encoded as JPEG bytes. Nothing here touches the
+workspace: the scanning process writes the images and commits the reading (:mod:`ocr.batch`), so
+the same function runs in a local worker process or on another machine of a Dask cluster, which
+sees neither the workspace nor (when given the file's bytes) the scan folder. Every error a page
+can have comes back as a reason string, so one bad page never stops a batch.
 """
 
 from __future__ import annotations
 
 import re
 import resource
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from examkit.errors import ExamkitError
+from examkit.errors import ExamkitError, InputFileError
 from examkit.files import atomic_write_bytes
 from examkit.models import PageOCR
 from ocr import images, ink, marks, preprocess
@@ -40,12 +43,13 @@ class ScanOptions:
     workers: int = 0
     save_steps: Path | None = None
     hocr: Path | None = None
+    cluster: str | None = None  #: a Dask scheduler's address (``tcp://host:8786``); None: this machine
 
     @classmethod
     def from_config(cls, config, **overrides) -> ScanOptions:
         ocr = config.ocr
         values = dict(lang=ocr.lang, dpi=ocr.dpi, max_pixels=ocr.max_pixels, steps=preprocess.check_steps(ocr.preprocess),
-                      red_ink=ocr.red_ink, workers=ocr.workers)
+                      red_ink=ocr.red_ink, workers=ocr.workers, cluster=ocr.cluster)
         hues = getattr(ocr, "red_hues", None)
         if hues:
             values["red_hues"] = tuple(tuple(h) for h in hues)
@@ -69,15 +73,16 @@ class PageTask:
 class PageContext:
     engine: Engine
     options: ScanOptions
-    pages_dir: str
 
 
 @dataclass
 class PageOutcome:
     task: PageTask
     result: PageOCR | None = None
-    image: str = ""
-    original: str = ""
+    image: bytes = b""  #: the normalised page, JPEG
+    original: bytes = b""  #: the page as loaded, JPEG
+    hocr: bytes | None = None  #: with ``options.hocr``
+    hocr_image: bytes | None = None  #: the image the hOCR was read from, PNG
     width: int = 0
     height: int = 0
     error: str | None = None
@@ -85,11 +90,12 @@ class PageOutcome:
     peak_rss_kb: int = field(default=0)
 
 
-def process_page(task: PageTask, ctx: PageContext) -> PageOutcome:
-    """Read one page; never raises (a failure is the outcome's ``error``)."""
+def process_page(task: PageTask, ctx: PageContext, source: bytes | None = None) -> PageOutcome:
+    """Read one page; never raises (a failure is the outcome's ``error``). ``source`` is the
+    content of ``task.path`` for a worker that cannot open that file itself."""
     started = time.monotonic()
     try:
-        outcome = _process(task, ctx)
+        outcome = _process(task, ctx, source)
     except ExamkitError as exc:
         outcome = PageOutcome(task=task, error=exc.one_line())
     except MemoryError:
@@ -136,12 +142,11 @@ def prepare(engine: Engine, original: np.ndarray, options: ScanOptions, applied:
     return page, layers, preprocess.clean(layers.student, steps, applied, record)
 
 
-def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
+def _process(task: PageTask, ctx: PageContext, source: bytes | None) -> PageOutcome:
     options = ctx.options
-    stem = Path(ctx.pages_dir) / task.document_id / f"p{task.number:04d}"
     record = _recorder(options.save_steps / task.file_name / f"p{task.number:04d}") if options.save_steps else None
-    original = images.load_page(Path(task.path), task.index, dpi=options.dpi, max_pixels=options.max_pixels)
-    original_path = _write_jpeg(stem.with_name(stem.name + ".orig.jpg"), original)
+    original = _load(task, options, source)
+    original_jpeg = _encode(task, ".jpg", original)
     if record:
         record("original", original)
 
@@ -153,32 +158,41 @@ def _process(task: PageTask, ctx: PageContext) -> PageOutcome:
     result.marks, result.teacher_text = marks.detect(layers.teacher, result.lines, reader)
     result.steps = applied.steps
     result.width, result.height = int(page.shape[1]), int(page.shape[0])
-    if options.hocr:
-        hocr = engine.hocr(readable, lang=options.lang)
-        write_hocr(options.hocr / task.file_name / f"p{task.number:04d}.hocr", hocr, readable)
-    image_path = _write_jpeg(stem.with_suffix(".jpg"), page)
-    return PageOutcome(task=task, result=result, image=str(image_path), original=str(original_path),
-                       width=result.width, height=result.height)
+    hocr = engine.hocr(readable, lang=options.lang) if options.hocr else None
+    hocr_image = _encode(task, ".png", readable) if options.hocr else None
+    return PageOutcome(task=task, result=result, image=_encode(task, ".jpg", page), original=original_jpeg, hocr=hocr,
+                       hocr_image=hocr_image, width=result.width, height=result.height)
 
 
-def write_hocr(path: Path, hocr: bytes, image: np.ndarray) -> None:
+def write_hocr(path: Path, hocr: bytes, png: bytes) -> None:
     """An hOCR file with the image it was read from beside it (``NAME.png``), named in its page's
     ``title`` instead of the engine's temporary file, so hOCR viewers and tools find the image."""
-    ok, png = cv2.imencode(".png", image)
-    if not ok:
-        raise ExamkitError(f"{path}: could not encode the page image for the hOCR file")
     picture = path.with_suffix(".png")
-    atomic_write_bytes(picture, png.tobytes())
+    atomic_write_bytes(picture, png)
     named = re.sub(rb'image "[^"]*"', b'image "' + picture.name.encode() + b'"', hocr, count=1)
     named = re.sub(rb"image &quot;.*?&quot;", b"image &quot;" + picture.name.encode() + b"&quot;", named, count=1)
     atomic_write_bytes(path, named)
 
 
-def _write_jpeg(path: Path, image: np.ndarray) -> Path:
-    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+def _load(task: PageTask, options: ScanOptions, source: bytes | None) -> np.ndarray:
+    """The page as loaded from its file, or from the file's bytes through a private temporary copy
+    (PDF pages are rendered by a program that reads files); errors name the original file."""
+    if source is None:
+        return images.load_page(Path(task.path), task.index, dpi=options.dpi, max_pixels=options.max_pixels)
+    with tempfile.TemporaryDirectory(prefix="examkit-page-") as folder:
+        copy = Path(folder) / Path(task.path).name
+        copy.write_bytes(source)
+        try:
+            return images.load_page(copy, task.index, dpi=options.dpi, max_pixels=options.max_pixels)
+        except InputFileError as exc:
+            raise InputFileError(task.path, exc.reason, line=exc.line, advice=exc.advice) from exc
+
+
+def _encode(task: PageTask, suffix: str, image: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(suffix, image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY] if suffix == ".jpg" else [])
     if not ok:
-        raise ExamkitError(f"{path}: could not encode the page image")
-    return atomic_write_bytes(path, data.tobytes())
+        raise ExamkitError(f"{task.key}: could not encode the page image")
+    return data.tobytes()
 
 
 def _recorder(prefix: Path):

@@ -7,6 +7,7 @@ suite fast.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,18 +117,21 @@ def marked_page() -> DrawnPage:
 
 
 class FakeEngine(EngineBase):
-    """An engine that 'reads' every page as the same word: batch logic without Tesseract's cost."""
+    """An engine that 'reads' every page as the same word: batch logic without Tesseract's cost.
+    ``delay`` seconds per page stand in for Tesseract's time where a test needs pages in flight."""
 
     name = "fake"
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.calls = 0
+        self.delay = delay
 
     def check(self) -> None:
         return None
 
     def recognize(self, image: np.ndarray, *, lang: str) -> PageOCR:
         self.calls += 1
+        time.sleep(self.delay)
         word = Word(text="Text", conf=90, bbox=(10, 10, 60, 30))
         return PageOCR(engine=self.name, lines=[Line(words=[word], bbox=word.bbox)],
                        width=int(image.shape[1]), height=int(image.shape[0]))
