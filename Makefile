@@ -19,7 +19,7 @@ help:
 	@echo "make bench  - set up, then run the benchmarks (figures go to BENCHMARKS.md by hand)"
 	@echo "make setup  - system packages (apt) + .venv with examkit installed"
 
-# `make setup` prepares everything (tests and local training included); the demo needs only the
+# `make setup` prepares everything (tests, local training, Dask cluster); the demo needs only the
 # toolkit itself, so a teacher trying it does not wait for torch.
 setup: system-packages $(VENV)/.installed-all
 
@@ -37,7 +37,7 @@ $(VENV)/.installed-base: pyproject.toml | $(VENV)/bin/python
 	@touch $@
 
 $(VENV)/.installed-all: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install -q -e ".[dev,local]"
+	$(BIN)/python -m pip install -q -e ".[dev,local,cluster]"
 	@touch $@ $(VENV)/.installed-base
 
 test: setup

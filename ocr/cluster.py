@@ -14,6 +14,7 @@ the scan connects, before any page is claimed. Imported only with ``--cluster`` 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ from ocr import programs
 from ocr.page import PageContext, PageOutcome, PageTask, process_page
 from ocr.runners import IN_FLIGHT_PER_WORKER, bounded, single_threaded
 
+#: A scheduler's address as ``dask scheduler`` prints it (the scheme may be left out: tcp).
+ADDRESS = re.compile(r"((tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
 #: How long to wait for the scheduler to answer before giving up, seconds.
 CONNECT_TIMEOUT_S = 10
 
@@ -42,6 +45,9 @@ class DaskRunner:
     def connect(cls, address: str, ctx: PageContext) -> Iterator[DaskRunner]:
         """Connect to the scheduler at ``address`` and check its workers; one clear line when it
         cannot be reached or a worker cannot read pages."""
+        if not ADDRESS.fullmatch(address):
+            raise UserInputError(f"--cluster {address!r} is not a Dask scheduler address",
+                                 advice="Give it as tcp://HOST:PORT, e.g. tcp://192.168.1.10:8786.")
         try:
             client = distributed.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
