@@ -56,7 +56,9 @@ class DaskRunner:
                                         f"{address} --nthreads 1`, or correct --cluster / ocr.cluster.") from exc
         with client:
             client.register_plugin(SingleThreaded(), name="examkit-single-threaded")
-            problems = sorted((worker, problem) for worker, problem in client.run(check_worker, ctx).items() if problem)
+            answers = client.run(check_worker, ctx, on_error="return")  # an exception: examkit is missing there
+            problems = sorted((worker, f"{type(answer).__name__}: {answer}" if isinstance(answer, BaseException) else answer)
+                              for worker, answer in answers.items() if answer)
             if problems:
                 worker, problem = problems[0]
                 raise ExamkitError(f"Dask worker {worker} cannot read pages: {problem}",
