@@ -39,12 +39,13 @@ sys.path.insert(0, str(ROOT))
 from examkit.models import PageOCR  # noqa: E402
 from examkit.workspace import Workspace  # noqa: E402
 from ocr.batch import scan  # noqa: E402
+from ocr.engine import EngineBase  # noqa: E402
 from ocr.page import ScanOptions  # noqa: E402
 
 PAGE = ROOT / "samples" / "exams" / "LK-Weimar-2024" / "schmitt-anna.jpg"
 
 
-class NullEngine:
+class NullEngine(EngineBase):
     """Reads nothing: what is left is loading, encoding and moving pages (the plumbing)."""
 
     name = "null"
@@ -59,10 +60,10 @@ class NullEngine:
 def timed_scans(rounds: int, work: Path) -> tuple[list[tuple[str, float, int]], float]:
     from distributed import LocalCluster
 
-    from benchmarks.bench_ocr import student_documents
+    from benchmarks.bench_ocr import sample_pages
     from ocr.tesseract import TesseractEngine
 
-    sources = [doc.source for doc, _, _ in student_documents(ROOT / "samples")]
+    sources = [source for _, source, _, _ in sample_pages(ROOT / "samples", None)]
     started = time.monotonic()
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     startup = time.monotonic() - started
@@ -134,32 +135,42 @@ def dask_programs(work: Path) -> tuple[str, list[subprocess.Popen]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--queued", type=int, nargs="+", default=[50, 500])
+    parser.add_argument("--rounds", type=int, default=1, help="timed rounds (0: memory only)")
+    parser.add_argument("--queued", type=int, nargs="*", default=[50, 500], help="pages queued (none: no memory part)")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cluster", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child, args.cluster)
         return 0
+    print(f"## Dask cluster benchmark ({dt.date.today()}, {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start)\n")
+    print(f"Command: `.venv/bin/python benchmarks/bench_cluster.py --rounds {args.rounds} "
+          f"--queued {' '.join(map(str, args.queued))}`\n", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        runs, startup = timed_scans(args.rounds, work)
-        address, processes = dask_programs(work)
-        try:
-            memory = {(name, count): queued_memory(count, work, cluster)
-                      for name, cluster in (("local pool", None), ("Dask cluster", address)) for count in args.queued}
-        finally:
-            for process in processes:
-                process.terminate()
-                process.wait()
+        if args.rounds:
+            report_timed(*timed_scans(args.rounds, work))
+        if args.queued:
+            address, processes = dask_programs(work)
+            try:
+                print("| scanning process, peak memory | " + " | ".join(f"{n} pages queued" for n in args.queued) + " |")
+                print("|---|" + "---|" * len(args.queued), flush=True)
+                for name, cluster in (("local pool, 2 workers", None), ("Dask cluster (2 x 1 thread)", address)):
+                    figures = [f"{queued_memory(count, work, cluster) / 1024:.0f} MiB" for count in args.queued]
+                    print(f"| {name} | " + " | ".join(figures) + " |", flush=True)
+            finally:
+                for process in processes:
+                    process.terminate()
+                    process.wait()
+    print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
+    return 0
+
+
+def report_timed(runs: list[tuple[str, float, int]], startup: float) -> None:
     local = [s for name, s, _ in runs if name.startswith("local")]
     remote = [s for name, s, _ in runs if not name.startswith("local")]
-    pages = runs[0][2]
-    per_page = sum(local) / len(local) * 2 / pages  # worker-seconds per page
-    print(f"## Dask cluster benchmark ({dt.date.today()}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end)\n")
-    print(f"Command: `.venv/bin/python benchmarks/bench_cluster.py --rounds {args.rounds}`\n")
+    per_page = sum(local) / len(local) * 2 / runs[0][2]  # worker-seconds per page
     print("| runner | scan of the sample pages | pages |")
     print("|---|---|---|")
     for name, seconds, read in runs:
@@ -167,12 +178,7 @@ def main() -> int:
     print(f"\n- wall time ratio cluster / local pool: {sum(remote) / sum(local):.2f} "
           f"(LocalCluster start, not counted: {startup:.1f} s)")
     print(f"- Tesseract pipeline: {per_page:.2f} worker-seconds per page = {3600 / per_page:.0f} pages per hour per "
-          f"worker core; 10^5 pages = {1e5 * per_page / 3600:.0f} core-hours")
-    print("\n| scanning process, peak memory | " + " | ".join(f"{n} pages queued" for n in args.queued) + " |")
-    print("|---|" + "---|" * len(args.queued))
-    for name in ("local pool", "Dask cluster"):
-        print(f"| {name} | " + " | ".join(f"{memory[(name, n)] / 1024:.0f} MiB" for n in args.queued) + " |")
-    return 0
+          f"worker core; 10^5 pages = {1e5 * per_page / 3600:.0f} core-hours\n", flush=True)
 
 
 if __name__ == "__main__":
