@@ -2,11 +2,11 @@
 
 Teachers do the arithmetic by hand, so real data holds sums that do not add up, percents that do
 not match the points and grades that contradict the scale. A model trained on them learns the
-contradictions. Each record gets the problems of ``fehleranalyse.md`` ("Checks") with a stable
+contradictions. Each record gets its problems, each with a stable
 code; ``error`` problems make it unfit for training. Two warnings say where the parser read more
 than was written: ``bracket-missing`` (a task heading's bracket never closed) and
 ``tasks-unlisted`` (tasks assumed left out for full marks, added as ``Übrige Aufgaben``). The JSON
-form (:meth:`AuditRecord.to_json`) is the ``annotate check --json`` contract of ``cli.md``. Reading files lives in
+form (:meth:`AuditRecord.to_json`) is the ``annotate check --json`` contract (docs/cli-reference.md). Reading files lives in
 :mod:`annotate.sources`, the grade-threshold fit in :mod:`annotate.infer`; both are re-exported
 here so callers need one import.
 """
@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from annotate.model import Analysis, Rounding, Task, computed_points, fmt_number, percent, task_points
 from annotate.parse import AnalysisParseError, ParseResult, Stated, parse_text
 from annotate.scales import GradeScale, get_scale
+from examkit.models import STOP_MARKER
 
 Severity = Literal["error", "warning"]
 
@@ -73,7 +74,7 @@ def fill(template: str, args: dict[str, Arg], *, task: Callable[[tuple[str, ...]
 
 
 class Problem(BaseModel):
-    """One finding: ``code`` and ``severity`` are the contract (cli.md), ``message`` is English;
+    """One finding: ``code`` and ``severity`` are the contract (docs/cli-reference.md), ``message`` is English;
     ``key`` and ``args`` let other front ends say it in their words (not part of the JSON)."""
 
     code: str
@@ -113,7 +114,7 @@ class AuditRecord(BaseModel):
         return any(p.severity == "error" for p in self.problems)
 
     def to_json(self) -> dict[str, Any]:
-        """The object ``annotate check --json`` prints for this record (cli.md)."""
+        """The object ``annotate check --json`` prints for this record (docs/cli-reference.md)."""
 
         def numbers(s: Stated) -> dict[str, Any]:
             return {"points": _json_number(s.points), "max": _json_number(s.max),
@@ -236,7 +237,7 @@ def audit_text(
     student_text: str | None = None,
     scale: GradeScale | None = None,
     rounding: Rounding = "floor",
-    stop_marker: str | None = "ENDSTOP",
+    stop_marker: str | None = STOP_MARKER,
     source: str = "-",
     record: int = 1,
     max_tokens: int | None = None,

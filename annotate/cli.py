@@ -20,10 +20,8 @@ from annotate.parse import parse_text
 from annotate.render import render as render_text
 from annotate.scales import list_scales
 from annotate.sheets import Settings, attach_sheet, load_sheet, read_text, settings_from
-from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, workspace_path
-from examkit.config import CONFIG_NAME, load_config
+from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, read_workspace_config
 from examkit.console import note, out, out_json, warn
-from examkit.workspace import resolve_path
 
 app = typer.Typer(help="The Fehleranalyse: render, parse, check, attach, draft.", no_args_is_help=True)
 
@@ -32,10 +30,8 @@ ScaleOpt = Annotated[Optional[str], typer.Option("--scale", help="Grade scale: o
 
 def _settings(workspace: Path | None, scale: str | None) -> Settings:
     """The workspace's analysis settings if there is a workspace, else the defaults (nothing created)."""
-    root = resolve_path(workspace_path(workspace))
-    if (root / CONFIG_NAME).is_file():
-        return settings_from(load_config(root / CONFIG_NAME).analysis, root, scale=scale)
-    return settings_from(None, None, scale=scale)
+    config, root = read_workspace_config(workspace)
+    return settings_from(config.analysis if root else None, root, scale=scale)
 
 
 @app.command("render")

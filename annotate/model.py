@@ -1,8 +1,8 @@
 """The Fehleranalyse as data: tasks, error lines, extras, and the numbers computed from them.
 
 The seed project typed the arithmetic by hand and real teacher texts show sums that do not add
-up. Here the numbers are computed from the structure (``fehleranalyse.md``, "The structured
-model"), so a rendered analysis is consistent by construction and an audit can compare what a
+up. Here the numbers are computed from the structure (README.md, "Writing
+analyses"), so a rendered analysis is consistent by construction and an audit can compare what a
 teacher *stated* with what the structure *implies*.
 
 Two strictness levels: sheets a person writes are validated strictly (half points, no negative

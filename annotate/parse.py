@@ -2,7 +2,7 @@
 
 Texts arrive from Word, CSV cells and JSONL strings: with or without line breaks, tabs or spaces,
 ``13/14`` or ``13 von 14``, ``(-1Punkt)`` or ``[-0,5 Punkte]`` or ``(kein Punkt abgezogen)``
-(``fehleranalyse.md`` lists what was seen). The parser works in three steps:
+(``tests/annotate/data`` holds what was seen). The parser works in three steps:
 
 1. *segments*: physical lines, each cut further where a second structure starts inside it (a
    heading after a deduction, ``- `` after a heading). A text with (almost) no line breaks is cut
@@ -29,6 +29,7 @@ from rapidfuzz import fuzz
 
 from annotate.model import MAX_DEPTH, MAX_POINTS, TOO_DEEP, Analysis, ErrorLine, Extra, Task, task_points
 from examkit.errors import UserInputError
+from examkit.models import STOP_MARKER
 
 NUM = r"\d+(?:[.,]\d+)?"
 UNIT = r"(?:Punkt\w*|Pkt\.?|P\.|P\b|BE\b|NP\b)"
@@ -445,7 +446,7 @@ def _task(node: _Node) -> Task:
 
 
 # -- public --------------------------------------------------------------------------------------------
-def parse_text(text: str, *, stop_marker: str | None = "ENDSTOP") -> ParseResult:
+def parse_text(text: str, *, stop_marker: str | None = STOP_MARKER) -> ParseResult:
     """Read a Fehleranalyse text; raises :class:`AnalysisParseError` when it has no readable structure."""
     notes: list[str] = []
     repairs: list[Repair] = []
@@ -503,7 +504,7 @@ def _fill_unlisted(analysis: Analysis, stated: Stated, notes: list[str]) -> tupl
     return analysis, None
 
 
-def parse(text: str, *, stop_marker: str | None = "ENDSTOP") -> Analysis:
+def parse(text: str, *, stop_marker: str | None = STOP_MARKER) -> Analysis:
     """Just the model of a Fehleranalyse text (see :func:`parse_text`)."""
     return parse_text(text, stop_marker=stop_marker).analysis
 

@@ -19,6 +19,7 @@ import jinja2
 from annotate.model import Analysis, ErrorLine, Rounding, Task, fmt_number, task_points
 from annotate.scales import GradeScale, get_scale
 from examkit.errors import InputFileError
+from examkit.models import STOP_MARKER
 
 DEFAULT_TEMPLATE = "fehleranalyse.txt.j2"
 
@@ -126,7 +127,7 @@ def render(
     *,
     scale: GradeScale | None = None,
     rounding: Rounding = "floor",
-    stop_marker: str | None = "ENDSTOP",
+    stop_marker: str | None = STOP_MARKER,
     template: Path | None = None,
     final_newline: bool = True,
 ) -> str:

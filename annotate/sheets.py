@@ -21,6 +21,7 @@ from annotate.render import render
 from annotate.scales import GradeScale, get_scale
 from examkit.config import AnalysisConfig
 from examkit.errors import InputFileError, UserInputError
+from examkit.models import STOP_MARKER
 
 if TYPE_CHECKING:
     from examkit.models import AnalysisRevision
@@ -43,7 +44,7 @@ def read_text(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def load_sheet(path: Path, *, stop_marker: str | None = "ENDSTOP") -> Analysis:
+def load_sheet(path: Path, *, stop_marker: str | None = STOP_MARKER) -> Analysis:
     """A sheet (YAML/JSON, strictly validated) or a loose analysis text (parsed) as the model.
 
     Raises :class:`InputFileError` naming the file and the field path or line.
@@ -78,7 +79,7 @@ class Settings:
 
     scale: GradeScale
     rounding: Rounding = "floor"
-    stop_marker: str | None = "ENDSTOP"
+    stop_marker: str | None = STOP_MARKER
     template: Path | None = None
     scale_dirs: tuple[Path, ...] = ()
 

@@ -1,6 +1,6 @@
 """The ``examkit`` command: composes the stage sub-apps and handles errors in one place.
 
-Exit codes (``../shared/spec/cli.md``): 0 success, 1 a user error (one line, no traceback unless
+Exit codes: 0 success, 1 a user error (one line, no traceback unless
 ``--verbose``), 2 bad usage (Typer's default), 3 a batch that finished with failed items.
 """
 

@@ -13,7 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from examkit.workspace import Workspace
+from examkit.config import CONFIG_NAME, Config, load_config
+from examkit.workspace import Workspace, resolve_path
 
 WorkspaceOpt = Annotated[
     Optional[Path],
@@ -34,6 +35,15 @@ ROOT_WORKSPACE: ContextVar[Path | None] = ContextVar("ROOT_WORKSPACE", default=N
 def workspace_path(workspace: Path | None) -> Path | None:
     """The ``--workspace`` given to this command, else the one given before the group name."""
     return workspace if workspace is not None else ROOT_WORKSPACE.get()
+
+
+def read_workspace_config(workspace: Path | None) -> tuple[Config, Path | None]:
+    """The config of the workspace a command was pointed at and its folder, if one exists there;
+    else the defaults and None. Nothing is created: for commands that work without a workspace."""
+    root = resolve_path(workspace_path(workspace))
+    if (root / CONFIG_NAME).is_file():
+        return load_config(root / CONFIG_NAME), root
+    return Config(), None
 
 
 def open_workspace(workspace: Path | None) -> Workspace:

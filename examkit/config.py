@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from examkit.errors import InputFileError
+from examkit.models import STOP_MARKER
 
 CONFIG_NAME = "examkit.toml"
 
@@ -86,7 +87,7 @@ class AnalysisConfig(_Section):
 
     grade_scale: str = "oberstufe"
     percent_rounding: Literal["floor", "round"] = "floor"
-    stop_marker: str = "ENDSTOP"
+    stop_marker: str = STOP_MARKER
     template: str | None = None
 
 
@@ -157,7 +158,7 @@ psm = 4                     # page segmentation mode
 [analysis]
 grade_scale = "oberstufe"   # or "sek1" (grades 1-6), or a scale of your own (see README)
 percent_rounding = "floor"  # "floor" (18/21 -> 85 %) or "round"
-stop_marker = "ENDSTOP"     # appended after the grade; "" switches it off
+stop_marker = "{STOP_MARKER}"     # appended after the grade; "" switches it off
 # template = "my-template.j2"
 
 [export]

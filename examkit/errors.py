@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-EXIT_OK = 0
+#: Exit codes besides 0 (success) and 2 (bad usage, Typer's own): see examkit/cli.py.
 EXIT_USER_ERROR = 1
-EXIT_USAGE = 2
 EXIT_BATCH_PARTIAL = 3
 
 

@@ -12,6 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+#: The marker a Fehleranalyse ends with in training data, so a tuned model stops there: the default
+#: of ``[analysis] stop_marker`` in examkit.toml and of every function that takes a stop marker.
+STOP_MARKER = "ENDSTOP"
+
 BBox = tuple[int, int, int, int]
 """``(x0, y0, x1, y1)`` in page pixels of the stored page image."""
 

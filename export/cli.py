@@ -11,13 +11,12 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, workspace_path
+from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, read_workspace_config
 from examkit.console import note, out, out_json, warn
 from examkit.errors import BatchIncomplete, InputFileError, UserInputError
 from examkit.workspace import Workspace
 from examkit.files import sha256_file
-from export.pipeline import (ExportOptions, ExportResult, export_training, read_manifest, validation_options,
-                             workspace_config)
+from export.pipeline import ExportOptions, ExportResult, export_training, read_manifest, validation_options
 from export.validate import Report
 
 app = typer.Typer(help="Training files: chat JSONL, CSV, validation, tokens, cost.", no_args_is_help=True)
@@ -175,7 +174,7 @@ def convert(
     """
     from export.convert import write_converted
 
-    config, root = workspace_config(workspace_path(workspace))
+    config, root = read_workspace_config(workspace)
     result = write_converted(in_path, out_path, options=validation_options(config, root, model=model),
                              system=_system(system, system_file), force=force)
     if root is not None:
@@ -235,7 +234,7 @@ def validate(
 
     if not file.is_file():
         raise InputFileError(file, "no such file")
-    config, root = workspace_config(workspace_path(workspace))
+    config, root = read_workspace_config(workspace)
     manifest = read_manifest(file) or {}
     if role is None:
         role = manifest.get("role") if manifest.get("role") in ("training", "validation") else "training"

@@ -24,11 +24,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from annotate.audit import audit_text
 from annotate.sheets import settings_from
 from examkit.clock import now
-from examkit.config import CONFIG_NAME, Config, load_config
+from examkit.config import Config
 from examkit.errors import UserInputError
 from examkit.files import FileNames, atomic_write_text, sha256_file
 from examkit.openai_finetuning import MIN_EXAMPLES
-from examkit.workspace import resolve_path
 from export.formats import write_csv, write_jsonl, write_xlsx
 from export.privacy import Roster
 from export.records import INVALID, Record, Skipped, collect_records
@@ -120,14 +119,6 @@ def validation_options(
         token_limits=cfg.token_limits, prices=cfg.training_prices, role=role,
         min_examples={"training": MIN_EXAMPLES, "validation": 1, "sheet": 0}[role],
     )
-
-
-def workspace_config(workspace: Path | None) -> tuple[Config, Path | None]:
-    """The config of the workspace at ``workspace`` if one exists there (nothing is created)."""
-    root = resolve_path(workspace)
-    if (root / CONFIG_NAME).is_file():
-        return load_config(root / CONFIG_NAME), root
-    return Config(), None
 
 
 def _rows(records: list[Record], fmt: Format) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 
 from examkit import openai_finetuning as finetuning
 from examkit import tokens
+from examkit.models import STOP_MARKER
 from export.formats import JsonLine, read_jsonl
 
 Severity = Literal["error", "warning"]
@@ -73,7 +74,7 @@ NameFinder = Callable[[str], Iterable[str]]
 @dataclass
 class Options:
     model: str = "gpt-4o-mini-2024-07-18"
-    stop_marker: str = "ENDSTOP"
+    stop_marker: str = STOP_MARKER
     audit: AuditFn | None = None
     find_names: NameFinder | None = None
     min_examples: int = finetuning.MIN_EXAMPLES

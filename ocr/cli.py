@@ -177,13 +177,10 @@ def doctor(
 
     Example: examkit doctor --json
     """
-    from examkit.cli_common import workspace_path
-    from examkit.config import CONFIG_NAME, Config, load_config
-    from examkit.workspace import resolve_path
+    from examkit.cli_common import read_workspace_config
     from ocr.programs import doctor as probe
 
-    config_file = resolve_path(workspace_path(workspace)) / CONFIG_NAME
-    config = load_config(config_file) if config_file.exists() else Config()
+    config, _ = read_workspace_config(workspace)
     data = probe(lang or config.ocr.lang)
     if json:
         out_json(data)

@@ -1,4 +1,4 @@
-"""Finding documents in what a teacher scanned: the exam-folder convention of ``cli.md``.
+"""Finding documents in what a teacher scanned: the exam-folder convention (README.md, "Walkthrough").
 
 Given files and folders, decide which files make up which document, which documents are task
 sheets, which are typed answers (text, no OCR), which files are teacher's analyses belonging to

@@ -1,7 +1,7 @@
 """What the OCR stage shows and hands out: status, one document's reading, page texts as files.
 
 The read side of :mod:`ocr.batch`. Each function returns plain data (or writes files) for a thin
-command to print; the JSON shapes are the contract of ``cli.md``.
+command to print; the JSON shapes are the contract (docs/cli-reference.md).
 """
 
 from __future__ import annotations

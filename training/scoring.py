@@ -24,6 +24,7 @@ from annotate.audit import quote_found
 from annotate.model import Analysis, Task, percent, task_points
 from annotate.parse import AnalysisParseError, ParseResult, parse_text
 from annotate.scales import GradeScale, normalize_grade
+from examkit.models import STOP_MARKER
 
 METRICS = ("n", "parsed_rate", "total_points_mae", "percent_mae", "grade_exact_rate", "task_points_mae", "quote_recall")
 _LABEL_WORD = re.compile(r"^(?:teil)?(?:aufgabe|nr\.?|frage)\s*", re.I)
@@ -71,7 +72,7 @@ def task_errors(answer: Analysis, reference: Analysis) -> list[dict[str, Any]]:
 
 
 def score(answer: str, reference: ParseResult, *, scale: GradeScale, rounding: str = "floor",
-          stop_marker: str | None = "ENDSTOP") -> dict[str, Any]:
+          stop_marker: str | None = STOP_MARKER) -> dict[str, Any]:
     """One answer against the parsed reference: the item of the evaluation report."""
     ref_totals = totals(reference, scale, rounding)
     ref_quotes = quotes(reference.analysis.tasks)

@@ -69,7 +69,7 @@ def test_each_defect_is_found(code):
         assert record.has_errors
 
 
-# the table of fehleranalyse.md, "Checks"
+# every audit check, with its code and severity
 SPEC_SEVERITY = {
     "missing-assistant": "error", "not-parsed": "error", "heading": "warning", "total-missing": "error",
     "total-mismatch": "error", "task-mismatch": "error", "deduction-mismatch": "error",

@@ -49,7 +49,7 @@ def _manifest() -> dict[str, str]:
 
 
 def _students() -> list[tuple[str, str, Path]]:
-    """(exam, student id, input path) by the exam-folder convention of cli.md."""
+    """(exam, student id, input path) by the exam-folder convention (README.md, "Walkthrough")."""
     found = []
     for exam in sorted(p for p in EXAMS.iterdir() if p.is_dir()):
         for p in sorted(exam.iterdir()):

@@ -1,4 +1,4 @@
-"""The ``local`` backend: LoRA fine-tuning of open-weights models on this machine (issue 8).
+"""The ``local`` backend: LoRA fine-tuning of open-weights models on this machine.
 
 Everything here imports torch and the Hugging Face stack only when called, so ``import
 training.local`` works (and ``usable()`` answers) without the optional ``[local]`` extra.
