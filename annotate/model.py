@@ -203,16 +203,13 @@ class Analysis(_Strict):
 
 
 def task_points(task: Task) -> float:
-    """Explicit points if given; else Σ sub-task points; else max − Σ quantified deductions."""
-    if task.points is not None:
-        return task.points
-    if task.tasks:
-        return sum(task_points(t) for t in task.tasks)
-    return task.max - sum(e.deduction or 0 for e in task.errors)
+    """Explicit points if given, else the points the structure implies (:func:`computed_points`)."""
+    return task.points if task.points is not None else computed_points(task)
 
 
 def computed_points(task: Task) -> float:
-    """The points the structure implies, ignoring an explicit value on this task."""
+    """The points the structure implies, ignoring an explicit value on this task: Σ sub-task
+    points; else max − Σ quantified deductions. The one statement of the rule in Python."""
     if task.tasks:
         return sum(task_points(t) for t in task.tasks)
     return task.max - sum(e.deduction or 0 for e in task.errors)

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from annotate.model import MAX_DEPTH, MAX_POINTS, TOO_DEEP, Analysis, ErrorLine, Extra, Task, task_points
+from annotate.model import MAX_DEPTH, MAX_POINTS, TOO_DEEP, Analysis, ErrorLine, Extra, Task, computed_points, task_points
 from examkit.errors import UserInputError
 from examkit.models import STOP_MARKER
 
@@ -440,9 +440,10 @@ def _task(node: _Node) -> Task:
     auditing large training files.
     """
     subs = [_task(c) for c in node.children]
-    computed = sum(task_points(t) for t in subs) if subs else node.max - sum(e.deduction or 0 for e in node.errors)
-    points = None if node.points == computed else node.points
-    return Task.model_construct(label=node.label, max=node.max, points=points, errors=node.errors, tasks=subs)
+    task = Task.model_construct(label=node.label, max=node.max, points=None, errors=node.errors, tasks=subs)
+    if node.points is None or node.points == computed_points(task):
+        return task
+    return Task.model_construct(label=node.label, max=node.max, points=node.points, errors=node.errors, tasks=subs)
 
 
 # -- public --------------------------------------------------------------------------------------------

@@ -56,14 +56,16 @@ class ScanReport:
     seconds: float = 0.0
 
 
-def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptions, yes: bool = False) -> ScanReport:
+def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptions, yes: bool = False,
+         attach_sheet: sheets.AttachSheet | None = None) -> ScanReport:
     """Scan ``paths`` into the workspace; see the module docstring. Raises only for problems that
     stop the whole batch (missing programs, bad arguments, no consent to send pages to a cloud
     engine); per-file problems are in the report.
 
     An engine that sends pages elsewhere (``sends_pages``) is asked ``confirm_sending(pages, yes=)``
     once the pages are known and before any is read: it says where they go and at what cost, and
-    refuses without consent (``yes`` or the config switch).
+    refuses without consent (``yes`` or the config switch). Teachers' analyses found beside the
+    scans go to ``attach_sheet`` (see :mod:`ocr.sheets`).
     """
     started = time.monotonic()
     found = intake.discover([Path(p) for p in paths])
@@ -97,7 +99,7 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
         except OSError as exc:  # unreadable (permissions, vanished): this file fails, the batch goes on
             _fail(ws, report, str(doc.files[0].resolve()), f"{exc.filename or doc.files[0]}: cannot read ({exc.strerror})",
                   doc.id)
-    report.sheets = sheets.record(ws, found)
+    report.sheets = sheets.record(ws, found, attach_sheet)
 
     if engine.sends_pages and tasks:
         note(engine.confirm_sending(len(tasks), yes=yes).statement)

@@ -49,6 +49,7 @@ def scan(
 
     Example: examkit ocr scan exams/LK-Neuzeit-2023 --lang deu --workers 2
     """
+    from annotate.sheets import attach_sheet
     from ocr.batch import scan as run_scan
     from ocr.engine import get_engine
     from ocr.learn.store import with_reader_model
@@ -64,7 +65,7 @@ def scan(
         elif model or base_url:
             raise UserInputError("--model and --base-url are for --engine vlm", advice="Add --engine vlm or leave them out.")
         reader = with_reader_model(get_engine(name, ws.config, lang=options.lang, **extra), ws.root, reader_model)
-        report = run_scan(ws, paths, engine=reader, options=options, yes=yes)
+        report = run_scan(ws, paths, engine=reader, options=options, yes=yes, attach_sheet=attach_sheet)
     note(f"{report.documents} documents: {report.pages_read} pages read, {report.pages_skipped} already done, "
          f"{report.typed} typed, {len(report.skipped_files)} files skipped, {len(report.failed)} failed "
          f"({report.seconds:.1f} s)")

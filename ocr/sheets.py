@@ -1,15 +1,16 @@
 """What intake found besides scans: teachers' analyses beside them, and files it skipped.
 
 Both are shown by ``ocr status`` long after the scan, so they are remembered in the workspace
-(``cache`` table, namespace ``ocr``). Analyses are handed to the annotate stage, which parses
-and stores them as imported revisions; each sheet file is attached once per content, so a
-rescan never duplicates an analysis.
+(``cache`` table, namespace ``ocr``). Analyses are handed to the attaching step the scan was
+given (``ocr scan`` hands in the annotate stage's ``attach_sheet``, which parses and stores them
+as imported revisions), so the OCR stage needs nothing of annotate; each sheet file is attached
+once per content, so a rescan never duplicates an analysis.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from examkit.console import warn
@@ -21,13 +22,17 @@ from ocr.intake import Intake
 NAMESPACE = "ocr"
 KEY = "intake"
 
+#: ``attach(ws, document_id, path, source="import")``: stores a teacher's analysis file with its
+#: document, raising an ExamkitError for one it cannot read.
+AttachSheet = Callable[..., object]
 
-def record(ws: Workspace, found: Intake) -> list[dict]:
-    """Remember skipped files and found sheets; attach new or changed sheets to their documents."""
+
+def record(ws: Workspace, found: Intake, attach: AttachSheet | None = None) -> list[dict]:
+    """Remember skipped files and found sheets; attach new or changed sheets to their documents
+    (``attach`` None: remembered, not attached)."""
     state = ws.runs.cache_get(NAMESPACE, KEY) or {"skipped": {}, "sheets": {}}
     for path, reason in found.skipped:  # a skipped link is kept as the link (it may lead nowhere or in a loop)
         state["skipped"][str(path.absolute())] = reason
-    attach = _attacher()
     reports = []
     for sheet in found.sheets:
         path = str(sheet.path.resolve())
@@ -52,14 +57,3 @@ def record(ws: Workspace, found: Intake) -> list[dict]:
 def found(ws: Workspace) -> dict:
     """``{"skipped": {path: reason}, "sheets": {path: {document_id, kind, attached, error}}}``."""
     return ws.runs.cache_get(NAMESPACE, KEY) or {"skipped": {}, "sheets": {}}
-
-
-def _attacher():
-    """``annotate.sheets.attach_sheet`` when the annotate stage provides it, else ``None``."""
-    try:
-        module = importlib.import_module("annotate.sheets")
-    except ModuleNotFoundError as exc:
-        if exc.name != "annotate.sheets":
-            raise
-        return None
-    return getattr(module, "attach_sheet", None)

@@ -97,6 +97,14 @@ def test_the_fehleranalyse_domain_is_free_of_app_code():
     assert outside == {m: [] for m in DOMAIN}
 
 
+def test_only_the_ocr_commands_know_annotate():
+    # the scan receives the sheet-attaching step as a callable; the OCR library imports no annotate
+    modules = graph()
+    knowing = sorted(m for m, targets in modules.items() if m.startswith("ocr") and any(
+        t.startswith("annotate") for t in targets))
+    assert knowing == ["ocr.cli"]
+
+
 def test_the_checks_see_a_cycle_and_a_hidden_edge(tmp_path):
     # the checks themselves can fail: a planted cycle is found, and so is an importlib edge
     assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
