@@ -85,6 +85,17 @@ def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dic
 
 
 # -- one page ------------------------------------------------------------------------------------
+#: A reader's confidence (0-100) below which a word or line is coloured as unsure, and as middling.
+UNSURE_BELOW, MIDDLING_BELOW = 50, 80
+
+
+def confidence(conf: float) -> str | None:
+    """``low``, ``mid`` or ``high`` (the page's colour classes ``conf-…``); None without a confidence."""
+    if conf < 0:
+        return None
+    return "low" if conf < UNSURE_BELOW else "mid" if conf < MIDDLING_BELOW else "high"
+
+
 def revision_json(rev: TextRevision) -> dict[str, Any]:
     return {"id": rev.id, "author": rev.author, "when": when(rev.created_at), "source": rev.source,
             "text": rev.text}
@@ -93,13 +104,15 @@ def revision_json(rev: TextRevision) -> dict[str, Any]:
 def line_json(line: PageLine) -> dict[str, Any]:
     """One line for the editor: id and revision (the base of its next save), outline, text, and
     the reader's words with their flags (none once a person saved the line)."""
-    words = [{"text": w.text, "conf": w.conf, "flagged": w.flagged, "bbox": list(w.bbox)} for w in line.words]
+    words = [{"text": w.text, "conf": w.conf, "confidence": confidence(w.conf), "flagged": w.flagged,
+              "bbox": list(w.bbox)} for w in line.words]
     confs = [w.conf for w in line.words if w.conf >= 0]
+    conf = min(confs) if confs else (line.conf if not line.by_person else -1)
     return {"id": line.id, "revision": line.revision, "text": line.text, "layer": line.layer, "origin": line.origin,
             "bbox": list(line.bbox) if line.bbox else None, "polygon": [list(p) for p in line.polygon],
             "by_person": line.by_person, "author": line.author, "when": when(line.created_at),
             "source": line.source, "words": words, "flagged": sum(w.flagged for w in line.words),
-            "conf": min(confs) if confs else (line.conf if not line.by_person else -1)}
+            "conf": conf, "confidence": None if line.by_person else confidence(conf)}
 
 
 def page_view(ws: Workspace, page: Page) -> dict[str, Any]:

@@ -42,7 +42,7 @@
     return div;
   }
 
-  const confClass = (line) => line.by_person || line.conf < 0 ? "" : line.conf < 50 ? "conf-low" : line.conf < 80 ? "conf-mid" : "conf-high";
+  const confClass = (line) => (line.confidence ? "conf-" + line.confidence : "");  /* cut-offs: views.py */
   const LAYER = { teacher: "Lehrkraft", margin: "Rand" };
 
   function build() {
