@@ -265,11 +265,8 @@
       return;
     }
     if (result.status === 409) {
-      const theirs = result.data.current;
-      const choice = await Examkit.conflict(theirs, lastPreview);
-      if (choice === "reload") { Examkit.reloadKeeping(lastPreview); return; }
-      if (choice === "keep") { base = theirs ? theirs.id : null; return save(); }
-      Examkit.say("Nicht gespeichert. Ihre Eingaben stehen weiter im Formular.", "warn", true);
+      await Examkit.afterConflict(result.data.current, lastPreview,
+        (theirs) => { base = theirs ? theirs.id : null; return save(); }, "Ihre Eingaben stehen weiter im Formular.");
       return;
     }
     if (result.status === 422 && result.data) {  // the refused fields are named and marked; focus the first

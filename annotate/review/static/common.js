@@ -125,6 +125,17 @@ const Examkit = (() => {
     });
   }
 
+  /* The one answer to a 409 (a save based on an older version): the dialog, then "reload" keeps
+     `mine` across the reload, "keep" hands the other version to `keepMine` (which saves mine on
+     top of it and returns its result), and "cancel" says nothing was saved and where `mine` still is. */
+  async function afterConflict(theirs, mine, keepMine, stillThere) {
+    const choice = await conflict(theirs, mine);
+    if (choice === "reload") { reloadKeeping(mine); return false; }
+    if (choice === "keep") return keepMine(theirs);
+    say(`Nicht gespeichert. ${stillThere}`, "warn", true);
+    return false;
+  }
+
   /* "Neu laden" after a conflict: the user's text must survive the reload (nothing silently lost),
      so it is kept in this tab's sessionStorage and shown again by showKept() on the new page. */
   const KEPT = "examkit-kept:";
@@ -153,5 +164,5 @@ const Examkit = (() => {
                    teacher: "Lehrkraft", draft: "Entwurf" };
 
   /* showText(title, text, previous) lives in revision.js (one saved version with its changes). */
-  return { data, el, number, fmt, plural, say, api, explain, conflict, reloadKeeping, isLeaving, SOURCE };
+  return { data, el, number, fmt, plural, say, api, explain, conflict, afterConflict, reloadKeeping, isLeaving, SOURCE };
 })();

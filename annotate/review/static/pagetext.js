@@ -36,15 +36,10 @@ class PageText {
       return true;
     }
     if (result.status === 409) {
-      const theirs = result.data.current;
-      const choice = await Examkit.conflict(theirs, mine);
-      if (choice === "reload") { Examkit.reloadKeeping(mine); return false; }
-      if (choice === "keep") {
+      return Examkit.afterConflict(result.data.current, mine, (theirs) => {
         if (theirs) { this.history.unshift(theirs); this.base = theirs.id; }
         return this.save(mine);
-      }
-      Examkit.say("Nicht gespeichert. Ihr Text steht weiter im Eingabefeld.", "warn", true);
-      return false;
+      }, "Ihr Text steht weiter im Eingabefeld.");
     }
     Examkit.explain(result);
     return false;
