@@ -19,6 +19,7 @@ from annotate.model import MAX_POINTS, TOO_DEEP, Analysis, Rounding, analysis_fr
 from annotate.parse import AnalysisParseError, parse
 from annotate.render import render
 from annotate.scales import GradeScale, get_scale
+from annotate.textfiles import read_text
 from examkit.config import AnalysisConfig
 from examkit.errors import InputFileError, UserInputError
 from examkit.models import STOP_MARKER
@@ -28,20 +29,6 @@ if TYPE_CHECKING:
     from examkit.workspace import Workspace
 
 SHEET_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def read_text(path: Path) -> str:
-    """A text file as UTF-8, else as Windows-1252 (Word and Excel exports on Windows)."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError as exc:
-        raise InputFileError(path, "no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputFileError(path, "is a folder, not a file") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def load_sheet(path: Path, *, stop_marker: str | None = STOP_MARKER) -> Analysis:

@@ -17,19 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from annotate.audit import AuditRecord, audit_text, problem
+from annotate.textfiles import read_text
 from examkit.errors import InputFileError, UserInputError
 
 SUFFIXES = (".txt", ".jsonl", ".csv")
-
-
-def _read_text(path: Path, on_warning: Callable[[str], None] | None) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if on_warning:
-            on_warning(f"{path}: not UTF-8, read as Windows-1252 (cp1252)")
-        return data.decode("cp1252", errors="replace")
 
 
 def _content(message: dict[str, Any]) -> str:
@@ -70,7 +61,7 @@ def _json_line(line: str) -> Any:
 
 
 def _jsonl(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterator[AuditRecord]:
-    for number, line in enumerate(_read_text(path, on_warning).splitlines(), start=1):
+    for number, line in enumerate(read_text(path, on_warning).splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -83,7 +74,7 @@ def _jsonl(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterato
 
 
 def _csv(path: Path, audit: Callable[..., AuditRecord], on_warning) -> Iterator[AuditRecord]:
-    text = _read_text(path, on_warning)
+    text = read_text(path, on_warning)
     header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header_line.count)  # German Excel writes `;`
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -151,7 +142,7 @@ def audit_path(
             elif suffix == ".csv":
                 records.extend(_csv(file, audit, on_warning))
             else:
-                records.append(audit(_read_text(file, on_warning), source=str(file), record=1))
+                records.append(audit(read_text(file, on_warning), source=str(file), record=1))
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the others; it is reported
             if isinstance(exc, UserInputError):
                 reason = exc.reason if isinstance(exc, InputFileError) else exc.message

@@ -25,10 +25,10 @@ ALLOWED = {
     "export": {"examkit", "annotate"},
     "training": {"examkit", "annotate", "export"},
 }
-#: The Fehleranalyse itself (with the audit's scale inference and file reading): no app code, only
+#: The Fehleranalyse itself (with the audit's scale inference and its file reading): no app code, only
 #: the core's errors and shared models (the stop marker).
 DOMAIN = ("annotate.model", "annotate.parse", "annotate.render", "annotate.audit", "annotate.scales",
-          "annotate.infer", "annotate.sources")
+          "annotate.infer", "annotate.sources", "annotate.textfiles")
 
 
 def module_name(path: Path) -> str:

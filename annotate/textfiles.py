@@ -1,0 +1,29 @@
+"""Reading the text files teachers have: UTF-8, or Windows-1252 from Word and Excel on Windows.
+
+One reader for every text a person wrote (loose analyses, sheets, CSV and JSONL to audit), so a
+file reads the same whichever command opens it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from examkit.errors import InputFileError
+
+
+def read_text(path: Path, on_warning: Callable[[str], None] | None = None) -> str:
+    """A text file as UTF-8, else as Windows-1252 (Word and Excel exports on Windows; said to
+    ``on_warning``). A missing file or a folder is an :class:`InputFileError` naming it."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise InputFileError(path, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputFileError(path, "is a folder, not a file") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if on_warning:
+            on_warning(f"{path}: not UTF-8, read as Windows-1252 (cp1252)")
+        return data.decode("cp1252", errors="replace")
