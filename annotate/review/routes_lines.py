@@ -49,6 +49,9 @@ class LineSave(BaseModel):
 
 
 class LineNew(BaseModel):
+    """A new line: after line ``after`` or before ``before``; a drawn outline without either is
+    placed by its position (:func:`reading_place`); neither: at the end."""
+
     text: str = Field("", max_length=MAX_TEXT)
     after: int | None = None
     before: int | None = None
@@ -125,9 +128,12 @@ def save(line_id: int, body: LineSave, request: Request) -> Any:
 @router.post("/pages/{page_id}/lines")
 def insert(page_id: int, body: LineNew, request: Request) -> dict[str, Any]:
     state = _state(request)
+    after, before = body.after, body.before
     with state.writer() as ws:
         ws.documents.page(page_id)
-        line = ws.lines.insert(page_id, _one_line(body.text) or "", after=body.after, before=body.before,
+        if body.polygon and after is None and before is None:
+            after, before = reading_place(ws.lines.current(page_id), body.polygon)
+        line = ws.lines.insert(page_id, _one_line(body.text) or "", after=after, before=before,
                                polygon=body.polygon, author=state.author)
     return _answer(state, page_id, line=views.line_json(line))
 
@@ -191,6 +197,21 @@ def move(line_id: int, body: Move, request: Request) -> Any:
     except RevisionConflict:
         return _conflict(state, line_id)
     return _answer(state, line.page_id, line=views.line_json(line))
+
+
+def reading_place(lines: list[PageLine], polygon: Points) -> tuple[int | None, int | None]:
+    """Where a line drawn on the page image goes in reading order, as ``(after, before)``: after
+    the nearest line above it (of the lines whose middle lies above the drawn box's middle, the
+    lowest); with none above, before the first line that has an outline; on a page without
+    outlines, at the end. Lines without an outline (typed ones) are not looked at, so a drawn
+    line goes right under the line it was drawn under."""
+    ys = [y for _, y in polygon]
+    middle = (min(ys) + max(ys)) / 2
+    placed = [(li, (li.bbox[1] + li.bbox[3]) / 2) for li in lines if li.bbox and li.bbox[3] > li.bbox[1]]
+    above = [(mid, li.id) for li, mid in placed if mid < middle]
+    if above:
+        return max(above)[1], None
+    return None, (placed[0][0].id if placed else None)
 
 
 def _one_line(text: str | None) -> str | None:

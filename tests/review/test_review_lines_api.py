@@ -54,3 +54,27 @@ def test_reread_without_an_engine_says_so_in_german(client, review_ws, monkeypat
     line = client.get(f"/api/pages/{page_ids(review_ws)[0]}/lines").json()["lines"][0]
     answer = client.post(f"/api/lines/{line['id']}/reread", json={"base": line["revision"]})
     assert answer.status_code == 422 and answer.json()["detail"].startswith("Neu lesen ist hier nicht möglich")
+
+
+def test_a_drawn_line_goes_after_the_nearest_line_above_it(client, review_ws) -> None:
+    """conftest's lines sit at y 150–190, 240–280 and 330–370; a box drawn between two of them
+    lands between them, one above all first, one below all last; no other line's text moves."""
+    first = page_ids(review_ws)[0]
+    before = [li["text"] for li in client.get(f"/api/pages/{first}/lines").json()["lines"]]
+
+    def draw(top: int, bottom: int) -> list[dict]:
+        box = [[120, top], [700, top], [700, bottom], [120, bottom]]
+        answer = client.post(f"/api/pages/{first}/lines", json={"text": "", "polygon": box})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["line"]["origin"] == "drawn"
+        return answer.json()["lines"]
+
+    lines = draw(195, 235)
+    assert [li["text"] for li in lines] == [before[0], "", before[1], before[2]]
+    assert lines[1]["bbox"] == [120, 195, 700, 235]
+    lines = draw(20, 60)
+    assert lines[0]["bbox"] == [120, 20, 700, 60] and [li["text"] for li in lines[1:]] == [before[0], "", *before[1:]]
+    lines = draw(600, 640)
+    assert lines[-1]["bbox"] == [120, 600, 700, 640]
+    assert [li["text"] for li in lines if li["text"]] == before
+    assert review_ws.revisions.page_text(first).split("\n") == ["", before[0], "", before[1], before[2], ""]

@@ -1,8 +1,10 @@
 """The line editor in a real browser (Debian's chromium): every line keeps its own image and its
-own text, tabs on different lines never meet, the conflict dialog never discards on Enter, and
-an empty page can be typed line by line."""
+own text, tabs on different lines never meet, the conflict dialog never discards on Enter, an
+empty page can be typed line by line, and a line drawn on the page view lands where it was drawn."""
 
 from __future__ import annotations
+
+import re
 
 from examkit.models import Document, PageOCR
 from tests.review.conftest import EXAM, page_ids
@@ -95,3 +97,42 @@ def test_an_empty_page_is_typed_line_by_line(context, server, review_ws) -> None
         assert page.evaluate("document.activeElement === document.querySelectorAll('.line-input')[%d]" % (n + 1))
     assert review_ws.revisions.page_text(page_id) == "Erste Zeile\nZweite Zeile\nDritte Zeile"
     assert [li.origin for li in review_ws.lines.current(page_id)] == ["typed"] * 3
+
+
+def test_a_box_drawn_between_two_lines_on_the_page_view_becomes_a_line_between_them(context, server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    page = open_page(context, server, f"/page/{first}")
+    button = page.get_by_role("button", name="Zeile einzeichnen")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("Escape")  # Esc leaves the drawing mode
+    assert button.get_attribute("aria-pressed") == "false"
+    button.click()
+    img = page.locator("#page-img").bounding_box()
+    scale = img["width"] / 1240  # the image is shown scaled: screen → page pixels is the page's job
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return img["x"] + x * scale, img["y"] + y * scale
+
+    page.mouse.move(*at(120, 196))  # between "Die Reformation …" (y 150–190) and "Luther …" (y 240–280)
+    page.mouse.down()
+    page.mouse.move(*at(400, 215))
+    page.mouse.move(*at(700, 234))
+    page.mouse.up()
+    page.wait_for_url(re.compile(rf"/lines/{first}\?neu=\d+$"))
+    page.wait_for_function("() => document.querySelectorAll('.line-row').length === 4")
+    rows = crops_and_texts(page)
+    assert [text for _, text in rows] == ["Die Reformation begann 1517 in Wittenberg.", "",
+                                          "Luther schrieb 95 Thesen gegen den Ablass.", "Textart: Quasi (Statement)"]
+    assert [top for top, _ in rows[::2]] == [150, 240] and rows[3][0] == 330
+    assert abs(rows[1][0] - 196) <= 2  # the drawn box, in page pixels
+    new_row = page.locator(".line-row").nth(1)
+    assert new_row.get_by_role("button", name="Neu lesen").is_visible()
+    assert page.evaluate("() => document.activeElement === document.querySelectorAll('.line-input')[1]")
+    page.keyboard.type("1B")
+    page.keyboard.press("Enter")
+    new_row.get_by_text("gespeichert").wait_for()
+    assert review_ws.revisions.page_text(first).splitlines() == [
+        "Die Reformation begann 1517 in Wittenberg.", "1B", "Luther schrieb 95 Thesen gegen den Ablass.",
+        "Textart: Quasi (Statement)"]
+    assert [li.origin for li in review_ws.lines.current(first)][1] == "drawn"

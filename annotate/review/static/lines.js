@@ -339,5 +339,11 @@
   build();
   if (view.state === "empty") Examkit.say("Auf dieser Seite hat die Texterkennung nichts erkannt. Tippen Sie den Text Zeile für Zeile ein: die Eingabetaste beginnt die nächste Zeile.", "info", true);
   stateLabel.textContent = lines.some((l) => l.by_person) ? "Alles gespeichert" : "Text der Texterkennung";
-  if (rows.length) rows[0].input.focus();
+  /* Arriving from the page view with a line just drawn there (?neu=ID): that line, ready to type or re-read. */
+  const drawn = rows.findIndex((r) => String(r.line.id) === new URLSearchParams(window.location.search).get("neu"));
+  if (drawn >= 0) {
+    focusRow(drawn);
+    Examkit.say("Neue Zeile eingezeichnet. Tippen Sie ihren Text ein (Eingabetaste speichert) oder lassen Sie sie mit „Neu lesen“ von der Texterkennung lesen.", "info", true);
+  }
+  else if (rows.length) rows[0].input.focus();
 })();

@@ -93,6 +93,74 @@
     document.getElementById("figure").classList.toggle("original", original.checked);
   });
 
+  /* Drawing a line the reader missed: a box dragged on the image becomes a new line of the page,
+     placed in reading order by the server (reading_place in routes_lines.py), then opened in the
+     line editor to be typed or read again („Neu lesen“). */
+  const drawButton = document.getElementById("draw-line");
+  const figure = document.getElementById("figure");
+  const drawBox = document.getElementById("draw-box");
+  let drawing = false, start = null;
+  const SAVE_FIRST = "Bitte speichern Sie zuerst Ihre Änderungen am Text (Strg+S), dann die Zeile einzeichnen.";
+  function setDrawing(on) {
+    drawing = on;
+    start = null;
+    drawBox.hidden = true;
+    drawButton.setAttribute("aria-pressed", String(on));
+    drawButton.classList.toggle("done", on);
+    figure.classList.toggle("drawing", on);
+    Examkit.say(on ? "Ziehen Sie mit der Maus einen Rahmen um die fehlende Zeile. Esc beendet das Einzeichnen."
+                   : "Einzeichnen beendet.", "info", on);
+  }
+  /* A pointer position in page pixels: the image is shown scaled (and the pane may be scrolled). */
+  function pagePoint(event) {
+    const rect = document.getElementById("page-img").getBoundingClientRect();
+    const clamp = (v, max) => Math.round(Math.min(Math.max(v, 0), max));
+    return [clamp(((event.clientX - rect.left) * view.page.width) / rect.width, view.page.width),
+            clamp(((event.clientY - rect.top) * view.page.height) / rect.height, view.page.height)];
+  }
+  const boxOf = (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1])];
+  function showBox(a, b) {
+    const [x0, y0, x1, y1] = boxOf(a, b);
+    const W = view.page.width, H = view.page.height;
+    Object.assign(drawBox.style, { left: `${(100 * x0) / W}%`, top: `${(100 * y0) / H}%`,
+                                   width: `${(100 * (x1 - x0)) / W}%`, height: `${(100 * (y1 - y0)) / H}%` });
+    drawBox.hidden = false;
+  }
+  async function addDrawn(a, b) {
+    const [x0, y0, x1, y1] = boxOf(a, b);
+    if (x1 - x0 < 10 || y1 - y0 < 5) {
+      drawBox.hidden = true;
+      Examkit.say("Der Rahmen ist zu klein. Bitte ziehen Sie ihn um die ganze Zeile.", "warn", true);
+      return;
+    }
+    if (dirty()) { drawBox.hidden = true; Examkit.say(SAVE_FIRST, "warn", true); return; }
+    const result = await Examkit.api("POST", `api/pages/${view.page.id}/lines`,
+                                     { text: "", polygon: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] });
+    if (result.status !== 200) { drawBox.hidden = true; Examkit.explain(result); return; }
+    window.location = `lines/${view.page.id}?neu=${result.data.line.id}`;
+  }
+  if (drawButton) {
+    drawButton.addEventListener("click", () => {
+      if (!drawing && dirty()) { Examkit.say(SAVE_FIRST, "warn", true); return; }
+      if (!drawing && original && original.checked) { Examkit.say("Zeilen werden im bearbeiteten Bild eingezeichnet: bitte „Originalscan“ ausschalten.", "warn", true); return; }
+      setDrawing(!drawing);
+    });
+    figure.addEventListener("pointerdown", (event) => {
+      if (!drawing || event.button !== 0) return;
+      event.preventDefault();
+      start = pagePoint(event);
+      figure.setPointerCapture(event.pointerId);
+      showBox(start, start);
+    });
+    figure.addEventListener("pointermove", (event) => { if (drawing && start) showBox(start, pagePoint(event)); });
+    figure.addEventListener("pointerup", (event) => {
+      if (!drawing || !start) return;
+      const from = start;
+      start = null;
+      addDrawn(from, pagePoint(event));
+    });
+  }
+
   document.getElementById("save").addEventListener("click", save);
   reviewedButton.addEventListener("click", toggleReviewed);
   document.addEventListener("keydown", (event) => {
@@ -103,6 +171,7 @@
       event.preventDefault(); nextFlagged(event.key === "ArrowDown" ? 1 : -1);
     }
     else if (event.altKey && key === "g") { event.preventDefault(); toggleReviewed(); }
+    else if (event.key === "Escape" && drawing) { event.preventDefault(); setDrawing(false); }
     else if (event.altKey && event.key === "PageDown" && view.next_page) window.location = `page/${view.next_page}`;
     else if (event.altKey && event.key === "PageUp" && view.prev_page) window.location = `page/${view.prev_page}`;
   });
