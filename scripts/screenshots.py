@@ -3,7 +3,11 @@
 Builds a demo workspace from samples/ (LK-Neuzeit-2023: the PDF pages rendered at the samples'
 200 DPI, the ground-truth word boxes as a stand-in OCR reading with a few words deliberately
 misread and flagged, the teacher's red marks), starts the real server on a free loopback port
-and shoots each view with Debian's chromium through Playwright into docs/screenshots/*.png.
+under its random base path and shoots each view with Debian's chromium through Playwright into
+docs/screenshots/*.png. The page view and the line editor show a page nobody has saved yet: once
+a person saves a line its reader's flags are gone (annotate/review/views.py), so a saved page
+would show no unsure words. The page's Content-Security-Policy forbids eval, so wait_for_function
+always gets a function expression (``"() => ..."``), never a bare expression.
 
     .venv/bin/python scripts/screenshots.py
 """
@@ -38,6 +42,10 @@ EXAM = "LK-Neuzeit-2023"
 SAMPLES = ROOT / "samples" / "exams" / EXAM
 TRUTH = ROOT / "samples" / "ground-truth" / EXAM
 OUT = ROOT / "docs" / "screenshots"
+#: The page image has arrived and its word boxes are drawn, some of them flagged.
+LOADED = ("() => { const img = document.getElementById('page-img');"
+          " return img !== null && img.complete && img.naturalWidth > 0"
+          " && document.querySelectorAll('#boxes .w.flagged').length > 1; }")
 MISREAD = {"e": "c", "n": "u", "i": "l", "a": "o"}
 
 
@@ -109,7 +117,7 @@ def build(root: Path) -> tuple[Workspace, dict]:
     text = canonical_text(analysis, settings_from(ws.config.analysis, ws.root))
     ws.revisions.add_analysis(f"{EXAM}/hoffmann-lina", text, sheet=analysis.model_dump(), source="teacher",
                               author="Frau Keller")
-    return ws, {"page": first, "doc": f"{EXAM}/hoffmann-lina"}
+    return ws, {"unread": ids["hoffmann-lina"][1], "doc": f"{EXAM}/hoffmann-lina"}
 
 
 def main() -> None:
@@ -130,17 +138,22 @@ def main() -> None:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
             page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="de-DE")
             page.goto(f"{base}/?token={state.token}")
+            page.wait_for_load_state("networkidle")
             page.screenshot(path=OUT / "overview.png")
-            page.goto(f"{base}/page/{where['page']}")
+            page.goto(f"{base}/page/{where['unread']}")
+            page.wait_for_function(LOADED)
             page.locator("#boxes .w.flagged").nth(1).click()
             page.screenshot(path=OUT / "page.png")
-            page.goto(f"{base}/lines/{where['page']}")
-            page.locator(".line-input").nth(4).focus()
+            page.goto(f"{base}/lines/{where['unread']}")
+            page.wait_for_function("() => document.querySelectorAll('.line-row .crop').length > 4")
+            page.wait_for_load_state("networkidle")
+            page.locator(".line-input").first.focus()
             page.keyboard.press("F8")
             page.wait_for_timeout(400)
+            page.evaluate("() => window.scrollTo(0, 0)")  # F8 scrolled the word's line into view
             page.screenshot(path=OUT / "lines.png")
             page.goto(f"{base}/analysis/{where['doc']}")
-            page.wait_for_selector("#totals .big")
+            page.wait_for_function("() => document.querySelector('#totals .big') !== null")
             page.screenshot(path=OUT / "analysis.png")
             browser.close()
         server.should_exit = True
@@ -148,7 +161,14 @@ def main() -> None:
         ws.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("\n".join(str(p.relative_to(ROOT)) for p in sorted(OUT.glob("*.png"))))
+    for shot in sorted(OUT.glob("*.png")):
+        _shrink(shot)
+        print(f"{shot.relative_to(ROOT)}  {shot.stat().st_size // 1024} KB")
+
+
+def _shrink(path: Path) -> None:
+    """A 256-colour palette keeps each committed PNG at a few hundred KB without visible loss."""
+    Image.open(path).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
 if __name__ == "__main__":
