@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotate.audit import audit_text
-from annotate.model import Analysis, SheetError, analysis_from_data
+from annotate.model import Analysis, SheetError, Task, analysis_from_data, task_points
 from annotate.review.german import audit_problems, sheet_problems
 from annotate.sheets import Settings, canonical_text
 from examkit.errors import NotFoundError
@@ -73,14 +73,39 @@ def preview(settings: Settings, sheet: Any, student_text: str | None) -> dict[st
     try:
         analysis = analysis_of(sheet)
     except SheetError as exc:
-        return {"ok": False, "errors": sheet_problems(exc.problems, sheet)}
+        return {"ok": False, "errors": sheet_problems(exc.problems, sheet), "points": _countable_points(sheet)}
     text = canonical_text(analysis, settings)
     totals = analysis.totals(settings.scale, settings.rounding)
     record = audit_text(text, student_text=student_text, scale=settings.scale, rounding=settings.rounding,
                         stop_marker=settings.stop_marker)
     return {"ok": True, "text": text,
             "totals": {"points": totals.points, "max": totals.max, "percent": totals.percent, "grade": totals.grade},
-            "problems": audit_problems(record.problems), "stop_marker": settings.stop_marker or None}
+            "problems": audit_problems(record.problems), "stop_marker": settings.stop_marker or None,
+            "points": points_by_path(analysis.tasks)}
+
+
+def points_by_path(tasks: list[Task], path: tuple[int | str, ...] = ()) -> list[dict[str, Any]]:
+    """Each task's points (:func:`annotate.model.task_points`), keyed by its field path such as
+    ``["tasks", 1, "tasks", 0]``: the page shows these instead of counting for itself."""
+    return [entry for index, task in enumerate(tasks) for entry in _points_of(task, (*path, "tasks", index))]
+
+
+def _points_of(task: Task, path: tuple[int | str, ...]) -> list[dict[str, Any]]:
+    return [{"path": list(path), "points": task_points(task)}, *points_by_path(task.tasks, path)]
+
+
+def _countable_points(sheet: Any) -> list[dict[str, Any]]:
+    """While the sheet is refused, the points of each top-level task that is valid on its own:
+    a bad number counts nowhere, but it does not hide the other tasks' points."""
+    tasks = sheet.get("tasks") if isinstance(sheet, dict) else None
+    out: list[dict[str, Any]] = []
+    for index, task in enumerate(tasks if isinstance(tasks, list) else []):
+        try:
+            alone = analysis_of({"tasks": [task]})
+        except SheetError:
+            continue
+        out.extend(_points_of(alone.tasks[0], ("tasks", index)))
+    return out
 
 
 def save_analysis(ws: Workspace, settings: Settings, document_id: str, sheet: Any, base: int | None, *,

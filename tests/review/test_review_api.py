@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from annotate.model import analysis_from_data, computed_points
 from annotate.review import create_app
 from tests.review.conftest import STUDENT, page_ids
 
@@ -110,9 +111,21 @@ def test_preview_numbers_and_audit(client: TestClient) -> None:
     assert "Punkte: 9,5 von 13, das entspricht einer Leistung von: 73%" in answer["text"]
     assert [p["code"] for p in answer["problems"]] == ["quote-not-found"]  # the Papst quote is not in the text
     assert "Papst" in answer["problems"][0]["message"]
+    model = analysis_from_data(sheet)
+    expected = [(["tasks", 0], computed_points(model.tasks[0])), (["tasks", 1], computed_points(model.tasks[1])),
+                (["tasks", 1, "tasks", 0], computed_points(model.tasks[1].tasks[0])),
+                (["tasks", 1, "tasks", 1], computed_points(model.tasks[1].tasks[1]))]
+    assert [(p["path"], p["points"]) for p in answer["points"]] == expected
+    assert [p for _, p in expected] == [5.5, 4, 1, 3]  # deductions; sub-tasks; a sub-task's deduction; untouched
+    stated = {"tasks": [{"label": "A", "max": 8, "points": 7, "errors": [{"comment": "x", "deduction": 2}]}]}
+    answer = client.post("/api/preview", json={"document_id": STUDENT, "sheet": stated}).json()
+    assert answer["points"] == [{"path": ["tasks", 0], "points": 7}]  # stated points win, as in the text
+    typed = {"tasks": [sheet["tasks"][0], {"label": "B", "max": 5, "errors": [{"comment": "x", "deduction": "abc"}]}]}
+    answer = client.post("/api/preview", json={"document_id": STUDENT, "sheet": typed}).json()
+    assert not answer["ok"] and answer["points"] == [{"path": ["tasks", 0], "points": 5.5}]  # B counts nowhere
     bad = client.post("/api/preview", json={"document_id": STUDENT, "sheet": {"tasks": [
         {"label": "A", "max": 2, "errors": [{"comment": "x", "deduction": 3}]}]}}).json()
-    assert not bad["ok"]
+    assert not bad["ok"] and bad["points"] == []
     assert bad["errors"] == [{"path": ["tasks", 0], "field": "Aufgabe A",
                               "message": "Aufgabe A: die Abzüge ergeben 3 Punkte, mehr als die Höchstpunkte (2)"}]
 

@@ -83,6 +83,8 @@ def test_an_invalid_deduction_is_marked_and_not_counted(context, server, review_
     assert page.locator("fieldset.task").first.locator("[data-points]").first.inner_text() == "= ? P."
     preview.get_by_text("Noch nicht stimmig").wait_for()
     assert "von 13 Punkten" not in preview.inner_text()  # neither 13 (counted as 0) nor the old 11
+    shown = page.locator(".task-head [data-points]")
+    assert shown.all_inner_texts() == ["= ? P.", "= 5 P."]  # the valid task keeps the server's count
     page.keyboard.press("Control+s")
     page.get_by_text("Nicht gespeichert – bitte prüfen: Aufgabe A, Fehler 1, Abzug: „abc“ ist keine Zahl").wait_for()
     assert review_ws.revisions.analyses(STUDENT) == []

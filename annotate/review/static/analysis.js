@@ -1,5 +1,6 @@
 /* The analysis editor: tasks, error lines and extras as a form; a live preview rendered by the
-   server (the same renderer and audit as the command line); quotes taken from the student's text. */
+   server (the same renderer and audit as the command line, and each task's points); quotes taken
+   from the student's text. */
 "use strict";
 (() => {
   const view = Examkit.data();
@@ -119,26 +120,20 @@
   }
 
   /* ---- preview ---- */
-  /* A task's points, or null while one of its numbers is not a number (then nothing is counted). */
-  function points(task) {
-    if (task.points !== null && task.points !== undefined) return isNumber(task.points) ? task.points : null;
-    if (task.tasks.length) {
-      const parts = task.tasks.map(points);
-      return parts.includes(null) ? null : parts.reduce((sum, p) => sum + p, 0);
-    }
-    const deductions = task.errors.map((e) => e.deduction);
-    if (!isNumber(task.max) || deductions.some((d) => d !== null && !isNumber(d))) return null;
-    return task.max - deductions.reduce((sum, d) => sum + (d || 0), 0);
+  /* "= X P." per task, as the server counted it (the preview answers each task's points by its
+     field path); "= ? P." while a number of the task is invalid: then it counts nowhere. */
+  function showPoints(span, p) {
+    const known = isNumber(p);
+    span.textContent = known ? `= ${show(p)} P.` : "= ? P.";
+    span.title = known ? "" : "Erst zählbar, wenn alle Zahlen dieser Aufgabe gültig sind";
   }
+  const pointsSpan = (task) => task._box && task._box.querySelector(":scope > .task-head [data-points]");
 
   let timer = null;
   function changed() {
-    for (const task of allTasks()) {
-      const span = task._box && task._box.querySelector(":scope > .task-head [data-points]");
-      if (!span) continue;
-      const p = points(task);
-      span.textContent = p === null ? "= ? P." : `= ${show(p)} P.`;
-      span.title = p === null ? "Erst zählbar, wenn alle Zahlen dieser Aufgabe gültig sind" : "";
+    for (const task of allTasks()) {  // a number just typed wrong: uncounted at once, not after the preview
+      const span = pointsSpan(task);
+      if (span && task._box.querySelector(".invalid")) showPoints(span, null);
     }
     $("state").textContent = dirty() ? "Ungespeicherte Änderungen" : "Gespeichert";
     $("state").classList.toggle("unsaved", dirty());
@@ -154,6 +149,11 @@
     if (result.status !== 200) { Examkit.explain(result); return; }
     const answer = result.data;
     markAll(answer.ok ? [] : answer.errors);
+    const counted = new Map((answer.points || []).map((p) => [key(p.path), p.points]));
+    for (const task of allTasks()) {
+      const span = pointsSpan(task);
+      if (span) showPoints(span, counted.get(task._box.dataset.path));
+    }
     if (!answer.ok) {  // nothing is counted while a field is refused: no old totals stay on screen
       totals.replaceChildren(el("span", { class: "bad", text: "Noch nicht stimmig – bitte die markierten Felder prüfen" }));
       problems.replaceChildren(...answer.errors.map((e) => el("li", { class: "error", text: e.message })));
