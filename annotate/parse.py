@@ -28,45 +28,15 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz
 
 from annotate.model import MAX_DEPTH, MAX_POINTS, TOO_DEEP, Analysis, ErrorLine, Extra, Task, computed_points, task_points
+from annotate.patterns import (
+    POINTS_BRACKET, HEADING, UNCLOSED_HEADING, COLON_ITEM, LOOSE_COLON_ITEM, TASK_WORD, BULLET,
+    TRAILING_BRACKET, TRAILING_BARE, ZERO, NO_NUMBER, DEDUCTION, SUMMARY_START, SUMMARY_POINTS,
+    SUMMARY_FALLBACK, PERCENT, GRADE, OPEN_QUOTES, CLOSE_QUOTES, LOOSE_BOUNDARY, LOOSE_DASH, STRICT_DASH,
+    MAYBE_CUT, TRAILING_BRACKET_ANY,
+)
 from examkit.errors import UserInputError
 from examkit.models import STOP_MARKER
 
-NUM = r"\d+(?:[.,]\d+)?"
-UNIT = r"(?:Punkt\w*|Pkt\.?|P\.|P\b|BE\b|NP\b)"
-OF = r"(?:von|/|aus|of)"
-POINTS_BRACKET = re.compile(rf"[\(\[]\s*(?P<p>{NUM})\s*{OF}\s*(?P<m>{NUM})\s*{UNIT}?\s*[\)\]]\s*:?", re.I)
-HEADING = re.compile(rf"^(?P<label>[^\-–•*\s\"„“].*?)\s*{POINTS_BRACKET.pattern}\s*$", re.I)
-#: ``Aufgabe 3 (2 von 2 Punkte: -Alles richtig!``: a heading whose bracket was never closed.
-UNCLOSED_HEADING = re.compile(
-    rf"^(?P<label>[^\-–•*\s\"„“].*?)\s*[\(\[]\s*(?P<p>{NUM})\s*{OF}\s*(?P<m>{NUM})\s*{UNIT}?\s*:?(?P<rest>[^)\]]*)$", re.I)
-COLON_ITEM = re.compile(rf"^(?P<label>[^\-–•*\s\"„“:][^:]*?)\s*:\s*(?P<p>{NUM})\s*{OF}\s*(?P<m>{NUM})\s*{UNIT}?\s*:?\s*$", re.I)
-LOOSE_COLON_ITEM = re.compile(rf"(?P<label>[A-ZÄÖÜ][\wäöüß]*)\s*:\s*{NUM}\s*{OF}\s*{NUM}\s*{UNIT}", re.I)
-TASK_WORD = re.compile(r"^(?:Teil)?(?:Aufgabe|Nr\.?|Frage|Paar)\b", re.I)
-BULLET = re.compile(r"^[-–•*]\s*")
-TRAILING_BRACKET = re.compile(r"[\(\[](?P<inner>[^()\[\]]*)[\)\]]\s*[.!]?\s*$")
-TRAILING_BARE = re.compile(rf"\s[-–−]\s?(?P<n>{NUM})\s*{UNIT}\s*$", re.I)
-ZERO = re.compile(
-    rf"^(?:kein(?:e|en)?\s*Punkt\w*\s*(?:abzug|abgezogen)|kein(?:en)?\s*(?:Punkt)?abzug|ohne\s*(?:Punkt)?abzug"
-    rf"|[-–−]?\s*0\s*{UNIT}?(?:\s*Abzug)?)$",
-    re.I,
-)
-NO_NUMBER = re.compile(r"^kein(?:e|en)?\s*Punkt\w*\s*(?:erhalten|vergeben|bekommen)$", re.I)
-DEDUCTION = re.compile(
-    rf"^(?:(?:Punkt)?abzug\s*:?\s*)?(?:[-–−]\s*(?P<a>{NUM})\s*{UNIT}?|(?P<b>{NUM})\s*{UNIT})"
-    rf"\s*(?:Abzug|abgezogen|nicht\s+erhalten|weniger)?$",
-    re.I,
-)
-SUMMARY_START = re.compile(r"\b(?:Insgesamt|Gesamt(?:ergebnis|punktzahl|bewertung)?)\b\s*:?", re.I)
-SUMMARY_POINTS = re.compile(rf"(?P<p>{NUM})\s*{OF}\s*(?P<m>{NUM})", re.I)
-SUMMARY_FALLBACK = re.compile(rf"(?:^|\n)[ \t]*Punkte\s*:\s*{NUM}\s*{OF}\s*{NUM}", re.I)
-PERCENT = re.compile(rf"(?P<v>{NUM})\s*(?:%|Prozent)", re.I)
-GRADE = re.compile(r"Note\w*\s*:?\s*(?P<g>\d{1,2}\s*(?:NP|Notenpunkte)\b|[0-6](?![\d,.]\d|\d)(?:\s?[+-](?!\w))?|sehr gut|gut|befriedigend|ausreichend|mangelhaft|ungenügend|\S+)", re.I)
-OPEN_QUOTES = '"„“”»'
-CLOSE_QUOTES = '"“”«'
-# A new item may start after these (a one-line text has no other separators).
-LOOSE_BOUNDARY = re.compile(r"(?:[:!?\"”“]|[)\]]|(?<=[a-zäöüß]{4})\.)\s+")
-LOOSE_DASH = re.compile(r"(?<=[:.!?)\]\"”“])\s+[-–•]\s")
-STRICT_DASH = re.compile(r"(?<=[)\]])\s*:?\s+[-–•]\s")
 
 
 class AnalysisParseError(UserInputError):
@@ -234,9 +204,6 @@ def _cuts(text: str, loose: bool) -> list[int]:
             cuts.add(m.start())
     return sorted(c for c in cuts if 0 < c < len(text))
 
-
-MAYBE_CUT = re.compile(rf"{OF}\s*{NUM}|[)\]]\s*:?\s+[-–•]\s", re.I)
-TRAILING_BRACKET_ANY = re.compile(r"[\(\[](?P<inner>[^()\[\]]*)[\)\]]")
 
 
 def _segments(body: str, first_line: int) -> list[_Segment]:

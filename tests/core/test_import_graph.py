@@ -27,7 +27,7 @@ ALLOWED = {
 }
 #: The Fehleranalyse itself (with the audit's scale inference and its file reading): no app code, only
 #: the core's errors and shared models (the stop marker).
-DOMAIN = ("annotate.model", "annotate.parse", "annotate.render", "annotate.audit", "annotate.scales",
+DOMAIN = ("annotate.model", "annotate.parse", "annotate.patterns", "annotate.render", "annotate.audit", "annotate.scales",
           "annotate.infer", "annotate.sources", "annotate.textfiles")
 
 
