@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from examkit.config import CONFIG_NAME, Config, load_config
+from examkit.errors import UserInputError
 from examkit.workspace import Workspace, resolve_path
 
 WorkspaceOpt = Annotated[
@@ -26,6 +27,23 @@ WorkspaceOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
+#: ``-o key=value``, repeatable: options of the chosen engine or backend, which owns and checks them.
+OptionPairs = Annotated[Optional[list[str]], typer.Option(
+    "-o", "--option", metavar="KEY=VALUE", help="An option of the chosen engine or backend (repeatable), e.g. -o box_thresh=0.4.")]
+
+
+def parse_options(pairs: list[str] | None) -> dict[str, str]:
+    """``-o key=value`` options as a dict; the engine's or backend's Options model converts and checks the values."""
+    found: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key:
+            raise UserInputError(f"-o {pair!r}: not KEY=VALUE", advice="Write it as -o key=value, e.g. -o box_thresh=0.4.")
+        if key in found:
+            raise UserInputError(f"-o {key} given twice", advice="Give each option once.")
+        found[key] = value
+    return found
 
 
 #: ``examkit --workspace DIR <group> <command>``: set by the root callback for this invocation.

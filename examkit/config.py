@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from examkit.errors import InputFileError
 from examkit.models import STOP_MARKER
@@ -31,28 +32,20 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class RapidOcrOptions(_Section):
-    """``[ocr.rapidocr]``: the PP-OCRv6 reader (ocr/rapidocr.py); defaults measured in BENCHMARKS.md."""
-
-    input: Literal["grey", "cleaned"] = Field("grey", description="grey student layer, or the binarised one")
-    preprocess: list[str] = Field(default_factory=lambda: ["page", "illumination", "deskew", "border"],
-                                  description="steps for this engine's pages (instead of [ocr] preprocess)")
-    flag_below: float = Field(80.0, ge=0, le=100, description="flag words with a lower confidence")
-    rec_model: str | None = Field(None, description="another recognition model file (ONNX); None: the bundled one")
-    max_side: int = Field(1600, ge=640, le=4000, description="detector: longest side the page is shrunk to")
-    box_thresh: float = Field(0.5, gt=0, lt=1, description="detector: lowest score of a text piece")
-    unclip_ratio: float = Field(1.6, gt=0, le=4, description="detector: how far outlines grow around the ink")
-
-
-class TesseractOptions(_Section):
-    """``[ocr.tesseract]``: Tesseract (ocr/tesseract.py), for printed task sheets."""
-
-    psm: int = Field(4, ge=0, le=13, description="page segmentation mode")
-    flag_below: float | None = Field(None, ge=0, le=100, description="None: [ocr] flag_below")
+#: The flat names the vlm engine's options had in ``[ocr]`` before they moved to ``[ocr.vlm]``
+#: (``vlm_model`` is ``[ocr.vlm] model``); still read, so older files keep working.
+LEGACY_ENGINE_PREFIXES = ("vlm_",)
 
 
 class OcrConfig(_Section):
-    """How pages are read. Engine-specific options live in ``[ocr.<engine>]``."""
+    """How pages are read: the keys every engine shares.
+
+    Each engine's own options live in its table, ``[ocr.<engine>]``, and belong to the engine
+    (its ``Options`` model, ``ocr/<engine>.py``): they are kept here as tables and checked when
+    the engine is built (:func:`ocr.factory.engine_for`), since this layer knows no engine.
+    """
+
+    model_config = ConfigDict(extra="allow")
 
     engine: str = "rapidocr"
     lang: str = "deu"
@@ -68,18 +61,30 @@ class OcrConfig(_Section):
     preprocess: list[str] = Field(
         default_factory=lambda: ["page", "illumination", "deskew", "denoise", "binarize", "border", "scale"]
     )
-    # The vision-language engine (``--engine vlm``, ocr/vlm.py); cost and privacy: ocr/cloud.py.
-    vlm_model: str | None = Field(None, description="model name, e.g. gpt-4o or a local Qwen2.5-VL")
-    vlm_base_url: str | None = Field(None, description="OpenAI-compatible server; --base-url and $OPENAI_BASE_URL come first")
-    vlm_consent: bool = Field(False, description="allow sending pages to a cloud service without --yes")
-    vlm_local_hosts: list[str] = Field(default_factory=list, description="LAN hosts/networks that count as local")
-    vlm_price_per_page: float | None = Field(None, ge=0, description="USD per page; overrides the built-in estimate")
-    vlm_crossed_out: Literal["mark", "omit"] = "mark"
-    vlm_language: str | None = Field(None, description="language named in the prompt; None: from ocr.lang")
-    vlm_max_side: int = Field(2048, ge=256, description="longest image side sent, pixels")
-    vlm_layout: bool = Field(True, description="Tesseract layout pass to place the model's words")
-    rapidocr: RapidOcrOptions = Field(default_factory=RapidOcrOptions)
-    tesseract: TesseractOptions = Field(default_factory=TesseractOptions)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_flat_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key in [k for k in data if k.startswith(LEGACY_ENGINE_PREFIXES)]:
+            table, _, option = key.partition("_")
+            section = data.get(table)
+            data[table] = {**(section if isinstance(section, dict) else {}), option: data.pop(key)}
+        return data
+
+    @model_validator(mode="after")
+    def _extras_are_tables(self) -> OcrConfig:
+        for key, value in (self.model_extra or {}).items():
+            if not isinstance(value, dict):
+                raise PydanticCustomError("unknown_key", "unknown key ocr.{key} (an engine's options go in its table, "
+                                          "[ocr.<engine>])", {"key": key})
+        return self
+
+    def engine_tables(self) -> dict[str, dict[str, Any]]:
+        """The ``[ocr.<name>]`` tables as written (engine name -> its options)."""
+        return dict(self.model_extra or {})
 
 
 class AnalysisConfig(_Section):
@@ -138,12 +143,6 @@ red_ink = true              # separate the teacher's red ink from the student's 
 red_hues = [[0, 10], [165, 179]]  # hue ranges (OpenCV, 0-179) taken as red ink
 max_pixels = 80000000       # refuse images larger than this (decompression bombs)
 preprocess = ["page", "illumination", "deskew", "denoise", "binarize", "border", "scale"]
-# vlm_model = "gpt-4o"                     # for engine = "vlm"
-# vlm_base_url = "http://127.0.0.1:8000/v1"  # a local vLLM / llama.cpp / Ollama server: nothing leaves
-# vlm_consent = false                        # true: send pages to a cloud service without --yes
-# vlm_local_hosts = ["192.168.1.20"]         # LAN servers (or networks, "10.0.0.0/8") that count as local
-# vlm_price_per_page = 0.01                  # USD; default: a dated built-in estimate per model
-# vlm_crossed_out = "mark"                   # crossed-out words as [[...]], or "omit"
 
 [ocr.rapidocr]              # the handwriting reader (README: Engines); defaults measured in BENCHMARKS.md
 input = "grey"              # "grey": student layer as it is (red ink removed); "cleaned": binarised
@@ -154,6 +153,14 @@ flag_below = 80.0           # words under this confidence are flagged for review
 [ocr.tesseract]             # printed task sheets (--engine tesseract); uses [ocr] preprocess
 psm = 4                     # page segmentation mode
 # flag_below = 70.0         # default: [ocr] flag_below
+
+# [ocr.vlm]                           # engine = "vlm": a vision-language model reads (README: Engines)
+# model = "gpt-4o"
+# base_url = "http://127.0.0.1:8000/v1"  # a local vLLM / llama.cpp / Ollama server: nothing leaves
+# consent = false                        # true: send pages to a cloud service without --yes
+# local_hosts = ["192.168.1.20"]         # LAN servers (or networks, "10.0.0.0/8") that count as local
+# price_per_page = 0.01                  # USD; default: a dated built-in estimate per model
+# crossed_out = "mark"                   # crossed-out words as [[...]], or "omit"
 
 [analysis]
 grade_scale = "oberstufe"   # or "sek1" (grades 1-6), or a scale of your own (see README)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
+from examkit.cli_common import JsonOpt, OptionPairs, WorkspaceOpt, open_workspace, parse_options
 from examkit.console import err, note, out, out_json, shown
 from examkit.errors import BatchIncomplete, UserInputError
 
@@ -34,6 +34,7 @@ def scan(
     base_url: Annotated[Optional[str], typer.Option(help="vlm engine: OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")] = None,
     yes: Annotated[bool, typer.Option("--yes", help="vlm engine: agree to send pages to a cloud service.")] = False,
     reader_model: Annotated[Optional[ReaderChoice], typer.Option("--reader", help="rapidocr engine: the bundled or the learned recognition model (default: learned once `ocr learn` adopted one).")] = None,
+    option: OptionPairs = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Read scanned tests into the workspace: documents, pages, words with confidences, red marks.
@@ -47,24 +48,20 @@ def scan(
     With `--cluster` (or `ocr.cluster` in examkit.toml) the pages are read by the workers of a
     Dask cluster (`pip install "examkit[cluster]"`); this process alone writes the workspace.
 
-    Example: examkit ocr scan exams/LK-Neuzeit-2023 --lang deu --workers 2
+    Engine options from `[ocr.<engine>]` can be set for one run with `-o key=value`.
+
+    Example: examkit ocr scan exams/LK-Neuzeit-2023 --lang deu --workers 2 -o box_thresh=0.4
     """
     from annotate.sheets import attach_sheet
     from ocr.batch import scan as run_scan
-    from ocr.engine import get_engine
-    from ocr.learn.store import with_reader_model
+    from ocr.factory import engine_for
     from ocr.page import ScanOptions
 
     with open_workspace(workspace) as ws:
         options = ScanOptions.from_config(ws.config, lang=lang, workers=workers, force=force, dpi=dpi,
                                           save_steps=save_steps, hocr=hocr, cluster=cluster)
-        name = engine or ws.config.ocr.engine
-        extra = {"word_list": word_list} if word_list else {}
-        if name == "vlm":
-            extra.update(model=model, base_url=base_url)
-        elif model or base_url:
-            raise UserInputError("--model and --base-url are for --engine vlm", advice="Add --engine vlm or leave them out.")
-        reader = with_reader_model(get_engine(name, ws.config, lang=options.lang, **extra), ws.root, reader_model)
+        reader = engine_for(ws, engine, lang=options.lang, word_list=word_list, reader=reader_model,
+                            **{**parse_options(option), "model": model, "base_url": base_url})
         report = run_scan(ws, paths, engine=reader, options=options, yes=yes, attach_sheet=attach_sheet)
     note(f"{report.documents} documents: {report.pages_read} pages read, {report.pages_skipped} already done, "
          f"{report.typed} typed, {len(report.skipped_files)} files skipped, {len(report.failed)} failed "

@@ -2,9 +2,9 @@
 
 Pupils' handwriting is personal data. Before a batch is sent, the teacher is told in plain words
 where the pages go: a server on this machine (or one the school listed as its own in
-``ocr.vlm_local_hosts``) keeps everything inside; any other host is a cloud service, and then
+``[ocr.vlm] local_hosts``) keeps everything inside; any other host is a cloud service, and then
 the statement names the host, the number of pages and an estimated price, and sending needs
-explicit consent (``--yes`` or ``ocr.vlm_consent = true``). :func:`confirm_sending` is the one
+explicit consent (``--yes`` or ``consent = true in [ocr.vlm]``). :func:`confirm_sending` is the one
 function commands call for this.
 """
 
@@ -19,7 +19,7 @@ from examkit.service_client import resolve_base_url
 
 #: Rough USD per handwritten A4 page: the image at <= 2048 px in high detail plus ~500 output
 #: tokens, at the providers' list prices of PRICES_DATE. An estimate to decide by, not a bill:
-#: set ``ocr.vlm_price_per_page`` for your model and your current prices.
+#: set ``price_per_page`` in ``[ocr.vlm]`` for your model and your current prices.
 PRICES_DATE = "2025-04"
 PRICE_PER_PAGE: dict[str, float] = {
     "gpt-4o-mini": 0.006,  # images are billed at ~33x the text token count on the mini model
@@ -50,7 +50,7 @@ def host_of(base_url: str) -> str:
 
 def is_local(base_url: str, local_hosts: list[str] | tuple[str, ...] = ()) -> bool:
     """True when ``base_url`` points at this machine (localhost, 127.0.0.0/8, ::1) or at a host or
-    network the user listed as their own (``ocr.vlm_local_hosts``: names, addresses or CIDR)."""
+    network the user listed as their own (``[ocr.vlm] local_hosts``: names, addresses or CIDR)."""
     host = host_of(base_url).lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -96,11 +96,11 @@ def disclose(pages: int, *, model: str, base_url: str | None, local_hosts: list[
                           "or your network.")
     per_page = price_per_page(model, price)
     if per_page is None:
-        cost_text = "cost unknown for this model (set ocr.vlm_price_per_page in examkit.toml)"
+        cost_text = "cost unknown for this model (set price_per_page in [ocr.vlm] in examkit.toml)"
         cost = None
     else:
         cost = round(per_page * pages, 4)
-        source = "your ocr.vlm_price_per_page" if price is not None else f"list prices of {PRICES_DATE}"
+        source = "your [ocr.vlm] price_per_page" if price is not None else f"list prices of {PRICES_DATE}"
         cost_text = f"estimated cost about ${cost:.2f} (${per_page:.4f} per page, {source})"
     return Disclosure(False, host, pages, cost,
                       f"{pages} {noun} of pupils' handwriting will be sent to {host} (a cloud service) for the "
@@ -113,14 +113,14 @@ def confirm_sending(pages: int, *, model: str, base_url: str | None, local_hosts
     """The check every command runs before pages go to a model.
 
     Returns the disclosure (print its ``statement`` on stderr). For a cloud host without ``yes``
-    and without ``consent`` (``ocr.vlm_consent = true``) raises :class:`UserInputError`: nothing
+    and without ``consent`` (``consent = true in [ocr.vlm]``) raises :class:`UserInputError`: nothing
     is sent.
     """
     disclosure = disclose(pages, model=model, base_url=base_url, local_hosts=local_hosts, price=price)
     if not disclosure.local and not (yes or consent):
         raise UserInputError(
             f"{disclosure.statement} Not sent: this needs your consent",
-            advice="Run again with --yes, set ocr.vlm_consent = true in examkit.toml, or use a local server "
+            advice="Run again with --yes, set consent = true in [ocr.vlm] in examkit.toml, or use a local server "
                    "(--base-url http://127.0.0.1:PORT/v1).",
         )
     return disclosure

@@ -6,20 +6,26 @@ reads one page and returns its lines and words; what else it can do is *declared
 methods. :class:`EngineBase` holds the defaults (nothing optional) and the one refusal each
 missing capability gives; an engine sets the flags it supports and implements those methods.
 
-Adding an engine is one module (a class built by ``from_config``) plus one line in
-:data:`ENGINES`. Each engine reads its own options from ``[ocr.<name>]`` in ``examkit.toml``
-(see :mod:`examkit.config`) and checks its own programs and files in :meth:`Engine.check`: a scan
-with one engine never needs another engine's programs.
+Adding an engine is one module plus one line in :data:`ENGINES`. The engine owns its options (a
+nested pydantic ``Options`` class, as simonw/llm's models do): they come from ``[ocr.<name>]`` in
+``examkit.toml`` and from ``-o key=value`` on the command line, and :meth:`EngineBase.build` makes
+the engine from them and the shared :class:`EngineContext`. It checks its own programs and files in
+:meth:`Engine.check`: a scan with one engine never needs another engine's programs. Engines are
+built in one place, :func:`ocr.factory.engine_for`.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Protocol, runtime_checkable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from examkit.errors import UserInputError
 from examkit.models import Line, PageOCR
+from examkit.registry import load_entry
 
 #: What an engine reads: ``cleaned`` is the binarised student layer (suits Tesseract); ``grey`` is
 #: the student layer in grey, red ink removed but strokes and paper as they are (suits learned
@@ -44,6 +50,15 @@ class Engine(Protocol):
     writes_hocr: bool
     #: Pages may leave the machine: :meth:`confirm_sending` is asked before a batch.
     sends_pages: bool
+    #: Reads with a recognition model that can be swapped (:meth:`with_model`): a model learned
+    #: from the class's confirmed lines (``ocr learn``).
+    learns: bool
+    #: The recognition model file its options chose (None: its own); read where ``learns``.
+    rec_model: Path | None
+    #: Reads better knowing the exam's words (:class:`EngineContext` ``exam_texts``).
+    uses_exam_text: bool
+    #: How results name the engine (``ocr eval``): ``vlm:gpt-4o``, ``rapidocr:model.onnx``.
+    label: str
 
     def check(self) -> None:
         """Raise :class:`examkit.errors.MissingDependencyError` (or another ExamkitError) when the
@@ -66,6 +81,33 @@ class Engine(Protocol):
     def confirm_sending(self, pages: int, *, yes: bool = False):
         """Say where ``pages`` pages go and at what cost, refuse without consent; needs ``sends_pages``."""
 
+    def with_model(self, model: Path | None) -> Engine:
+        """The same engine reading with another recognition model (None: its own); needs ``learns``."""
+
+
+@dataclass(frozen=True)
+class EngineContext:
+    """What every engine is built with besides its own options: shared, not any engine's to own.
+
+    ``lang`` is the page language (``[ocr] lang`` or ``--lang``), ``flag_below`` the shared flag
+    threshold (``[ocr] flag_below``), ``word_list`` the words a person gave (``--word-list``:
+    others are flagged), ``exam_texts`` what the exam already knows (task sheets, lines people
+    confirmed), filled only for engines that declare ``uses_exam_text``; ``command_options`` names
+    the options the command gave (they come before the environment, which comes before the file).
+    """
+
+    lang: str = "deu"
+    flag_below: float = 70.0
+    word_list: frozenset[str] | None = None
+    exam_texts: tuple[str, ...] = ()
+    command_options: frozenset[str] = frozenset()
+
+
+class NoOptions(BaseModel):
+    """An engine without options of its own: any key in its ``[ocr.<name>]`` table is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
 
 class EngineBase:
     """Defaults for the optional capabilities: none of them. Engines inherit and override."""
@@ -76,6 +118,21 @@ class EngineBase:
     reads_lines: bool = False
     writes_hocr: bool = False
     sends_pages: bool = False
+    learns: bool = False
+    rec_model: Path | None = None
+    uses_exam_text: bool = False
+    #: The engine's own options: ``[ocr.<name>]`` in examkit.toml and ``-o key=value`` on the command line.
+    Options: ClassVar[type[BaseModel]] = NoOptions
+
+    @classmethod
+    def build(cls, context: EngineContext, options: BaseModel) -> Engine:
+        """The engine from the shared context and its validated options (engines with options override)."""
+        return cls()
+
+    @property
+    def label(self) -> str:
+        """How results name the engine: its name, and the model it reads with where that varies."""
+        return self.name
 
     def read_line(self, crop: np.ndarray, *, lang: str) -> Line:
         raise UserInputError(f"the {self.name} engine cannot read single lines", advice="Use --engine rapidocr.")
@@ -86,31 +143,49 @@ class EngineBase:
     def confirm_sending(self, pages: int, *, yes: bool = False):
         raise UserInputError(f"the {self.name} engine sends no pages anywhere")
 
+    def with_model(self, model: Path | None) -> Engine:
+        raise UserInputError(f"the {self.name} engine has no recognition model to choose",
+                             advice="Use --reader with --engine rapidocr only.")
 
-#: Engine name -> "module:factory". The factory is called as ``factory(config, **options)``;
-#: modules are imported only when chosen, so an engine's heavy dependencies stay optional.
+
+#: Engine name -> "module:Class"; modules are imported only when chosen, so an engine's heavy
+#: dependencies stay optional.
 ENGINES: dict[str, str] = {
-    "rapidocr": "ocr.rapidocr:RapidOcrEngine.from_config",
-    "tesseract": "ocr.tesseract:TesseractEngine.from_config",
-    "vlm": "ocr.vlm:VlmEngine.from_config",
+    "rapidocr": "ocr.rapidocr:RapidOcrEngine",
+    "tesseract": "ocr.tesseract:TesseractEngine",
+    "vlm": "ocr.vlm:VlmEngine",
 }
 
 
-def get_engine(name: str, config, **options) -> Engine:
-    """The engine called ``name``, built from the workspace config and command-line options."""
-    import importlib
-
+def engine_class(name: str) -> type[EngineBase]:
+    """The class registered as ``name``; one clear line for a name not in :data:`ENGINES`."""
     target = ENGINES.get(name)
     if target is None:
         raise UserInputError(f"unknown OCR engine {name!r}", advice=f"Choose one of: {', '.join(ENGINES)}.")
-    module_name, _, attribute = target.partition(":")
     try:
-        factory = importlib.import_module(module_name)
+        return load_entry(target)
     except ModuleNotFoundError as exc:
-        if exc.name != module_name:
+        if exc.name != target.partition(":")[0]:
             raise
         raise UserInputError(f"the OCR engine {name!r} is not part of this examkit version",
                              advice="Use --engine tesseract.") from exc
-    for part in attribute.split("."):
-        factory = getattr(factory, part)
-    return factory(config, **options)
+
+
+def engine_options(cls: type[EngineBase], configured: dict[str, Any], given: dict[str, Any]) -> BaseModel:
+    """The engine's options: its ``[ocr.<name>]`` table, overridden by the command's ``-o`` options.
+
+    A key the engine does not know, or a value it refuses, is one line naming the key and where
+    it came from.
+    """
+    merged = {**configured, **{k: v for k, v in given.items() if v is not None}}
+    try:
+        return cls.Options.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "?"
+        where = "the command line" if key in given else f"examkit.toml [ocr.{cls.name}]"
+        known = ", ".join(cls.Options.model_fields) or "none"
+        problem = "no such option" if first["type"] == "extra_forbidden" else first["msg"]
+        raise UserInputError(f"{cls.name} engine option {key!r} from {where}: {problem}",
+                             advice=f"Options of the {cls.name} engine: {known}; another engine's option needs "
+                                    "--engine NAME.") from exc

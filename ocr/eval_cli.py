@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
+from examkit.cli_common import JsonOpt, OptionPairs, WorkspaceOpt, open_workspace, parse_options
 from examkit.console import note, out, out_json
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 def eval_command(
     folder: Annotated[Path, typer.Argument(help="Folder of images with NAME.gt.txt beside each (as export ocr-gt writes).")],
     engine: Annotated[Optional[list[str]], typer.Option("--engine", "-e", help="Engine to measure; repeat to compare (default: ocr.engine, rapidocr).")] = None,
-    model: Annotated[Optional[str], typer.Option(help="Model for the vlm engine (else ocr.vlm_model).")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Model for the vlm engine (else [ocr.vlm] model).")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible server for vlm, e.g. http://127.0.0.1:8000/v1.")] = None,
     lang: Annotated[Optional[str], typer.Option(help="Language(s), Tesseract codes (default: ocr.lang).")] = None,
     raw: Annotated[bool, typer.Option("--raw", help="Images are line crops: no page preprocessing.")] = False,
+    option: OptionPairs = None,
     yes: Annotated[bool, typer.Option("--yes", help="Consent to sending the images to a cloud service.")] = False,
     json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -36,8 +37,8 @@ def eval_command(
     with open_workspace(workspace) as ws:
         from ocr.evaluate import run_eval  # numpy/OpenCV load only when the command runs
 
-        report = run_eval(folder, engine or [ws.config.ocr.engine], ws.config, model=model, base_url=base_url, lang=lang,
-                          raw=raw, yes=yes, inform=note)
+        report = run_eval(folder, engine or [ws.config.ocr.engine], ws, lang=lang, raw=raw, yes=yes, inform=note,
+                          **{**parse_options(option), "model": model, "base_url": base_url})
     for name, reason in report.skipped:
         note(f"skipped {name}: {reason}")
     if json:

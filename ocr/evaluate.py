@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,9 @@ from ocr.engine import Engine
 from ocr.intake import natural_key
 from ocr.page import ScanOptions
 from ocr.page import prepare as prepare_page
+
+if TYPE_CHECKING:
+    from examkit.workspace import Workspace
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 GT_SUFFIX = ".gt.txt"
@@ -160,15 +164,9 @@ def evaluate(folder: Path, engines: list[Engine], options: ScanOptions, *, raw: 
                 error = exc.one_line()
             seconds = time.perf_counter() - started
             s = score(reference, reading)
-            results.append(FileResult(name, label(engine), round(s.cer, 4), round(s.wer, 4), s.char_errors, s.chars,
+            results.append(FileResult(name, engine.label, round(s.cer, 4), round(s.wer, 4), s.char_errors, s.chars,
                                       s.word_errors, s.words, round(seconds, 3), error, list(warnings)))
-    return EvalReport(str(folder), [label(e) for e in engines], results, summarise(results), skipped)
-
-
-def label(engine: Engine) -> str:
-    """``tesseract``, ``vlm:gpt-4o``: the engine and, where it has one, its model."""
-    model = getattr(engine, "model", None)
-    return f"{engine.name}:{model}" if model else engine.name
+    return EvalReport(str(folder), [e.label for e in engines], results, summarise(results), skipped)
 
 
 def summarise(results: list[FileResult]) -> list[EngineSummary]:
@@ -187,24 +185,32 @@ def summarise(results: list[FileResult]) -> list[EngineSummary]:
     return summary
 
 
-def build_engines(names: list[str], config, *, model: str | None = None, base_url: str | None = None,
-                  lang: str | None = None) -> list[Engine]:
-    """The engines to compare, from the registry; ``--model``/``--base-url`` go to the vlm engine only."""
-    from ocr.engine import get_engine
+def build_engines(ws: Workspace, names: list[str], *, lang: str | None = None, **options: Any) -> list[Engine]:
+    """The engines to compare, each as the workspace reads with it (:func:`ocr.factory.engine_for`).
 
-    engines = []
-    for name in dict.fromkeys(names):
-        options = {"model": model, "base_url": base_url, "lang": lang} if name == "vlm" else {"lang": lang}
-        engines.append(get_engine(name, config, **options))
-    return engines
+    Each engine gets the options it has (``--model`` goes to vlm only); an option none of them
+    has is refused."""
+    from ocr.engine import engine_class
+    from ocr.factory import engine_for
+
+    given = {key: value for key, value in options.items() if value is not None}
+    classes = {name: engine_class(name) for name in dict.fromkeys(names)}
+    unused = set(given) - {key for cls in classes.values() for key in cls.Options.model_fields}
+    if unused:
+        raise UserInputError(f"no engine compared has the option {sorted(unused)[0]!r}",
+                             advice="Leave it out, or add the engine it belongs to (--engine).")
+    return [engine_for(ws, name, lang=lang, **{k: v for k, v in given.items() if k in cls.Options.model_fields})
+            for name, cls in classes.items()]
 
 
-def run_eval(folder: Path, names: list[str], config, *, model: str | None = None, base_url: str | None = None,
-             lang: str | None = None, raw: bool = False, yes: bool = False,
-             inform: Callable[[str], None] = lambda _: None) -> EvalReport:
-    """``examkit ocr eval``: check the engines, disclose (and get consent) where pages go, evaluate."""
-    options = ScanOptions.from_config(config, lang=lang)
-    engines = build_engines(names, config, model=model, base_url=base_url, lang=lang)
+def run_eval(folder: Path, names: list[str], ws: Workspace, *, lang: str | None = None, raw: bool = False,
+             yes: bool = False, inform: Callable[[str], None] = lambda _: None, **engine_options: Any) -> EvalReport:
+    """``examkit ocr eval``: check the engines, disclose (and get consent) where pages go, evaluate.
+
+    ``engine_options`` (``-o``, ``--model``) go to every engine compared; one that lacks an option
+    says so."""
+    options = ScanOptions.from_config(ws.config, lang=lang)
+    engines = build_engines(ws, names, lang=lang, **engine_options)
     pairs, _ = find_pairs(folder)
     for engine in engines:
         engine.check()

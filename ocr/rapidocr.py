@@ -25,17 +25,19 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from examkit.errors import ExamkitError, MissingDependencyError, UserInputError
 from examkit.models import Line, PageOCR, Word
 from ocr import layout
-from ocr.engine import EngineBase, EngineInput
-from ocr.flags import load_word_list, should_flag
+from ocr.engine import EngineBase, EngineContext, EngineInput
+from ocr.flags import should_flag
 
 #: The model files examkit uses from rapidocr's wheel (rapidocr 3.10), with their SHA-256.
 BUNDLED_MODELS: dict[str, tuple[str, str]] = {
@@ -108,6 +110,21 @@ def check_rec_model(path: Path) -> None:
                              advice="Export the model with its characters embedded, as PP-OCR's ONNX exports do.")
 
 
+class RapidOcrOptions(BaseModel):
+    """``[ocr.rapidocr]`` and ``-o key=value``: the PP-OCRv6 reader's options (defaults measured in BENCHMARKS.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input: Literal["grey", "cleaned"] = Field("grey", description="grey student layer, or the binarised one")
+    preprocess: list[str] = Field(default_factory=lambda: ["page", "illumination", "deskew", "border"],
+                                  description="steps for this engine's pages (instead of [ocr] preprocess)")
+    flag_below: float = Field(80.0, ge=0, le=100, description="flag words with a lower confidence")
+    rec_model: str | None = Field(None, description="another recognition model file (ONNX); None: the bundled one")
+    max_side: int = Field(1600, ge=640, le=4000, description="detector: longest side the page is shrunk to")
+    box_thresh: float = Field(0.5, gt=0, lt=1, description="detector: lowest score of a text piece")
+    unclip_ratio: float = Field(1.6, gt=0, le=4, description="detector: how far outlines grow around the ink")
+
+
 @dataclass
 class RapidOcrEngine(EngineBase):
     """PP-OCRv6 through rapidocr. Picklable: the ONNX sessions are made on first use in each process."""
@@ -123,18 +140,22 @@ class RapidOcrEngine(EngineBase):
     word_list: frozenset[str] | None = field(default=None, repr=False)
     name: str = "rapidocr"
     reads_lines = True
+    learns = True
+    Options = RapidOcrOptions
     _reader: object | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def from_config(cls, config, *, lang: str | None = None, word_list: Path | None = None) -> RapidOcrEngine:
+    def build(cls, context: EngineContext, options: RapidOcrOptions) -> RapidOcrEngine:
         from ocr.preprocess import check_steps
 
-        options = config.ocr.rapidocr
-        return cls(lang=lang or config.ocr.lang, flag_below=options.flag_below, input=options.input,
+        return cls(lang=context.lang, flag_below=options.flag_below, input=options.input,
                    steps=check_steps(options.preprocess, "ocr.rapidocr.preprocess"),
                    rec_model=Path(options.rec_model).expanduser() if options.rec_model else None,
                    max_side=options.max_side, box_thresh=options.box_thresh, unclip_ratio=options.unclip_ratio,
-                   word_list=load_word_list(word_list) if word_list else None)
+                   word_list=context.word_list)
+
+    def with_model(self, model: Path | None) -> RapidOcrEngine:
+        return self if model == self.rec_model else replace(self, rec_model=model)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -142,9 +163,9 @@ class RapidOcrEngine(EngineBase):
         return state
 
     @property
-    def model(self) -> str | None:
-        """The recognition model's file name where it is not the bundled one (``ocr eval`` labels)."""
-        return self.rec_model.name if self.rec_model else None
+    def label(self) -> str:
+        """``rapidocr``, or ``rapidocr:model.onnx`` when another recognition model reads (``ocr eval``)."""
+        return f"{self.name}:{self.rec_model.name}" if self.rec_model else self.name
 
     def check(self) -> None:
         for module in ("rapidocr", "onnxruntime"):

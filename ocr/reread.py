@@ -4,7 +4,8 @@ The crop is the line's box on the stored page image with everything outside its 
 read by the engine that read the page (or the configured one) through its ``read_line``
 capability; words come back in page pixels, so their flags sit where the words are. Public API:
 :func:`read_again` (what the composition root, ``examkit/cli.py``, hands the review page),
-:func:`reread_line`, :func:`engine_for`.
+:func:`reread_line`, :func:`page_engine`. The engine is built by :func:`ocr.factory.engine_for`, like
+a scan's: the adopted learned reader and the exam's words read here too.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from PIL import Image, ImageDraw
 from examkit.errors import UserInputError
 from examkit.models import Line, PageLine, Word
 from examkit.workspace import Workspace
-from ocr.engine import ENGINES, Engine, get_engine
+from ocr.engine import ENGINES, Engine
+from ocr.factory import engine_for
 
 
-def engine_for(ws: Workspace, page_id: int) -> Engine:
+def page_engine(ws: Workspace, page_id: int) -> Engine:
     """The engine that read the page, else the configured one; it must read single lines."""
     reading = ws.documents.latest_ocr(page_id)
     name = reading.engine if reading is not None and reading.engine in ENGINES else ws.config.ocr.engine
-    engine = get_engine(name, ws.config)
+    engine = engine_for(ws, name)
     if not engine.reads_lines:
         raise UserInputError(f"the {name} engine cannot read a single line",
                              advice="Choose an engine that can ([ocr] engine = \"rapidocr\").")
@@ -49,5 +51,5 @@ def reread_line(ws: Workspace, line: PageLine, engine: Engine) -> Line:
 
 def read_again(ws: Workspace, line: PageLine) -> tuple[Line, str]:
     """The line read again by the page's engine, and that engine's name."""
-    engine = engine_for(ws, line.page_id)
+    engine = page_engine(ws, line.page_id)
     return reread_line(ws, line, engine), engine.name

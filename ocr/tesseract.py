@@ -11,15 +11,24 @@ pool for the same cores.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from examkit.errors import ExternalProgramError, MissingDependencyError
 from examkit.models import Line, PageOCR, Word
 from ocr import programs
-from ocr.engine import EngineBase
-from ocr.flags import load_word_list, should_flag
+from ocr.engine import EngineBase, EngineContext
+from ocr.flags import should_flag
+
+
+class TesseractOptions(BaseModel):
+    """``[ocr.tesseract]`` and ``-o key=value``: Tesseract for printed task sheets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    psm: int = Field(4, ge=0, le=13, description="page segmentation mode")
+    flag_below: float | None = Field(None, ge=0, le=100, description="None: [ocr] flag_below")
 
 
 @dataclass
@@ -31,18 +40,14 @@ class TesseractEngine(EngineBase):
     psm: int = 4
     word_list: frozenset[str] | None = field(default=None, repr=False)
     name: str = "tesseract"
+    Options = TesseractOptions
     reads_lines = True
     writes_hocr = True
 
     @classmethod
-    def from_config(cls, config, *, lang: str | None = None, word_list: Path | None = None, psm: int | None = None):
-        options = config.ocr.tesseract
-        return cls(
-            lang=lang or config.ocr.lang,
-            flag_below=config.ocr.flag_below if options.flag_below is None else options.flag_below,
-            psm=psm or options.psm,
-            word_list=load_word_list(word_list) if word_list else None,
-        )
+    def build(cls, context: EngineContext, options: TesseractOptions) -> TesseractEngine:
+        return cls(lang=context.lang, psm=options.psm, word_list=context.word_list,
+                   flag_below=context.flag_below if options.flag_below is None else options.flag_below)
 
     def check(self) -> None:
         programs.check_ready(self.lang)

@@ -25,6 +25,7 @@ from typing import Literal
 
 import cv2
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from examkit.errors import ExternalProgramError, MissingDependencyError, UserInputError
 from examkit.models import PageOCR
@@ -32,8 +33,7 @@ from examkit.service_client import api_errors, api_key, make_client, resolve_bas
 from examkit.service_messages import redact
 from ocr import cloud
 from ocr.align import align
-from ocr.engine import EngineBase, EngineInput
-from ocr.flags import load_word_list
+from ocr.engine import EngineBase, EngineContext, EngineInput
 
 LANGUAGES = {"deu": "German", "eng": "English", "fra": "French", "spa": "Spanish", "ita": "Italian",
              "nld": "Dutch", "pol": "Polish", "tur": "Turkish", "lat": "Latin", "rus": "Russian"}
@@ -112,6 +112,23 @@ def parse_answer(text: str, crossed_out: str = "mark") -> list[list[str]]:
     return lines
 
 
+class VlmOptions(BaseModel):
+    """``[ocr.vlm]`` and ``-o key=value`` (``--model``, ``--base-url``): which model reads, where, at what cost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(None, description="model name, e.g. gpt-4o or a local Qwen2.5-VL")
+    base_url: str | None = Field(None, description="OpenAI-compatible server; --base-url and $OPENAI_BASE_URL come first")
+    consent: bool = Field(False, description="allow sending pages to a cloud service without --yes")
+    local_hosts: list[str] = Field(default_factory=list, description="LAN hosts/networks that count as local")
+    price_per_page: float | None = Field(None, ge=0, description="USD per page; overrides the built-in estimate")
+    crossed_out: Literal["mark", "omit"] = "mark"
+    language: str | None = Field(None, description="language named in the prompt; None: from ocr.lang")
+    max_side: int = Field(2048, ge=256, description="longest image side sent, pixels")
+    layout: bool = Field(True, description="Tesseract layout pass to place the model's words")
+    psm: int = Field(4, ge=0, le=13, description="Tesseract page segmentation mode of the layout pass")
+
+
 @dataclass
 class VlmEngine(EngineBase):
     """A vision-language model behind the OpenAI-compatible chat API. Picklable: the SDK client is
@@ -137,29 +154,32 @@ class VlmEngine(EngineBase):
     timeout: float = 180.0
     max_tokens: int = 4096
     name: str = "vlm"
+    Options = VlmOptions
     sends_pages = True  #: a cloud model gets the pages; confirm_sending says where and asks consent
     _client: object | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def from_config(cls, config, *, model: str | None = None, base_url: str | None = None, lang: str | None = None,
-                    api_key: str | None = None, word_list: Path | None = None, psm: int | None = None) -> VlmEngine:
-        ocr = config.ocr
-        chosen = model or ocr.vlm_model
-        if not chosen:
+    def build(cls, context: EngineContext, options: VlmOptions) -> VlmEngine:
+        if not options.model:
             raise UserInputError("the vlm engine needs a model",
                                  advice="Give --model NAME (e.g. gpt-4o, or the name your local server serves) "
-                                        "or set ocr.vlm_model in examkit.toml.")
-        return cls(model=chosen, base_url=resolve_base_url(base_url, ocr.vlm_base_url), api_key=api_key,
-                   lang=lang or ocr.lang, language=ocr.vlm_language, crossed_out=ocr.vlm_crossed_out,
-                   max_side=ocr.vlm_max_side,
-                   layout=ocr.vlm_layout, local_hosts=tuple(ocr.vlm_local_hosts),
-                   price_per_page=ocr.vlm_price_per_page, consent=ocr.vlm_consent, psm=psm or cls.psm,
-                   word_list=load_word_list(word_list) if word_list else None)
+                                        "or set model in [ocr.vlm] in examkit.toml.")
+        given = "base_url" in context.command_options  # --base-url comes before $OPENAI_BASE_URL, the file after
+        url = resolve_base_url(options.base_url if given else None, None if given else options.base_url)
+        return cls(model=options.model, base_url=url,
+                   lang=context.lang, language=options.language, crossed_out=options.crossed_out,
+                   max_side=options.max_side, layout=options.layout, local_hosts=tuple(options.local_hosts),
+                   price_per_page=options.price_per_page, consent=options.consent, psm=options.psm,
+                   word_list=context.word_list)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_client"] = None
         return state
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}:{self.model}"
 
     @property
     def url(self) -> str:

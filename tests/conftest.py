@@ -6,7 +6,7 @@ of whoever runs the tests, so no test can reach a real account.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,23 @@ def ws_path(tmp_path: Path) -> Path:
 def ws(ws_path: Path) -> Iterator[Workspace]:
     with Workspace.open(ws_path) as workspace:
         yield workspace
+
+
+@pytest.fixture
+def configured_ws(tmp_path: Path) -> Iterator[Callable[[str], Workspace]]:
+    """Opens a new workspace whose examkit.toml is the given text (closed after the test)."""
+    opened: list[Workspace] = []
+
+    def make(toml: str = "") -> Workspace:
+        root = tmp_path / f"ws{len(opened)}"
+        root.mkdir()
+        (root / "examkit.toml").write_text(toml, encoding="utf-8")
+        opened.append(Workspace.open(root).__enter__())
+        return opened[-1]
+
+    yield make
+    for workspace in opened:
+        workspace.__exit__(None, None, None)
 
 
 class Cli:

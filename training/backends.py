@@ -8,10 +8,10 @@ the OpenAI SDK. Adding a backend is one module plus one line here (``docs/archit
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from examkit.errors import UserInputError
+from examkit.registry import load_entry
 from examkit.runs import JobRecord
 from examkit.service_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from training.backend import Backend, Generator
@@ -32,8 +32,7 @@ def backend_class(name: str) -> type[Backend]:
     if target is None:
         raise UserInputError(f"unknown backend {name!r}",
                              advice=f"Use one of: {', '.join(BACKENDS)} (--backend, or [train] backend in examkit.toml).")
-    module, _, attribute = target.partition(":")
-    return getattr(importlib.import_module(module), attribute)
+    return load_entry(target)
 
 
 def get_backend(ws: Workspace, name: str | None = None, *, base_url: str | None = None) -> Backend:

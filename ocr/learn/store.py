@@ -104,16 +104,3 @@ def status_line(root: Path) -> dict:
         return {"reader": "bundled", "model": None, "held_out_cer": None}
     return {"reader": "learned", "model": current.id, "held_out_cer": current.held_out_cer,
             "before_cer": current.before_cer, "lines": current.lines}
-
-
-def with_reader_model(engine, root: Path, choice: ReaderChoice | None):
-    """``engine`` reading with the chosen recognition model (engines with a ``rec_model`` field)."""
-    if not hasattr(engine, "rec_model"):
-        if choice is not None:
-            raise UserInputError(f"--reader is for the rapidocr engine, not {engine.name}",
-                                 advice="Add --engine rapidocr or leave out --reader.")
-        return engine
-    import dataclasses
-
-    model = reader_model(root, choice, engine.rec_model)
-    return dataclasses.replace(engine, rec_model=model) if model != engine.rec_model else engine

@@ -14,7 +14,8 @@ from rapidfuzz.distance import Levenshtein
 from examkit.config import Config
 from examkit.errors import ExamkitError, MissingDependencyError, UserInputError
 from ocr import layout, programs, rapidocr
-from ocr.engine import Engine, get_engine
+from ocr.engine import Engine
+from ocr.factory import engine_for
 from ocr.rapidocr import RapidOcrEngine
 
 from tests.ocr.conftest import HAND_FONT, FakeEngine, draw_page
@@ -94,21 +95,20 @@ def test_doctor_lists_the_bundled_models_verified():
     assert [(m["name"], m["ok"]) for m in models] == [("PP-OCRv6_det_small.onnx", True), ("PP-OCRv6_rec_small.onnx", True)]
 
 
-def test_another_recognition_model_must_exist(tmp_path):
-    config = Config.model_validate({"ocr": {"rapidocr": {"rec_model": str(tmp_path / "mine.onnx")}}})
-    engine = get_engine("rapidocr", config)
+def test_another_recognition_model_must_exist(tmp_path, configured_ws):
+    engine = engine_for(configured_ws(f'[ocr.rapidocr]\nrec_model = "{tmp_path / "mine.onnx"}"\n'), "rapidocr")
     with pytest.raises(UserInputError, match="mine.onnx: recognition model file not found"):
         engine.check()
     (tmp_path / "mine.onnx").write_bytes(b"not onnx")
     with pytest.raises(UserInputError, match="mine.onnx: not a readable ONNX model"):
         engine.check()
-    assert engine.model == "mine.onnx"
+    assert engine.label == "rapidocr:mine.onnx"
 
 
-def test_unknown_preprocessing_step_for_the_engine_names_the_setting():
-    config = Config.model_validate({"ocr": {"rapidocr": {"preprocess": ["deskew", "sharpen"]}}})
+def test_unknown_preprocessing_step_for_the_engine_names_the_setting(configured_ws):
+    ws = configured_ws('[ocr.rapidocr]\npreprocess = ["deskew", "sharpen"]\n')
     with pytest.raises(UserInputError, match="ocr.rapidocr.preprocess: unknown preprocessing step.*sharpen"):
-        get_engine("rapidocr", config)
+        engine_for(ws, "rapidocr")
 
 
 # -- the real engine (the models are in the wheel: no network) -----------------------------------------
@@ -125,7 +125,7 @@ def no_network(monkeypatch):
 
 @pytest.fixture(scope="module")
 def engine() -> RapidOcrEngine:
-    reader = get_engine("rapidocr", Config())
+    reader = RapidOcrEngine()
     assert isinstance(reader, Engine) and reader.reads_lines and not reader.sends_pages
     return reader
 
@@ -185,10 +185,10 @@ def test_one_line_is_re_read_from_its_crop(engine, no_network):
     assert all(0 <= w.bbox[0] and w.bbox[2] <= x1 - x0 + 1 for w in again.words)
 
 
-def test_another_recognition_model_file_is_used_for_reading(tmp_path, no_network):
+def test_another_recognition_model_file_is_used_for_reading(tmp_path, no_network, configured_ws):
     mine = tmp_path / "mine.onnx"
     shutil.copy(rapidocr.models_dir() / rapidocr.BUNDLED_MODELS["rec"][0], mine)
-    engine = get_engine("rapidocr", Config.model_validate({"ocr": {"rapidocr": {"rec_model": str(mine)}}}))
+    engine = engine_for(configured_ws(f'[ocr.rapidocr]\nrec_model = "{mine}"\n'), "rapidocr")
     engine.check()
     line = engine.read_line(draw_page(["Augsburg 1555"], size=40, width=500).bgr()[60:140], lang="deu")
     assert line.text == "Augsburg 1555"

@@ -3,9 +3,8 @@ from __future__ import annotations
 import pytest
 
 from examkit.errors import MissingDependencyError, UserInputError
-from examkit.config import Config
 from ocr import programs
-from ocr.engine import get_engine
+from ocr.engine import engine_class
 from ocr.flags import implausible, should_flag
 from ocr.tesseract import TesseractEngine, parse_data
 from tests.ocr.conftest import draw_page
@@ -13,7 +12,7 @@ from tests.ocr.conftest import draw_page
 
 def test_engine_reads_a_clear_page_with_boxes_and_confidences():
     page = draw_page(["Die Reformation begann 1517", "Martin Luther schrieb Thesen"], size=40)
-    engine = get_engine("tesseract", Config())
+    engine = TesseractEngine()
     result = engine.recognize(page.bgr(), lang="deu")
     assert result.text.splitlines() == ["Die Reformation begann 1517", "Martin Luther schrieb Thesen"]
     truth = [b for row in page.words for _, b in row]
@@ -67,7 +66,7 @@ def test_word_list_flags_unknown_words():
 
 def test_unknown_engine_and_missing_language():
     with pytest.raises(UserInputError, match="unknown OCR engine"):
-        get_engine("abbyy", Config())
+        engine_class("abbyy")
     with pytest.raises(MissingDependencyError) as info:
         programs.check_ready("deu+klingon")
     assert "tesseract-ocr-klingon" in info.value.one_line()

@@ -86,23 +86,25 @@ def test_tiny_fine_tune(ws):
     assert sha256_file(bundled_model()) == base_hash
 
 
-def test_scans_read_with_the_adopted_model_unless_told_otherwise(tmp_path):
+def test_engines_read_with_the_adopted_model_unless_told_otherwise(tmp_path, configured_ws):
     from examkit.errors import UserInputError
-    from ocr.rapidocr import RapidOcrEngine
-    from ocr.tesseract import TesseractEngine
+    from ocr.factory import engine_for
 
-    engine = RapidOcrEngine()
-    assert store.with_reader_model(engine, tmp_path, None).rec_model is None
+    ws = configured_ws()
+    assert engine_for(ws, "rapidocr").rec_model is None
     with pytest.raises(UserInputError, match="no learned reader"):
-        store.with_reader_model(engine, tmp_path, "learned")
-    folder = store.models_dir(tmp_path) / "m2"
+        engine_for(ws, "rapidocr", reader="learned")
+    folder = store.models_dir(ws.root) / "m2"
     folder.mkdir(parents=True)
     (folder / store.MODEL_FILE).write_bytes(b"onnx")
-    store.adopt(tmp_path, "m2", 0.2, 0.3, 40)
-    assert store.with_reader_model(engine, tmp_path, None).rec_model == folder / store.MODEL_FILE
-    assert store.with_reader_model(engine, tmp_path, "bundled").rec_model == bundled_model()
-    chosen = RapidOcrEngine(rec_model=tmp_path / "mine.onnx")  # [ocr.rapidocr] rec_model set by hand
-    assert store.with_reader_model(chosen, tmp_path, None).rec_model == tmp_path / "mine.onnx"
-    assert store.with_reader_model(chosen, tmp_path, "learned").rec_model == folder / store.MODEL_FILE
-    with pytest.raises(UserInputError, match="--reader is for the rapidocr engine"):
-        store.with_reader_model(TesseractEngine(), tmp_path, "bundled")
+    store.adopt(ws.root, "m2", 0.2, 0.3, 40)
+    assert engine_for(ws, "rapidocr").rec_model == folder / store.MODEL_FILE
+    assert engine_for(ws, "rapidocr", reader="bundled").rec_model == bundled_model()
+    chosen = configured_ws(f'[ocr.rapidocr]\nrec_model = "{tmp_path / "mine.onnx"}"\n')  # a model set by hand
+    store.adopt(chosen.root, "m2", 0.2, 0.3, 40)
+    (store.models_dir(chosen.root) / "m2").mkdir(parents=True)
+    (store.models_dir(chosen.root) / "m2" / store.MODEL_FILE).write_bytes(b"onnx")
+    assert engine_for(chosen, "rapidocr").rec_model == tmp_path / "mine.onnx"
+    assert engine_for(chosen, "rapidocr", reader="learned").rec_model == store.models_dir(chosen.root) / "m2" / store.MODEL_FILE
+    with pytest.raises(UserInputError, match="--reader is for engines that read with a learned model, not tesseract"):
+        engine_for(ws, "tesseract", reader="bundled")

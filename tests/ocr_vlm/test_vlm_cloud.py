@@ -34,7 +34,7 @@ def test_cloud_without_consent_is_refused_with_advice():
         confirm_sending(12, model="gpt-4o", base_url="https://api.openai.com/v1")
     line = caught.value.one_line()
     assert "12 pages" in line and "api.openai.com" in line and "cloud" in line and "$" in line
-    assert "--yes" in line and "vlm_consent" in line
+    assert "--yes" in line and "consent = true in [ocr.vlm]" in line
 
 
 def test_yes_or_config_consent_allows_cloud_and_the_statement_names_host_pages_cost():
@@ -43,7 +43,7 @@ def test_yes_or_config_consent_allows_cloud_and_the_statement_names_host_pages_c
     assert done.cost_usd == pytest.approx(3 * price_per_page("gpt-4o"))
     assert "2025-04" in done.statement  # the built-in price is dated
     configured = confirm_sending(2, model="my-model", base_url="https://vlm.example.org/v1", price=0.05, consent=True)
-    assert configured.cost_usd == pytest.approx(0.10) and "ocr.vlm_price_per_page" in configured.statement
+    assert configured.cost_usd == pytest.approx(0.10) and "[ocr.vlm] price_per_page" in configured.statement
 
 
 def test_unknown_price_is_said_not_guessed():
@@ -56,14 +56,15 @@ def test_local_url_needs_no_consent_and_says_nothing_leaves():
     assert done.local and "nothing leaves" in done.statement and done.cost_usd == 0
 
 
-def test_engine_takes_consent_price_and_lan_hosts_from_the_config(monkeypatch):
-    config = Config.model_validate({"ocr": {"vlm_model": "gpt-4o", "vlm_consent": True, "vlm_price_per_page": 0.02,
-                                            "vlm_local_hosts": ["192.168.1.20"]}})
-    cloud = VlmEngine.from_config(config, base_url="https://api.openai.com/v1")
+def test_engine_takes_consent_price_and_lan_hosts_from_the_config(monkeypatch, configured_ws):
+    from ocr.factory import engine_for
+
+    ws = configured_ws('[ocr.vlm]\nmodel = "gpt-4o"\nconsent = true\nprice_per_page = 0.02\nlocal_hosts = ["192.168.1.20"]\n')
+    cloud = engine_for(ws, "vlm", base_url="https://api.openai.com/v1")
     assert cloud.confirm_sending(5).cost_usd == pytest.approx(0.10)
-    lan = VlmEngine.from_config(config, base_url="http://192.168.1.20:8000/v1")
+    lan = engine_for(ws, "vlm", base_url="http://192.168.1.20:8000/v1")
     assert lan.confirm_sending(5).local
-    refused = VlmEngine.from_config(Config(), model="gpt-4o", base_url="https://api.openai.com/v1")
+    refused = engine_for(configured_ws(), "vlm", model="gpt-4o", base_url="https://api.openai.com/v1")
     with pytest.raises(UserInputError, match="consent"):
         refused.confirm_sending(1)
 

@@ -9,9 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from examkit.config import Config
 from examkit.errors import ServiceError, UserInputError
-from ocr.engine import get_engine
+from ocr.factory import engine_for as build
 from ocr.vlm import VlmEngine, parse_answer, strips
 from tests.ocr_vlm.conftest import render_lines
 
@@ -90,20 +89,30 @@ def test_unknown_model_is_a_service_error_naming_the_model(openai_server):
         engine_for(openai_server).recognize(render_lines(["x"]), lang="deu")
 
 
-def test_registry_builds_vlm_from_config_and_needs_a_model(openai_server):
-    config = Config()
+def test_registry_builds_vlm_from_config_and_needs_a_model(openai_server, configured_ws):
+    ws = configured_ws()
     with pytest.raises(UserInputError, match="needs a model"):
-        get_engine("vlm", config)
-    engine = get_engine("vlm", config, model="qwen2.5-vl", base_url="http://127.0.0.1:9/v1", lang="eng")
+        build(ws, "vlm")
+    engine = build(ws, "vlm", model="qwen2.5-vl", base_url="http://127.0.0.1:9/v1", lang="eng")
     assert isinstance(engine, VlmEngine) and engine.lang == "eng" and engine.base_url == "http://127.0.0.1:9/v1"
-    assert get_engine("vlm", config, model="m").url == openai_server.base_url  # $OPENAI_BASE_URL, as the SDK
+    assert build(ws, "vlm", model="m").url == openai_server.base_url  # $OPENAI_BASE_URL, as the SDK
+    configured = configured_ws('[ocr.vlm]\nmodel = "from-file"\nbase_url = "http://127.0.0.1:7/v1"\n')
+    assert build(configured, "vlm").model == "from-file"
+    assert build(configured, "vlm").url == openai_server.base_url  # the environment comes before the file
+    assert build(configured, "vlm", base_url="http://127.0.0.1:8/v1").url == "http://127.0.0.1:8/v1"
 
 
-def test_word_list_flags_words_it_lacks_even_where_engines_agree(openai_server, answer, tmp_path):
+def test_the_flat_keys_of_older_files_still_configure_vlm(configured_ws):
+    ws = configured_ws('[ocr]\nvlm_model = "older"\nvlm_max_side = 1024\n')
+    engine = build(ws, "vlm")
+    assert (engine.model, engine.max_side) == ("older", 1024)
+
+
+def test_word_list_flags_words_it_lacks_even_where_engines_agree(openai_server, answer, tmp_path, configured_ws):
     answer("Die Reformation")
     words = tmp_path / "words.txt"
     words.write_text("die\n", encoding="utf-8")
-    engine = get_engine("vlm", Config(), model="fake-vl", base_url=openai_server.base_url, word_list=words, psm=6)
+    engine = build(configured_ws(), "vlm", model="fake-vl", base_url=openai_server.base_url, word_list=words, psm="6")
     engine.api_key, engine.layout = openai_server.api_key, False
     assert engine.psm == 6
     result = engine.recognize(render_lines(["Die Reformation"]), lang="deu")

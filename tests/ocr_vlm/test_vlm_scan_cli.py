@@ -44,4 +44,5 @@ def test_local_vlm_scan_stores_the_models_text(cli, tmp_path, openai_server, ans
 def test_model_without_vlm_engine_is_a_usage_mistake(cli, tmp_path):
     result = cli("ocr", "scan", _exam(tmp_path), "--model", "gpt-4o", "-w", tmp_path / "ws")
     assert result.exit_code == 1
-    assert "--engine vlm" in result.output
+    assert "rapidocr engine option 'model' from the command line: no such option" in result.output
+    assert "--engine NAME" in result.output
