@@ -179,3 +179,8 @@ def set_analysis(
         revision = attach_sheet(ws, document_id, file, source=source)
     note(f"stored analysis revision {revision.id} for {document_id}")
     out(str(revision.id))
+
+
+def register(root: typer.Typer) -> None:
+    """Mount ``examkit annotate ...`` on the program's root group."""
+    root.add_typer(app, name="annotate")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -11,26 +11,34 @@ from examkit.cli_common import WorkspaceOpt, open_workspace, workspace_path
 from examkit.console import note, out, warn
 from examkit.errors import BatchIncomplete
 
-app = typer.Typer(help="Review OCR text and write analyses in a local web page.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from annotate.review.state import LineReader
 
 
-@app.command("serve")
-def serve(
-    port: Annotated[Optional[int], typer.Option("--port", help="Port to listen on (default: a free one).")] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep the loopback default.")] = "127.0.0.1",
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser tab.")] = False,
-    workspace: WorkspaceOpt = None,
-) -> None:
-    """Serve the review page for this workspace and print its address (with the access token).
+def review_app(line_reader: LineReader | None = None) -> typer.Typer:
+    """The ``review`` group; ``line_reader`` is what the page's "Neu lesen" reads a line with."""
+    app = typer.Typer(help="Review OCR text and write analyses in a local web page.", no_args_is_help=True)
 
-    Example: examkit review serve --no-browser
-    """
-    from annotate.review.server import run
+    @app.command("serve")
+    def serve(
+        port: Annotated[Optional[int], typer.Option("--port", help="Port to listen on (default: a free one).")] = None,
+        host: Annotated[str, typer.Option("--host", help="Address to listen on; keep the loopback default.")] = "127.0.0.1",
+        no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser tab.")] = False,
+        workspace: WorkspaceOpt = None,
+    ) -> None:
+        """Serve the review page for this workspace and print its address (with the access token).
 
-    run(workspace_path(workspace), host=host, port=port, open_browser=not no_browser)
+        Example: examkit review serve --no-browser
+        """
+        from annotate.review.server import run
+
+        run(workspace_path(workspace), host=host, port=port, open_browser=not no_browser, line_reader=line_reader)
+
+    app.command("export")(export)
+    app.command("import")(import_)
+    return app
 
 
-@app.command("export")
 def export(
     folder: Annotated[Path, typer.Argument(help="New or empty folder for the files.")],
     workspace: WorkspaceOpt = None,
@@ -47,7 +55,6 @@ def export(
     out(str(folder))
 
 
-@app.command("import")
 def import_(
     folder: Annotated[Path, typer.Argument(help="A folder written by `examkit review export`.")],
     workspace: WorkspaceOpt = None,

@@ -56,7 +56,7 @@ def main() -> int:
         assert len(records) == n
 
         pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-        command = [*pin, sys.executable, "-m", "examkit.cli", "annotate", "check", str(data), "--json"]
+        command = [*pin, sys.executable, "-m", "examkit_app", "annotate", "check", str(data), "--json"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -56,7 +56,7 @@ def main() -> int:
         validate_s = time.perf_counter() - start
         assert report.n_examples == n and not report.has_errors
 
-        command = [sys.executable, "-m", "examkit.cli", "export", "validate", str(data), "--json"]
+        command = [sys.executable, "-m", "examkit_app", "export", "validate", str(data), "--json"]
         start = time.perf_counter()
         proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "EXAMKIT_WORKSPACE": str(folder / "ws")})

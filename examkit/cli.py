@@ -1,4 +1,7 @@
-"""The ``examkit`` command: composes the stage sub-apps and handles errors in one place.
+"""The ``examkit`` command's root: the group, its shared options, and errors handled in one place.
+
+The stages' commands are mounted on :data:`app` by the program above them (``examkit_app``), never
+here: the core imports no stage.
 
 Exit codes: 0 success, 1 a user error (one line, no traceback unless
 ``--verbose``), 2 bad usage (Typer's default), 3 a batch that finished with failed items.
@@ -107,33 +110,9 @@ def init(directory: Annotated[Optional[Path], typer.Argument(help="Folder for th
         out(str(ws.root))
 
 
-def _register() -> None:
-    from annotate.cli import app as annotate_app
-    from annotate.review.routes_lines import set_line_reader
-    from annotate.review_cli import app as review_app
-    from export.cli import app as export_app
-    from ocr.cli import app as ocr_app
-    from ocr.cli import doctor
-    from training.cli import app as train_app
-    from ocr.reread import read_again
-    from training.draft_cli import draft
-
-    set_line_reader(read_again)  # the line editor's "Neu lesen" reads with the OCR stage's engines
-    app.command("doctor")(doctor)
-    app.add_typer(ocr_app, name="ocr")
-    annotate_app.command("draft")(draft)  # a training command shown where teachers look for it
-    app.add_typer(annotate_app, name="annotate")
-    app.add_typer(review_app, name="review")
-    app.add_typer(export_app, name="export")
-    app.add_typer(train_app, name="train")
-
-
-_register()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point; returns the exit code (also when called from Python)."""
-    command = typer.main.get_command(app)
+def run(program: typer.Typer, argv: Sequence[str] | None = None) -> int:
+    """Run the assembled program (``examkit_app``); returns the exit code (also when called from Python)."""
+    command = typer.main.get_command(program)
     try:
         result = command.main(args=list(argv) if argv is not None else None, prog_name="examkit", standalone_mode=False)
     except typer.Exit as exc:
@@ -151,6 +130,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     # click returns the exit code of a typer.Exit in non-standalone mode, else the command's result
     return result if isinstance(result, int) else 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

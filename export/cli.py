@@ -279,3 +279,8 @@ def ocr_gt(
          "(typed, not drawn) were skipped")
     for path in result.files:
         out(str(path))
+
+
+def register(root: typer.Typer) -> None:
+    """Mount ``examkit export ...`` on the program's root group."""
+    root.add_typer(app, name="export")

@@ -196,3 +196,9 @@ def doctor(
             out(f"to install what is missing: {data['install']}")
     if not data["ok"]:
         raise typer.Exit(1)
+
+
+def register(root: typer.Typer) -> None:
+    """Mount ``examkit ocr ...`` and ``examkit doctor`` on the program's root group."""
+    root.command("doctor")(doctor)
+    root.add_typer(app, name="ocr")

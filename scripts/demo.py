@@ -32,7 +32,7 @@ SAMPLES = ROOT / "samples" / "exams"
 TRUTH = ROOT / "samples" / "ground-truth"
 WORKSPACE = ROOT / "demo-workspace"
 OUTPUT = ROOT / "demo-output"
-EXAMKIT = [sys.executable, "-m", "examkit.cli", "--workspace", str(WORKSPACE)]
+EXAMKIT = [sys.executable, "-m", "examkit_app", "--workspace", str(WORKSPACE)]
 AUTHOR = "demo: ground truth"
 
 

@@ -60,7 +60,7 @@ class Cli:
 
     def __call__(self, *args: str, input: str | None = None, env_key: bool = False):
         """``env_key``: run with a (fake) OPENAI_API_KEY set, for commands that need one."""
-        from examkit.cli import app
+        from examkit_app import app
 
         env = {"OPENAI_API_KEY": "sk-test-not-a-real-key"} if env_key else None
         return self.runner.invoke(app, [str(a) for a in args], input=input, env=env)

@@ -248,3 +248,12 @@ def _json_text(data: object) -> str:
 
 
 app.command("merge")(merge)  # the local backend's command (training/local/cli.py)
+
+
+def register(root: typer.Typer, *, annotate: typer.Typer) -> None:
+    """Mount ``examkit train ...``, and ``annotate draft`` on the annotate group: a training command
+    shown where teachers look for it."""
+    from training.draft_cli import draft
+
+    annotate.command("draft")(draft)
+    root.add_typer(app, name="train")

@@ -1,4 +1,4 @@
-"""``examkit annotate draft DOCUMENT-ID --model NAME``: registered on the ``annotate`` group by examkit.cli."""
+"""``examkit annotate draft DOCUMENT-ID --model NAME``: registered on the ``annotate`` group by training.cli.register."""
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ both versions. Saves on different lines never meet: each line has revisions of i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,21 +17,9 @@ from pydantic import BaseModel, Field
 from annotate.review import views
 from annotate.review.state import ReviewState
 from examkit.errors import RevisionConflict
-from examkit.models import Line, PageLine
-from examkit.workspace import Workspace
+from examkit.models import PageLine
 
 router = APIRouter(prefix="/api")
-
-#: Reads one line again from its outline: ``(workspace, line) -> (reading, engine name)``. The
-#: OCR stage provides it; the composition root (``examkit/cli.py``) hands it over with
-#: :func:`set_line_reader`, since this stage may not import that one.
-LineReader = Callable[[Workspace, PageLine], tuple[Line, str]]
-_line_reader: LineReader | None = None
-
-
-def set_line_reader(reader: LineReader | None) -> None:
-    global _line_reader
-    _line_reader = reader
 
 #: Bounds on what one request may carry (an outline is a few dozen points; a line a few words).
 MAX_POINTS = 2000
@@ -175,11 +162,11 @@ def merge(line_id: int, body: Merge, request: Request) -> Any:
 @router.post("/lines/{line_id}/reread")
 def reread(line_id: int, body: Based, request: Request) -> Any:
     """The line read again by the engine from its (changed) outline; the person checks the result."""
-    if _line_reader is None:
+    state = _state(request)
+    if state.line_reader is None:
         return JSONResponse({"detail": "Neu lesen ist hier nicht möglich: diese examkit-Sitzung hat keine "
                                        "Texterkennung geladen."}, status_code=422)
-    state = _state(request)
-    reading, engine = _line_reader(state.reader, state.reader.lines.get(line_id))
+    reading, engine = state.line_reader(state.reader, state.reader.lines.get(line_id))
     try:
         with state.writer() as ws:
             stored = ws.lines.store_reading(line_id, reading, base=body.base, engine=engine)

@@ -10,7 +10,7 @@ import webbrowser
 from pathlib import Path
 
 from annotate.review.app import create_app
-from annotate.review.state import ReviewState
+from annotate.review.state import LineReader, ReviewState
 from examkit.console import note, out, warn
 from examkit.errors import UserInputError
 from examkit.workspace import resolve_path
@@ -39,7 +39,8 @@ def url_for(host: str, port: int, base_path: str, token: str) -> str:
     return f"http://{shown}:{port}{base_path}/?token={token}"
 
 
-def run(workspace: Path | None, *, host: str = "127.0.0.1", port: int | None = None, open_browser: bool = True) -> None:
+def run(workspace: Path | None, *, host: str = "127.0.0.1", port: int | None = None, open_browser: bool = True,
+        line_reader: LineReader | None = None) -> None:
     """Serve until Ctrl-C. Prints the address (with the token) on stderr and stdout."""
     import uvicorn
 
@@ -51,7 +52,7 @@ def run(workspace: Path | None, *, host: str = "127.0.0.1", port: int | None = N
     except OSError as exc:
         raise UserInputError(f"cannot listen on {host}:{port or ''}: {exc.strerror}",
                              advice="Leave out --port to take a free one.") from exc
-    state = ReviewState(resolve_path(workspace))
+    state = ReviewState(resolve_path(workspace), line_reader=line_reader)
     url = url_for(host, port, state.base_path, state.token)
     note(f"examkit review for {state.root}")
     note("Open this address in your browser (Ctrl-C stops the server):")

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from annotate.review.security import new_base_path
 from annotate.sheets import Settings, settings_from
+from examkit.models import Line, PageLine
 from examkit.workspace import Workspace
+
+#: Reads one line again from its outline: ``(workspace, line) -> (reading, engine name)``. The OCR
+#: stage provides it and the program hands it over (``examkit_app``), since this stage may not
+#: import that one; without it "Neu lesen" says it cannot read here.
+LineReader = Callable[[Workspace, PageLine], tuple[Line, str]]
 
 #: Largest request body the API accepts (a page text or an analysis is a few kilobytes).
 MAX_BODY_BYTES = 1_000_000
@@ -27,8 +33,9 @@ class ReviewState:
     random path the app lives under (``/s/<random>``), which scopes the token's cookie."""
 
     def __init__(self, root: Path, *, token: str | None = None, base_path: str | None = None,
-                 max_body: int = MAX_BODY_BYTES) -> None:
+                 max_body: int = MAX_BODY_BYTES, line_reader: LineReader | None = None) -> None:
         self.root = Path(root)
+        self.line_reader = line_reader
         self.token = token or secrets.token_urlsafe(24)
         self.base_path = (base_path or new_base_path()).rstrip("/")
         self.max_body = max_body

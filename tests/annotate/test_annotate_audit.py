@@ -253,7 +253,7 @@ Vorgeschlagene Note: 2+ ENDSTOP"""
 def _check_json(path: Path) -> str:
     from typer.testing import CliRunner
 
-    from examkit.cli import app
+    from examkit_app import app
 
     result = CliRunner().invoke(app, ["annotate", "check", str(path), "--json"])
     assert result.exit_code == 0, result.output

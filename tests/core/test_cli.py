@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from examkit.cli import app
+from examkit_app import app
 
 
 def _commands(group, prefix=()):
@@ -51,7 +51,7 @@ def test_workspace_that_is_a_file_is_one_line_exit_1(tmp_path):
     target = tmp_path / "file"
     target.write_text("x")
     proc = subprocess.run(
-        [sys.executable, "-m", "examkit.cli", "init", str(target)], capture_output=True, text=True
+        [sys.executable, "-m", "examkit_app", "init", str(target)], capture_output=True, text=True
     )
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0, proc.stderr
@@ -62,7 +62,7 @@ def test_verbose_anywhere_shows_traceback(tmp_path):
     target = tmp_path / "file"
     target.write_text("x")
     proc = subprocess.run(
-        [sys.executable, "-m", "examkit.cli", "init", str(target), "--verbose"], capture_output=True, text=True
+        [sys.executable, "-m", "examkit_app", "init", str(target), "--verbose"], capture_output=True, text=True
     )
     assert proc.returncode == 1
     assert "Traceback" in proc.stderr

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from examkit.reference import render_reference
+from examkit_app.reference import render_reference
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "cli-reference.md"
 
 
 def test_command_reference_is_in_sync():
     assert REFERENCE.read_text(encoding="utf-8") == render_reference(), (
-        "docs/cli-reference.md is stale: run `python -m examkit.reference > docs/cli-reference.md`"
+        "docs/cli-reference.md is stale: run `python -m examkit_app.reference > docs/cli-reference.md`"
     )

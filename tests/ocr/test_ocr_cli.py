@@ -91,7 +91,7 @@ def test_kill_9_mid_scan_then_rerun_gives_every_page_once(tmp_path: Path):
     for i in range(10):
         draw_page([f"Seite {i} Reformation und Bauernkrieg"], width=800).image.save(folder / f"s{i:02d}.png")
     workspace = tmp_path / "ws"
-    command = [sys.executable, "-m", "examkit.cli", "ocr", "scan", str(folder), "-w", str(workspace), "--workers", "2"]
+    command = [sys.executable, "-m", "examkit_app", "ocr", "scan", str(folder), "-w", str(workspace), "--workers", "2"]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     done = 0

@@ -87,7 +87,7 @@ def test_loopback_check() -> None:
 
 def test_serve_prints_a_url_with_token_that_works(review_ws) -> None:
     env = {**os.environ, "EXAMKIT_WORKSPACE": str(review_ws.root)}
-    proc = subprocess.Popen([sys.executable, "-m", "examkit.cli", "review", "serve", "--no-browser", "--host", "0.0.0.0"],
+    proc = subprocess.Popen([sys.executable, "-m", "examkit_app", "review", "serve", "--no-browser", "--host", "0.0.0.0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         url = proc.stdout.readline().strip()

@@ -24,7 +24,7 @@ def test_a_pasted_line_break_never_makes_two_lines_of_one(client, review_ws) -> 
     assert saved["line"]["text"] == "eins zwei" and saved["line"]["flagged"] == 0
 
 
-def test_reread_stores_the_engines_reading_in_page_pixels(client, review_ws, monkeypatch) -> None:
+def test_reread_stores_the_engines_reading_in_page_pixels(client, state, review_ws) -> None:
     class Reader:
         name, reads_lines = "fake", True
 
@@ -34,8 +34,7 @@ def test_reread_stores_the_engines_reading_in_page_pixels(client, review_ws, mon
 
     from ocr.reread import reread_line
 
-    monkeypatch.setattr("annotate.review.routes_lines._line_reader",
-                        lambda ws, line: (reread_line(ws, line, Reader()), Reader.name))
+    state.line_reader = lambda ws, line: (reread_line(ws, line, Reader()), Reader.name)
     first = page_ids(review_ws)[0]
     line = client.get(f"/api/pages/{first}/lines").json()["lines"][0]
     answer = client.post(f"/api/lines/{line['id']}/reread", json={"base": line["revision"]})
@@ -49,8 +48,8 @@ def test_reread_stores_the_engines_reading_in_page_pixels(client, review_ws, mon
     assert again.status_code == 409
 
 
-def test_reread_without_an_engine_says_so_in_german(client, review_ws, monkeypatch) -> None:
-    monkeypatch.setattr("annotate.review.routes_lines._line_reader", None)
+def test_reread_without_an_engine_says_so_in_german(client, state, review_ws) -> None:
+    assert state.line_reader is None  # a review app built without the OCR stage
     line = client.get(f"/api/pages/{page_ids(review_ws)[0]}/lines").json()["lines"][0]
     answer = client.post(f"/api/lines/{line['id']}/reread", json={"base": line["revision"]})
     assert answer.status_code == 422 and answer.json()["detail"].startswith("Neu lesen ist hier nicht möglich")

@@ -1,6 +1,6 @@
 """The command reference in Markdown, generated from the CLI itself.
 
-docs/cli-reference.md is written by ``python -m examkit.reference > docs/cli-reference.md`` and a
+docs/cli-reference.md is written by ``python -m examkit_app.reference > docs/cli-reference.md`` and a
 test fails when it no longer matches the commands, so the reference cannot drift from the code.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import typer.main
 
-from examkit.cli import app
+from examkit_app import app
 
 
 def _walk(command: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
@@ -38,7 +38,7 @@ def _param_row(param: Any) -> str:
 def render_reference() -> str:
     """The whole reference as Markdown."""
     root = typer.main.get_command(app)
-    lines = ["# examkit command reference", "", "Generated from the CLI (`python -m examkit.reference`); do not edit by hand.", ""]
+    lines = ["# examkit command reference", "", "Generated from the CLI (`python -m examkit_app.reference`); do not edit by hand.", ""]
     for path, command in _walk(root, ("examkit",)):
         hidden = {"--help", "-h", "--install-completion", "--show-completion"}
         params = [p for p in command.params if not set(p.opts) & hidden]
