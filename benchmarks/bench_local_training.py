@@ -78,6 +78,7 @@ def main() -> int:
 
     from examkit.workspace import Workspace
     from training.backend import TrainOptions
+    from training.local.backend import LocalOptions
     from training.local.data import read_records
     from training.local.tiny import write_tiny_model
     from training.local.train import train
@@ -103,10 +104,9 @@ def main() -> int:
         if torch.cuda.is_available():
             torch.cuda.reset_peak_memory_stats()
         with Workspace.open(tmp_path / "ws") as ws:
-            options = TrainOptions(train_file=data, base_model=base, epochs=args.epochs, batch_size=args.batch_size,
-                                   max_length=args.max_length, seed=0, output="bench",
-                                   extra={"micro_batch_size": args.micro_batch_size} if args.micro_batch_size else {})
-            job = train(ws, options)
+            settings = LocalOptions(base_model=base, batch_size=args.batch_size, max_length=args.max_length,
+                                    output="bench", micro_batch_size=args.micro_batch_size or None)
+            job = train(ws, TrainOptions(train_file=data, epochs=args.epochs, seed=0, settings=settings), settings)
         info = job.data
         peak = torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else None
         device = info["device"]

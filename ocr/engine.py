@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel
 
 from examkit.errors import UserInputError
 from examkit.models import Line, PageOCR
+from examkit.options import NoOptions, owned_options
 from examkit.registry import load_entry
 
 #: What an engine reads: ``cleaned`` is the binarised student layer (suits Tesseract); ``grey`` is
@@ -103,12 +104,6 @@ class EngineContext:
     command_options: frozenset[str] = frozenset()
 
 
-class NoOptions(BaseModel):
-    """An engine without options of its own: any key in its ``[ocr.<name>]`` table is refused."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
 class EngineBase:
     """Defaults for the optional capabilities: none of them. Engines inherit and override."""
 
@@ -172,20 +167,6 @@ def engine_class(name: str) -> type[EngineBase]:
 
 
 def engine_options(cls: type[EngineBase], configured: dict[str, Any], given: dict[str, Any]) -> BaseModel:
-    """The engine's options: its ``[ocr.<name>]`` table, overridden by the command's ``-o`` options.
-
-    A key the engine does not know, or a value it refuses, is one line naming the key and where
-    it came from.
-    """
-    merged = {**configured, **{k: v for k, v in given.items() if v is not None}}
-    try:
-        return cls.Options.model_validate(merged)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "?"
-        where = "the command line" if key in given else f"examkit.toml [ocr.{cls.name}]"
-        known = ", ".join(cls.Options.model_fields) or "none"
-        problem = "no such option" if first["type"] == "extra_forbidden" else first["msg"]
-        raise UserInputError(f"{cls.name} engine option {key!r} from {where}: {problem}",
-                             advice=f"Options of the {cls.name} engine: {known}; another engine's option needs "
-                                    "--engine NAME.") from exc
+    """The engine's options: its ``[ocr.<name>]`` table, overridden by the command's ``-o`` options."""
+    return owned_options(cls.Options, f"{cls.name} engine", configured, given,
+                         file_place=f"examkit.toml [ocr.{cls.name}]", choose="--engine NAME")

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny
 
 from examkit.errors import UserInputError
+from examkit.options import NoOptions, owned_options
 from examkit.runs import JobRecord
 
 if TYPE_CHECKING:
@@ -30,21 +31,21 @@ if TYPE_CHECKING:
 
 
 class TrainOptions(BaseModel):
-    """What ``train start`` passes to a backend. Backends ignore what does not apply to them."""
+    """What ``train start`` passes to every backend; its own hyperparameters are ``settings``.
+
+    ``settings`` is an instance of the backend's ``Options`` model (``-o key=value`` and the named
+    flags such as ``--batch-size``, checked by :func:`backend_settings`): a backend reads only
+    options it declared, and an option it lacks is refused, never silently ignored.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     train_file: Path
     validation_file: Path | None = None
-    model: str | None = Field(None, description="service backends: base model to fine-tune")
-    base_model: str | None = Field(None, description="local: Hugging Face id or path of the base model")
+    model: str | None = Field(None, description="the model to fine-tune (default: the workspace's)")
     epochs: int | None = None
-    batch_size: int | None = None
-    learning_rate_multiplier: float | None = None
-    suffix: str | None = None
     seed: int | None = None
-    lora_r: int | None = None
-    max_length: int | None = None
-    output: str | None = None
-    extra: dict[str, Any] = Field(default_factory=dict)
+    settings: SerializeAsAny[BaseModel] = Field(default_factory=NoOptions)
 
 
 class JobEvent(BaseModel):
@@ -88,9 +89,18 @@ class Backend(ABC):
     min_examples: ClassVar[int] = 1
     #: Where training data and prompts go; None: they stay on this machine.
     endpoint: str | None = None
+    #: Its own hyperparameters and settings (``-o key=value`` on ``train start``).
+    Options: ClassVar[type[BaseModel]] = NoOptions
+    #: Commands of its own on the ``train`` group: name -> ``"module:function"`` (imported when mounted).
+    commands: ClassVar[dict[str, str]] = {}
 
     def __init__(self, ws: Workspace, *, base_url: str | None = None) -> None:
         self.ws = ws
+
+    def settings(self, options: TrainOptions) -> Any:
+        """``options.settings`` as this backend's ``Options`` (its defaults where none were given)."""
+        given = options.settings
+        return given if isinstance(given, self.Options) else self.Options.model_validate(given.model_dump())
 
     @abstractmethod
     def usable(self) -> tuple[bool, str]:
@@ -110,8 +120,10 @@ class Backend(ABC):
         return None
 
     def request(self, options: TrainOptions, *, model: str, files: list[PlannedFile]) -> dict[str, Any]:
-        """What starting would send or run (shown by ``train start --dry-run``)."""
-        return options.model_dump(mode="json", exclude_none=True)
+        """What starting would send or run (shown by ``train start --dry-run``): the shared options and
+        this backend's own, side by side."""
+        shared = options.model_dump(mode="json", exclude_none=True, exclude={"settings"})
+        return shared | self.settings(options).model_dump(mode="json", exclude_none=True)
 
     def cost(self, summary: dict[str, Any], lines: list[str]) -> dict[str, Any]:
         """The plan's cost from the validation summary of the training file (its figures, its lines)."""
@@ -147,3 +159,9 @@ class Backend(ABC):
     @abstractmethod
     def generator(self, model: str, *, timeout: float, max_retries: int) -> Generator:
         """A generator for ``model`` (a tuned model's name, a local run id or path)."""
+
+
+def backend_settings(cls: type[Backend], given: dict[str, Any]) -> BaseModel:
+    """The backend's ``Options`` from the command's options; one line for an option it lacks."""
+    return owned_options(cls.Options, f"{cls.name} backend", {}, given, file_place="examkit.toml",
+                         choose="--backend NAME")

@@ -62,13 +62,13 @@ def report(ws: Workspace, *, base_url: str | None = None) -> list[dict[str, Any]
     """Each backend: usable here?, why (or what is missing), and what it needs in general."""
     rows = []
     for name in BACKENDS:
-        needs = ""
+        needs, options = "", []
         try:
             cls = backend_class(name)
-            needs = cls.needs
+            needs, options = cls.needs, list(cls.Options.model_fields)
             usable, detail = cls(ws, base_url=base_url).usable()
         except ImportError as exc:
             usable, detail = False, f"cannot be loaded ({exc})"
-        rows.append({"backend": name, "usable": usable, "detail": detail, "needs": needs,
+        rows.append({"backend": name, "usable": usable, "detail": detail, "needs": needs, "options": options,
                      "default": name == ws.config.train.backend})
     return rows

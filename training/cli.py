@@ -12,13 +12,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace
+from examkit.cli_common import JsonOpt, OptionPairs, WorkspaceOpt, open_workspace, parse_options
 from examkit.console import note, out, out_json, warn
 from examkit.errors import BatchIncomplete
 from examkit.files import atomic_write_text
 from training import show
-from training.backend import Backend, TrainOptions
-from training.local.cli import merge
+from training.backend import Backend, TrainOptions, backend_settings
 from examkit.service_client import DEFAULT_TIMEOUT
 
 app = typer.Typer(help="Fine-tuning with OpenAI or a local open-weights model, and evaluation.", no_args_is_help=True)
@@ -43,17 +42,18 @@ def _follow(backend: Backend, job_id: str, interval: float) -> None:
 def start(
     train_file: Annotated[Path, typer.Argument(metavar="TRAIN.jsonl", help="Chat JSONL from `examkit export chat`.")],
     validation: Annotated[Optional[Path], typer.Option("--validation", help="Validation JSONL (e.g. OUT.val.jsonl).")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="OpenAI: model to fine-tune (default: examkit.toml).")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Model to fine-tune (default: examkit.toml).")] = None,
     epochs: Annotated[Optional[int], typer.Option("--epochs", min=1, help="Epochs (default: [export] epochs in examkit.toml, else the service's rule).")] = None,
-    batch_size: Annotated[Optional[int], typer.Option("--batch-size", min=1)] = None,
-    learning_rate_multiplier: Annotated[Optional[float], typer.Option("--learning-rate-multiplier", min=0.0)] = None,
-    suffix: Annotated[Optional[str], typer.Option("--suffix", help="Part of the tuned model's name.")] = None,
     seed: Annotated[Optional[int], typer.Option("--seed")] = None,
     backend: BackendOpt = None,
-    base_model: Annotated[Optional[str], typer.Option("--base-model", help="local: Hugging Face id or path.")] = None,
-    lora_r: Annotated[Optional[int], typer.Option("--lora-r", min=1, help="local: LoRA rank.")] = None,
-    max_length: Annotated[Optional[int], typer.Option("--max-length", min=16, help="local: tokens per example.")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", help="local: name of the run folder.")] = None,
+    option: OptionPairs = None,
+    batch_size: Annotated[Optional[int], typer.Option("--batch-size", help="Same as -o batch_size=N.")] = None,
+    learning_rate_multiplier: Annotated[Optional[float], typer.Option("--learning-rate-multiplier", help="Same as -o learning_rate_multiplier=X.")] = None,
+    suffix: Annotated[Optional[str], typer.Option("--suffix", help="Same as -o suffix=TEXT (part of the tuned model's name).")] = None,
+    base_model: Annotated[Optional[str], typer.Option("--base-model", help="Same as -o base_model=ID (local: Hugging Face id or path).")] = None,
+    lora_r: Annotated[Optional[int], typer.Option("--lora-r", help="Same as -o lora_r=N (local: LoRA rank).")] = None,
+    max_length: Annotated[Optional[int], typer.Option("--max-length", help="Same as -o max_length=N (local: tokens per example).")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", help="Same as -o output=NAME (local: name of the run folder).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and print the plan; send nothing.")] = False,
     wait: Annotated[bool, typer.Option("--wait", help="Keep watching until the job ends (like `train watch`).")] = False,
     base_url: BaseUrlOpt = None,
@@ -63,17 +63,20 @@ def start(
 ) -> None:
     """Validate a training file, upload it (once per content) and start a fine-tuning job; prints the job id.
 
+    Each backend has options of its own (`-o key=value`, see `examkit train backends`); one it lacks is refused.
+
     Example: examkit train start train.jsonl --validation train.val.jsonl --suffix lk-neuzeit --wait
     """
     from training.backends import get_backend
     from training.start import plan, start as start_job
 
+    named = {"batch_size": batch_size, "learning_rate_multiplier": learning_rate_multiplier, "suffix": suffix,
+             "base_model": base_model, "lora_r": lora_r, "max_length": max_length, "output": output}
     with open_workspace(workspace) as ws:
         chosen = get_backend(ws, backend, base_url=base_url)
-        options = TrainOptions(train_file=train_file, validation_file=validation, model=model, base_model=base_model,
-                               epochs=epochs if epochs is not None else ws.config.export.epochs,
-                               batch_size=batch_size, learning_rate_multiplier=learning_rate_multiplier,
-                               suffix=suffix, seed=seed, lora_r=lora_r, max_length=max_length, output=output)
+        settings = backend_settings(type(chosen), {**parse_options(option), **named})
+        options = TrainOptions(train_file=train_file, validation_file=validation, model=model, seed=seed,
+                               epochs=epochs if epochs is not None else ws.config.export.epochs, settings=settings)
         if dry_run:
             made = plan(ws, chosen, options)
             for line in made.warnings:
@@ -198,7 +201,8 @@ def backends(base_url: BaseUrlOpt = None, json_: JsonOpt = False, workspace: Wor
             return
         for row in rows:
             mark = "usable" if row["usable"] else "not usable"
-            out(f"{row['backend']}{' (default)' if row['default'] else ''}: {mark}: {row['detail']}\n  needs: {row['needs']}")
+            out(f"{row['backend']}{' (default)' if row['default'] else ''}: {mark}: {row['detail']}\n  needs: {row['needs']}"
+                f"\n  options (-o key=value): {', '.join(row['options']) or 'none'}")
 
 
 @app.command("eval")
@@ -247,13 +251,18 @@ def _json_text(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-app.command("merge")(merge)  # the local backend's command (training/local/cli.py)
 
 
 def register(root: typer.Typer, *, annotate: typer.Typer) -> None:
-    """Mount ``examkit train ...``, and ``annotate draft`` on the annotate group: a training command
-    shown where teachers look for it."""
+    """Mount ``examkit train ...`` with each backend's own commands (``train merge`` is the local
+    backend's), and ``annotate draft`` on the annotate group: a training command shown where
+    teachers look for it."""
+    from examkit.registry import load_entry
+    from training.backends import BACKENDS, backend_class
     from training.draft_cli import draft
 
+    for name in BACKENDS:
+        for command, target in backend_class(name).commands.items():
+            app.command(command)(load_entry(target))
     annotate.command("draft")(draft)
     root.add_typer(app, name="train")

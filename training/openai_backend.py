@@ -16,6 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from examkit.errors import UserInputError
 from examkit.files import sha256_file
 from examkit.openai_finetuning import MIN_EXAMPLES
@@ -41,25 +43,35 @@ if TYPE_CHECKING:
 PURPOSE = "fine-tune"
 
 
-def hyperparameters(options: TrainOptions) -> dict[str, Any]:
+class OpenAIOptions(BaseModel):
+    """``train start`` options of OpenAI-compatible fine-tuning services (their hyperparameters)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    batch_size: int | None = Field(None, ge=1)
+    learning_rate_multiplier: float | None = Field(None, gt=0)
+    suffix: str | None = Field(None, description="part of the tuned model's name")
+
+
+def hyperparameters(options: TrainOptions, settings: OpenAIOptions) -> dict[str, Any]:
     """Only the hyperparameters that were given; the service picks the others."""
-    given = {"n_epochs": options.epochs, "batch_size": options.batch_size,
-             "learning_rate_multiplier": options.learning_rate_multiplier}
+    given = {"n_epochs": options.epochs, "batch_size": settings.batch_size,
+             "learning_rate_multiplier": settings.learning_rate_multiplier}
     return {key: value for key, value in given.items() if value is not None}
 
 
-def job_request(options: TrainOptions, *, model: str, training_file: str, validation_file: str | None,
+def job_request(options: TrainOptions, settings: OpenAIOptions, *, model: str, training_file: str, validation_file: str | None,
                 metadata: dict[str, str]) -> dict[str, Any]:
     """The body of ``POST /fine_tuning/jobs`` (keyword arguments of ``client.fine_tuning.jobs.create``)."""
     body: dict[str, Any] = {"model": model, "training_file": training_file}
     if validation_file:
         body["validation_file"] = validation_file
-    if options.suffix:
-        body["suffix"] = options.suffix
+    if settings.suffix:
+        body["suffix"] = settings.suffix
     if options.seed is not None:
         body["seed"] = options.seed
     body["metadata"] = metadata
-    body["method"] = {"type": "supervised", "supervised": {"hyperparameters": hyperparameters(options)}}
+    body["method"] = {"type": "supervised", "supervised": {"hyperparameters": hyperparameters(options, settings)}}
     return body
 
 
@@ -107,6 +119,7 @@ class OpenAIBackend(Backend):
 
     name = "openai"
     needs = "OPENAI_API_KEY (and OPENAI_BASE_URL or --base-url for a compatible service)"
+    Options = OpenAIOptions
     min_examples = MIN_EXAMPLES
     #: The endpoint when neither --base-url, $OPENAI_BASE_URL nor [train] base_url names one.
     default_base_url: str | None = None
@@ -137,7 +150,7 @@ class OpenAIBackend(Backend):
         """The job request as it would be sent, with placeholders for files not uploaded yet."""
         ids = {f.role: f.file_id or f"<file id of {Path(f.path).name} after upload>" for f in files}
         meta = export_metadata(self.ws, options.train_file, files[0].sha256, files[0].examples)
-        return job_request(options, model=model, training_file=ids["training"], validation_file=ids.get("validation"),
+        return job_request(options, self.settings(options), model=model, training_file=ids["training"], validation_file=ids.get("validation"),
                            metadata=meta)
 
     def cost(self, summary: dict[str, Any], lines: list[str]) -> dict[str, Any]:
@@ -182,7 +195,7 @@ class OpenAIBackend(Backend):
         valid_id = self.upload(options.validation_file)[0] if options.validation_file else None
         examples = sum(1 for line in options.train_file.read_bytes().splitlines() if line.strip())
         metadata = export_metadata(self.ws, options.train_file, train_sha, examples)
-        body = job_request(options, model=model, training_file=train_id, validation_file=valid_id, metadata=metadata)
+        body = job_request(options, self.settings(options), model=model, training_file=train_id, validation_file=valid_id, metadata=metadata)
         with api_errors(f"creating the fine-tuning job for {options.train_file}", base_url=self.endpoint,
                         file=options.train_file):
             job = self.client.fine_tuning.jobs.create(**body)

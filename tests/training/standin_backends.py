@@ -3,13 +3,17 @@ line in ``training/backends.py`` (the tests add the line with ``monkeypatch.seti
 
 - ``CompatBackend``: another OpenAI-compatible fine-tuning service under its own name;
 - ``NotebookBackend``: a backend written from :class:`training.backend.Backend` alone, whose
-  "training" and answers happen in this process.
+  "training" and answers happen in this process, with hyperparameters of its own (``-o``) and a
+  command of its own (``train notebook-info``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from examkit.console import out
 from examkit.runs import JobRecord
 from training.backend import Backend, JobEvent, TrainOptions
 from training.openai_backend import OpenAIBackend
@@ -29,9 +33,23 @@ class NotebookGenerator:
         return NOTEBOOK_ANSWER
 
 
+class NotebookOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pages: int = Field(1, ge=1, description="notebook pages to fill")
+    ink: str = "blue"
+
+
+def notebook_info() -> None:
+    """What the notebook backend writes with."""
+    out("a notebook and a pen")
+
+
 class NotebookBackend(Backend):
     name = "notebook"
     needs = "nothing"
+    Options = NotebookOptions
+    commands = {"notebook-info": "tests.training.standin_backends:notebook_info"}
 
     def usable(self) -> tuple[bool, str]:
         return True, "always"
@@ -40,8 +58,10 @@ class NotebookBackend(Backend):
         return options.model or "notebook-base"
 
     def start(self, options: TrainOptions) -> JobRecord:
+        settings = self.settings(options)
         return self.ws.runs.save_job("nb-1", backend=self.name, model=self.model(options), status="succeeded",
-                                     result_model="notebook-tuned", data={"train_path": str(options.train_file)})
+                                     result_model="notebook-tuned", data={"train_path": str(options.train_file),
+                                                                          "pages": settings.pages, "ink": settings.ink})
 
     def status(self, job_id: str) -> JobRecord:
         return self.ws.runs.job(job_id)

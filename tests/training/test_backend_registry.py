@@ -76,3 +76,32 @@ def test_an_unregistered_backend_names_the_registered_ones(cli, ws_path, train_f
     result = cli("train", "start", train_file, "--backend", "nope", "--dry-run", "-w", ws_path)
     assert result.exit_code == 1 and "unknown backend 'nope'" in result.stderr
     assert "openai, local" in result.stderr
+
+
+def test_its_own_hyperparameters_come_through_dash_o_and_bad_ones_are_one_line(cli, ws_path, exam_ws, train_file,
+                                                                                notebook):
+    started = cli("train", "start", train_file, "--backend", "notebook", "-o", "pages=3", "-o", "ink=red",
+                  "-w", ws_path)
+    assert started.exit_code == 0, started.output
+    assert {"pages": 3, "ink": "red"}.items() <= exam_ws.runs.job("nb-1").data.items()
+    dry = cli("train", "start", train_file, "--backend", "notebook", "-o", "pages=3", "--dry-run", "--json",
+              "-w", ws_path)
+    assert {"pages": 3, "ink": "blue"}.items() <= json.loads(dry.stdout)["request"].items()
+    refused = cli("train", "start", train_file, "--backend", "notebook", "-o", "pages=none", "-w", ws_path)
+    assert refused.exit_code == 1 and "notebook backend option 'pages' from the command line" in refused.stderr
+    lacking = cli("train", "start", train_file, "--backend", "notebook", "--suffix", "x", "-w", ws_path)
+    assert lacking.exit_code == 1 and "option 'suffix' from the command line: no such option" in lacking.stderr
+    assert "Options of the notebook backend: pages, ink" in lacking.stderr
+    listed = json.loads(cli("train", "backends", "--json", "-w", ws_path).stdout)
+    assert next(r for r in listed if r["backend"] == "notebook")["options"] == ["pages", "ink"]
+
+
+def test_its_own_command_is_on_the_train_group(notebook):
+    from typer.testing import CliRunner
+
+    from examkit import cli as root
+    from examkit_app import assemble
+
+    result = CliRunner().invoke(assemble(), ["train", "notebook-info"])
+    assert result.exit_code == 0 and "a notebook and a pen" in result.stdout
+    assert root.app is not None

@@ -13,6 +13,7 @@ import pytest
 
 from examkit.errors import InputFileError, MissingDependencyError, NotFoundError, UserInputError
 from training.backend import TrainOptions
+from training.local.backend import LocalOptions
 from training.local import LocalBackend, deps
 from training.local.data import read_records
 from training.local.rundir import find_run, new_run
@@ -109,7 +110,7 @@ def test_without_the_stack_the_backend_says_how_to_install(ws, tmp_path, monkeyp
     train = tmp_path / "t.jsonl"
     train.write_text(json.dumps({"prompt": "P", "completion": "C"}) + "\n")
     with pytest.raises(MissingDependencyError, match="torch, trl"):
-        LocalBackend(ws).start(TrainOptions(train_file=train, base_model="x"))
+        LocalBackend(ws).start(TrainOptions(train_file=train, settings=LocalOptions(base_model="x")))
 
 
 def test_a_base_model_is_required(ws, tmp_path):

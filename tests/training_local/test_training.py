@@ -20,8 +20,10 @@ pytestmark = [
 
 
 def options(base: Path, train: Path, val: Path | None, **more) -> TrainOptions:
-    return TrainOptions(train_file=train, validation_file=val, base_model=str(base), epochs=4, batch_size=4, seed=0,
-                        max_length=256, extra={"learning_rate": 5e-3}, **more)
+    from training.local.backend import LocalOptions
+
+    settings = LocalOptions(base_model=str(base), batch_size=4, max_length=256, learning_rate=5e-3, **more)
+    return TrainOptions(train_file=train, validation_file=val, epochs=4, seed=0, settings=settings)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,8 @@ def test_prompt_tokens_are_masked_and_the_answer_is_learned(tiny_base, data_file
     from training.local.train import Hyper, _config, _trainer
 
     records = read_records(data_files[0])
-    hyper = Hyper.from_options(options(tiny_base, *data_files))
+    made = options(tiny_base, *data_files)
+    hyper = Hyper.from_options(made, made.settings)
     config = _config(hyper, deps.detect_device(), 2, False)
     trainer, _ = _trainer(str(tiny_base), config, hyper, records[:2], [], RunDir("t", tmp_path), {"quantization": None}, True)
     row = trainer.train_dataset[0]
@@ -165,10 +168,12 @@ import sys
 from pathlib import Path
 from examkit.workspace import Workspace
 from training.backend import TrainOptions
+from training.local.backend import LocalOptions
 from training.local.train import train
 base, data, where = sys.argv[1:4]
 with Workspace.open(where) as ws:
-    job = train(ws, TrainOptions(train_file=Path(data), base_model=base, epochs=1, batch_size=2, max_length=256))
+    settings = LocalOptions(base_model=base, batch_size=2, max_length=256)
+    job = train(ws, TrainOptions(train_file=Path(data), epochs=1, settings=settings), settings)
     print("JOB", job.id, job.status, job.data["processes"])
 """
 

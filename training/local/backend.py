@@ -12,6 +12,8 @@ import socket
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from examkit.clock import now
 from examkit.errors import UserInputError
 from examkit.runs import JobRecord
@@ -26,11 +28,32 @@ if TYPE_CHECKING:
 FINISHED = {"succeeded", "failed", "cancelled"}
 
 
+class LocalOptions(BaseModel):
+    """``train start --backend local`` options: the base model and the LoRA run's hyperparameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_model: str | None = Field(None, description="Hugging Face id or path of the base model")
+    lora_r: int | None = Field(None, ge=1, description="LoRA rank (default 16)")
+    lora_alpha: int | None = Field(None, ge=1, description="default: twice the rank")
+    lora_dropout: float = Field(0.05, ge=0, lt=1)
+    max_length: int | None = Field(None, ge=16, description="tokens per example (default 4096)")
+    output: str | None = Field(None, description="name of the run folder")
+    batch_size: int | None = Field(None, ge=1, description="examples per optimizer step (default 4)")
+    micro_batch_size: int | None = Field(None, ge=1, description="examples per forward pass")
+    learning_rate: float | None = Field(None, gt=0)
+    learning_rate_multiplier: float | None = Field(None, gt=0)
+    target_modules: str = "all-linear"
+    qlora: bool = Field(True, description="4-bit base weights on a GPU that needs them")
+
+
 class LocalBackend(Backend):
     """LoRA fine-tuning of an open-weights model on this machine: nothing is sent anywhere."""
 
     name = "local"
     needs = 'pip install -e ".[local]" (torch, transformers, peft, trl); a GPU makes it practical'
+    Options = LocalOptions
+    commands = {"merge": "training.local.cli:merge"}
 
     def __init__(self, ws: Workspace, *, base_url: str | None = None) -> None:
         super().__init__(ws)  # base_url: nothing is sent anywhere
@@ -39,7 +62,7 @@ class LocalBackend(Backend):
         return deps.usable()
 
     def model(self, options: TrainOptions) -> str:
-        return options.base_model or self.ws.config.train.base_model or ""
+        return self.settings(options).base_model or self.ws.config.train.base_model or ""
 
     def counting_model(self, model: str) -> str:
         """The base model's own tokenizer is not loaded for a plan: counts use the export's target model."""
@@ -56,7 +79,7 @@ class LocalBackend(Backend):
     def start(self, options: TrainOptions) -> JobRecord:
         from training.local.train import train
 
-        return train(self.ws, options)
+        return train(self.ws, options, self.settings(options))
 
     def status(self, job_id: str) -> JobRecord:
         job = self._job(job_id)

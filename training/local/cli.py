@@ -1,7 +1,7 @@
-"""``examkit train merge RUN OUT``: the command function, registered on the ``train`` group.
+"""``examkit train merge RUN OUT``: the local backend's own command.
 
-It lives here, beside the code it calls, so the ``train`` group only needs one line:
-``app.command("merge")(merge)`` in :mod:`training.cli`.
+It lives here, beside the code it calls; :class:`training.local.backend.LocalBackend` declares it
+in ``commands`` and the ``train`` group mounts what each backend declares.
 """
 
 from __future__ import annotations

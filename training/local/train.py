@@ -25,6 +25,7 @@ from examkit.errors import ExamkitError, UserInputError
 from examkit.runs import JobRecord
 from training.backend import TrainOptions
 from training.local import deps
+from training.local.backend import LocalOptions
 from training.local.data import Record, describe, read_records
 from training.local.rundir import RunDir, new_run
 
@@ -51,24 +52,25 @@ class Hyper:
     target_modules: str
 
     @classmethod
-    def from_options(cls, options: TrainOptions, device: deps.Device | None = None) -> Hyper:
+    def from_options(cls, options: TrainOptions, settings: LocalOptions,
+                     device: deps.Device | None = None) -> Hyper:
         """Defaults fit a 0.5-8B model on one GPU: on a GPU one example per forward pass (the
         logits of a 150k-token vocabulary are large), on the CPU the whole batch at once (faster)."""
-        r = options.lora_r or 16
-        batch = options.batch_size or 4
-        micro = options.extra.get("micro_batch_size") or (batch if device is not None and device.kind == "cpu" else 1)
-        rate = options.extra.get("learning_rate") or DEFAULT_LEARNING_RATE * (options.learning_rate_multiplier or 1.0)
+        r = settings.lora_r or 16
+        batch = settings.batch_size or 4
+        micro = settings.micro_batch_size or (batch if device is not None and device.kind == "cpu" else 1)
+        rate = settings.learning_rate or DEFAULT_LEARNING_RATE * (settings.learning_rate_multiplier or 1.0)
         hyper = cls(
             epochs=options.epochs or 3,
             lora_r=r,
-            lora_alpha=int(options.extra.get("lora_alpha") or 2 * r),
-            lora_dropout=float(options.extra.get("lora_dropout", 0.05)),
+            lora_alpha=settings.lora_alpha or 2 * r,
+            lora_dropout=settings.lora_dropout,
             learning_rate=float(rate),
             batch_size=batch,
             micro_batch_size=int(micro),
-            max_length=options.max_length or 4096,
+            max_length=settings.max_length or 4096,
             seed=options.seed if options.seed is not None else 42,
-            target_modules=str(options.extra.get("target_modules") or "all-linear"),
+            target_modules=settings.target_modules,
         )
         for name in ("epochs", "lora_r", "batch_size", "micro_batch_size", "max_length"):
             if getattr(hyper, name) < 1:
@@ -80,21 +82,21 @@ class Hyper:
         return max(1, math.ceil(self.batch_size / self.micro_batch_size))
 
 
-def train(ws: Workspace, options: TrainOptions) -> JobRecord:
-    """Fine-tune ``options.base_model`` on ``options.train_file``; record and return the job.
+def train(ws: Workspace, options: TrainOptions, settings: LocalOptions) -> JobRecord:
+    """Fine-tune ``settings.base_model`` on ``options.train_file``; record and return the job.
 
     Blocks until training ends. The job is saved as ``running`` first, then ``succeeded``,
     ``cancelled`` (``train cancel`` or Ctrl-C) or ``failed`` (with the error in run.json).
     """
     deps.require()
-    base_model = options.base_model or ws.config.train.base_model
+    base_model = settings.base_model or ws.config.train.base_model
     if not base_model:
         raise UserInputError(
             "the local backend needs a base model",
             advice="Pass --base-model (a Hugging Face id or a folder), or set [train] base_model in examkit.toml.",
         )
     device = deps.detect_device()
-    hyper = Hyper.from_options(options, device)
+    hyper = Hyper.from_options(options, settings, device)
     train_records = read_records(options.train_file)
     valid_records = read_records(options.validation_file) if options.validation_file else []
 
@@ -104,7 +106,7 @@ def train(ws: Workspace, options: TrainOptions) -> JobRecord:
     config = _config(hyper, device, len(train_records), bool(valid_records))
     config.device  # noqa: B018 - sets up the process group under torchrun / accelerate launch
     state = PartialState()
-    run = _shared_run(ws, options.output, state)
+    run = _shared_run(ws, settings.output, state)
     config.output_dir = str(run.root / "trainer")
     info: dict[str, Any] = {
         "id": run.run_id,
@@ -114,7 +116,7 @@ def train(ws: Workspace, options: TrainOptions) -> JobRecord:
         "created_at": now(),
         "device": device.name,
         "processes": state.num_processes,
-        "quantization": "4-bit NF4 (QLoRA)" if device.quantize_4bit and options.extra.get("qlora", True) else None,
+        "quantization": "4-bit NF4 (QLoRA)" if device.quantize_4bit and settings.qlora else None,
         "data": {"train": describe(options.train_file, train_records)}
         | ({"validation": describe(options.validation_file, valid_records)} if options.validation_file else {}),
         "hyperparameters": asdict(hyper) | {"gradient_accumulation": hyper.gradient_accumulation},
