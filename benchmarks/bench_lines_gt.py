@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from examkit.models import PageLine  # noqa: E402
 from examkit.workspace import Workspace  # noqa: E402
+from examkit.confirmation import confirmed_lines  # noqa: E402
 from export.ocr_gt import export_ground_truth  # noqa: E402
 from truth_lines import held, truth_lines  # noqa: E402
 
@@ -58,7 +59,7 @@ def main() -> int:
             known_multi += sum(len(held(k.polygon, known)) > 1 for k in known)
             before_lines += len(as_read)
             before_multi += sum(len(held(line.polygon, known)) > 1 for line in as_read)
-            for line in ws.lines.confirmed():
+            for line in confirmed_lines(ws):
                 if line.page_id != page.id or len(line.polygon) < 3:
                     continue
                 after_lines += 1

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from examkit.models import Page
+from examkit.models import ConfirmedLine, Page
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
@@ -84,6 +84,34 @@ def page_confirmation(ws: Workspace, page: Page) -> PageConfirmation:
 
 def is_confirmed(ws: Workspace, page: Page) -> bool:
     return page_confirmation(ws, page).confirmed
+
+
+def confirmed_lines(ws: Workspace) -> list[ConfirmedLine]:
+    """Lines whose text a person saved or confirmed, with outline, baseline and page image.
+
+    A line counts when its newest revision was made by a person (saved in the review, imported,
+    ground truth), or when its page is confirmed (marked reviewed, or typed); empty lines never
+    do. What OCR ground truth is written from, what a handwriting reader trains on, and what the
+    reader's language model learns the class's words from.
+    """
+    pages = ws.documents.every_page()
+    whole: dict[int, bool] = {}
+    out = []
+    for line in ws.lines.every_current():
+        if not line.text.strip():
+            continue
+        if not line.by_person:
+            if line.page_id not in whole:
+                whole[line.page_id] = is_confirmed(ws, pages[line.page_id])
+            if not whole[line.page_id]:
+                continue
+        page = pages[line.page_id]
+        out.append(ConfirmedLine(
+            document_id=page.document_id, page_id=line.page_id, page_number=page.number, line_id=line.id,
+            revision=line.revision, polygon=line.polygon, baseline=line.baseline, layer=line.layer,
+            text=line.text, image=page.image))
+    out.sort(key=lambda c: (c.document_id, c.page_number))  # stable: line order within a page kept
+    return out
 
 
 def document_confirmation(ws: Workspace, document_id: str) -> list[PageConfirmation]:

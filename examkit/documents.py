@@ -111,6 +111,10 @@ class Documents:
         rows = self.ws.db.execute("SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,))
         return [_page(r) for r in rows]
 
+    def every_page(self) -> dict[int, Page]:
+        """Every page of the workspace by id."""
+        return {r["id"]: _page(r) for r in self.ws.db.execute("SELECT * FROM pages")}
+
     def page(self, page_id: int) -> Page:
         row = self.ws.db.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
         if row is None:

@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from examkit.clock import now
-from examkit.confirmation import is_confirmed
 from examkit.errors import NotFoundError, RevisionConflict
-from examkit.models import ConfirmedLine, Line, LineLayer, LineOrigin, Page, PageLine, PageOCR, Point, TextSource
+from examkit.models import Line, LineLayer, LineOrigin, PageLine, PageOCR, Point, TextSource
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
@@ -118,33 +117,10 @@ class Lines:
         ).fetchone()
         return row[0]
 
-    def confirmed(self) -> list[ConfirmedLine]:
-        """Lines whose text a person saved or confirmed, with outline, baseline and page image.
-
-        A line counts when its newest revision was made by a person (saved in the review, imported,
-        ground truth), or when its page is confirmed (:mod:`examkit.confirmation`: marked reviewed,
-        or typed); deleted and empty lines never do. What OCR ground truth is written from and what
-        a handwriting reader trains on.
-        """
-        pages = {row["id"]: row for row in self.ws.db.execute("SELECT * FROM pages")}
-        whole: dict[int, bool] = {}
-        out = []
-        for row in self.ws.db.execute(_CURRENT.format(where="1 = 1")).fetchall():
-            line = _line(row)
-            if line.deleted or not line.text.strip():
-                continue
-            if not line.by_person:
-                if line.page_id not in whole:
-                    whole[line.page_id] = is_confirmed(self.ws, _page_model(pages[line.page_id]))
-                if not whole[line.page_id]:
-                    continue
-            page = pages[line.page_id]
-            out.append(ConfirmedLine(
-                document_id=page["document_id"], page_id=line.page_id, page_number=page["number"], line_id=line.id,
-                revision=line.revision, polygon=line.polygon, baseline=line.baseline, layer=line.layer,
-                text=line.text, image=page["image"]))
-        out.sort(key=lambda c: (c.document_id, c.page_number))  # stable: line order within a page kept
-        return out
+    def every_current(self) -> list[PageLine]:
+        """The current state of every line of every page, deleted ones left out (page, then order)."""
+        rows = self.ws.db.execute(_CURRENT.format(where="1 = 1")).fetchall()
+        return [line for line in map(_line, rows) if not line.deleted]
 
     # -- writing one line -------------------------------------------------------------------
     def save(
@@ -442,10 +418,6 @@ def _line(row: sqlite3.Row) -> PageLine:
         layer=row["layer"], origin=row["origin"], words=json.loads(row["words"]), conf=row["conf"],
         deleted=bool(row["deleted"]), source=row["source"], author=row["author"], created_at=row["created_at"],
     )
-
-
-def _page_model(row: sqlite3.Row) -> Page:
-    return Page(**{k: row[k] for k in row.keys() if k != "created_at"})
 
 
 def _slot(ordered: list[PageLine], *, after: int | None = None, before: int | None = None) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from examkit.lines_migration import fill_lines
+from examkit.migration_0002_lines import fill_lines
 
 APPEND_ONLY = ("text_revisions", "analysis_revisions", "exam_sheets", "ocr_results", "page_reviews")
 
@@ -183,7 +183,7 @@ CREATE INDEX line_revisions_page ON line_revisions(page_id, id);
 
 
 def _lines(db: sqlite3.Connection) -> None:
-    """Schema 0002: the line tables, then the existing pages' lines (:mod:`examkit.lines_migration`)."""
+    """Schema 0002: the line tables, then the existing pages' lines (:mod:`examkit.migration_0002_lines`, frozen)."""
     for statement in split_sql(LINES_SQL):
         db.execute(statement)
     fill_lines(db)

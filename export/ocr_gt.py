@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageDraw
 
+from examkit.confirmation import confirmed_lines
 from examkit.files import FileNames, atomic_write_bytes, atomic_write_text
 from examkit.models import ConfirmedLine, Point
 
@@ -52,7 +53,7 @@ def export_ground_truth(ws: Workspace, out_dir: Path) -> GroundTruth:
     result = GroundTruth()
     names = FileNames()
     typed = {d.id for d in ws.documents.list() if d.typed}  # digital text: no handwriting to learn from
-    confirmed = [c for c in ws.lines.confirmed() if c.document_id not in typed]
+    confirmed = [c for c in confirmed_lines(ws) if c.document_id not in typed]
     for (document_id, number), group in groupby(confirmed, key=lambda c: (c.document_id, c.page_number)):
         lines = list(group)
         drawn = [c for c in lines if len(c.polygon) >= 3 and len(c.baseline) >= 2]

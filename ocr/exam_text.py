@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from examkit.confirmation import confirmed_lines
 from examkit.workspace import Workspace
 
 
@@ -39,5 +40,5 @@ def exam_text(ws: Workspace) -> ExamText:
         text = ws.revisions.document_text(sheet.id, source="best" if sheet.typed else "reviewed")
         if text and text.strip():
             sheets.append(text.replace("\f", "\n"))
-    lines = [line.text for line in ws.lines.confirmed() if line.layer == "student"]
+    lines = [line.text for line in confirmed_lines(ws) if line.layer == "student"]
     return ExamText(texts=(*sheets, *lines), sheets=len(sheets), lines=len(lines))

@@ -1,6 +1,6 @@
 """The lines a person confirmed in the workspace, as line images to learn from.
 
-Each line is cut from its page image along its outline (``ws.lines.confirmed()`` gives outline,
+Each line is cut from its page image along its outline (``confirmed_lines(ws)`` gives outline,
 text, layer and page image). A page whose image is gone or unreadable is skipped with one warning
 naming it; the other pages still count. The page key keeps lines of one page together when
 learning splits off the held-out pages; the layer (student, teacher, margin) is the line's kind.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import cv2
 
+from examkit.confirmation import confirmed_lines
 from ocr.learn.samples import LineSample, crop_line
 
 
@@ -18,7 +19,7 @@ def confirmed_samples(ws) -> tuple[list[LineSample], list[str]]:
     samples: list[LineSample] = []
     warnings: list[str] = []
     images: dict[str, object] = {}
-    for line in ws.lines.confirmed():
+    for line in confirmed_lines(ws):
         if not line.image or len(line.polygon) < 3:
             continue
         if line.image not in images:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from examkit.confirmation import is_confirmed
+from examkit.confirmation import confirmed_lines, is_confirmed
 from examkit.errors import RevisionConflict
 from examkit.models import Document, Line, PageOCR, Word
 from examkit.workspace import DB_NAME, Workspace
@@ -127,9 +127,9 @@ def test_confirmed_lines_are_those_a_person_saved_or_on_reviewed_pages(ws):
     other = _page(ws, ["drei", ""], doc_id="LK/ben")
     one = ws.lines.current(page)[0]
     ws.lines.save(one.id, base=one.revision, text="Eins")
-    assert [(c.document_id, c.text) for c in ws.lines.confirmed()] == [("LK/anna", "Eins")]
+    assert [(c.document_id, c.text) for c in confirmed_lines(ws)] == [("LK/anna", "Eins")]
     ws.revisions.mark_reviewed(other)
-    confirmed = ws.lines.confirmed()
+    confirmed = confirmed_lines(ws)
     assert [(c.document_id, c.text) for c in confirmed] == [("LK/anna", "Eins"), ("LK/ben", "drei")]
     assert confirmed[1].image == "pages/anna.png" and confirmed[1].polygon[0] == (100, 100)
     assert confirmed[1].baseline == [(100, 140), (160, 140)] and confirmed[1].layer == "student"
@@ -144,7 +144,22 @@ def _old_workspace(ws_path: Path) -> Path:
     return ws_path
 
 
-def test_migration_from_schema_0001_keeps_every_text_and_binds_it_to_its_line(ws_path):
+@pytest.fixture(params=["as today", "after the repository changed"])
+def repository(request, monkeypatch):
+    """The migration is frozen: it gives the same result when today's line repository writes
+    differently (here: cannot write at all)."""
+    if request.param != "as today":
+        import examkit.lines
+
+        def changed(*args, **kwargs):
+            raise AssertionError("migration 0002 called today's line repository")
+
+        for name in ("_insert_revision", "_insert_line", "apply_reading", "write_page_text", "align"):
+            monkeypatch.setattr(examkit.lines, name, changed)
+    return request.param
+
+
+def test_migration_from_schema_0001_keeps_every_text_and_binds_it_to_its_line(ws_path, repository):
     with Workspace.open(_old_workspace(ws_path)) as ws:
         assert ws.schema_version() == 2
         page1, page2, page3 = ws.documents.pages("Klasse/arslan-deniz")
@@ -169,7 +184,7 @@ def test_migration_from_schema_0001_keeps_every_text_and_binds_it_to_its_line(ws
         assert ws.lines.current(page3.id) == [] and ws.revisions.page_text(page3.id) == ""
         assert ws.revisions.document_text("Klasse/typed-tom") == "Getippt"
         assert ws.revisions.latest_analysis("Klasse/arslan-deniz").text.startswith("Fehleranalyse")
-        confirmed = [(c.text, bool(c.polygon)) for c in ws.lines.confirmed()]
+        confirmed = [(c.text, bool(c.polygon)) for c in confirmed_lines(ws)]
         assert confirmed == [("1B", False), ("Luther hat Thesen", True), ("an die Tür geschlagen", True),
                              ("im Jahr 1517", True), ("Getippt", False)]  # typed text counts (examkit.confirmation)
 

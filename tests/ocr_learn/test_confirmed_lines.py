@@ -15,7 +15,7 @@ def _line(image: str, text: str, polygon, page: int = 1, layer: str = "student")
     return SimpleNamespace(document_id="kl8/anna", page_number=page, image=image, polygon=polygon, text=text, layer=layer)
 
 
-def test_lines_are_cut_along_their_outline_and_missing_pages_are_named(tmp_path):
+def test_lines_are_cut_along_their_outline_and_missing_pages_are_named(tmp_path, monkeypatch):
     page = np.full((100, 200, 3), 255, np.uint8)
     page[40:60, 20:180] = 0  # the line's ink
     page[0:10, 0:200] = 0  # ink of the line above, inside the box but outside the outline
@@ -26,7 +26,8 @@ def test_lines_are_cut_along_their_outline_and_missing_pages_are_named(tmp_path)
              _line("gone.png", "fehlt", box, page=2),
              _line("gone.png", "fehlt auch", box, page=2),
              _line("", "ohne Bild", box, page=3)]
-    ws = SimpleNamespace(lines=SimpleNamespace(confirmed=lambda: lines), path=lambda rel: tmp_path / rel)
+    monkeypatch.setattr("ocr.learn.confirmed.confirmed_lines", lambda ws: lines)
+    ws = SimpleNamespace(path=lambda rel: tmp_path / rel)
     samples, warnings = confirmed_samples(ws)
     assert [s.text for s in samples] == ["Hallo Welt", "oben"]
     assert samples[0].page == "kl8/anna#1" and samples[0].kind == "student"
