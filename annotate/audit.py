@@ -7,8 +7,7 @@ code; ``error`` problems make it unfit for training. Two warnings say where the 
 than was written: ``bracket-missing`` (a task heading's bracket never closed) and
 ``tasks-unlisted`` (tasks assumed left out for full marks, added as ``Übrige Aufgaben``). The JSON
 form (:meth:`AuditRecord.to_json`) is the ``annotate check --json`` contract (docs/cli-reference.md). Reading files lives in
-:mod:`annotate.sources`, the grade-threshold fit in :mod:`annotate.infer`; both are re-exported
-here so callers need one import.
+:mod:`annotate.sources`, the grade-threshold fit in :mod:`annotate.infer`.
 """
 
 from __future__ import annotations
@@ -285,8 +284,3 @@ def audit_text(
     return AuditRecord(source=source, record=record, parsed=True, stated=result.stated, computed=computed,
                        tasks=[_task_json(t) for t in analysis.tasks], problems=checks + problems, analysis=analysis)
 
-
-from annotate.infer import InferredScale, infer_scale  # noqa: E402  (re-exported; they import this module's types lazily)
-from annotate.sources import audit_path  # noqa: E402
-
-__all__ = ["AuditRecord", "InferredScale", "Problem", "audit_path", "audit_text", "infer_scale", "quote_found"]

@@ -14,11 +14,13 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from annotate.audit import AuditRecord, audit_path, infer_scale
+from annotate.audit import AuditRecord
+from annotate.infer import infer_scale
 from annotate.model import fmt_number, sheet_data, sheet_schema
 from annotate.parse import parse_text
 from annotate.render import render as render_text
 from annotate.scales import list_scales
+from annotate.sources import audit_path
 from annotate.sheets import Settings, attach_sheet, load_sheet, settings_from
 from annotate.textfiles import read_text
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, read_workspace_config

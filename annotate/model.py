@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pydantic_core import PydanticCustomError
 
 from examkit.errors import UserInputError
+from examkit.validation import first_problem
 
 if TYPE_CHECKING:
     from annotate.scales import GradeScale
@@ -251,17 +252,9 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 
 def validation_message(exc: ValidationError) -> str:
     """The first problem of a validation error as ``path: reason`` (plus how many more)."""
-    problems = exc.errors()
-    first = problems[0]
-    msg = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        msg = "unknown key (allowed: see `examkit annotate schema`)"
-    elif first["type"] == "missing":
-        msg = "is required"
-    text = f"{field_path(tuple(first['loc']))}: {msg}" if first["loc"] else msg
-    if len(problems) > 1:
-        text += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
-    return text
+    problem = first_problem(exc, unknown="unknown key (allowed: see `examkit annotate schema`)")
+    text = f"{field_path(problem.loc)}: {problem.reason}" if problem.loc else problem.reason
+    return text + problem.suffix()
 
 
 class SheetError(UserInputError):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotate.audit import audit_path  # noqa: E402
+from annotate.sources import audit_path  # noqa: E402
 from benchmarks.generated import answer_and_analysis  # noqa: E402
 
 

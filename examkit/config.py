@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from examkit.errors import InputFileError
 from examkit.models import STOP_MARKER
+from examkit.validation import first_problem
 
 CONFIG_NAME = "examkit.toml"
 
@@ -197,6 +198,6 @@ def load_config(path: Path) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise InputFileError(path, f"{key}: {first['msg']}", advice="See README.md, Configuration.") from exc
+        problem = first_problem(exc, unknown="unknown key")
+        key = ".".join(str(p) for p in problem.loc)
+        raise InputFileError(path, f"{key}: {problem.reason}{problem.suffix()}", advice="See README.md, Configuration.") from exc

@@ -26,15 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from examkit.models import ConfirmedLine, Page
+from examkit.models import TYPED_ENGINE, ConfirmedLine, Page
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
 
 #: Text revision sources a person wrote (``ocr`` is the machine's).
 PERSON_SOURCES = frozenset({"review", "import", "ground-truth"})
-#: The engine name intake gives typed documents' text (see ``ocr/batch.py``).
-TYPED_ENGINE = "typed"
 
 How = Literal["saved", "marked", "typed"]
 

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from examkit.clock import now
 from examkit.errors import NotFoundError, RevisionConflict
-from examkit.models import Line, LineLayer, LineOrigin, PageLine, PageOCR, Point, TextSource
+from examkit.models import TYPED_ENGINE, Line, LineLayer, LineOrigin, PageLine, PageOCR, Point, TextSource
 
 if TYPE_CHECKING:
     from examkit.workspace import Workspace
@@ -293,7 +293,7 @@ def apply_reading(db: sqlite3.Connection, page_id: int, reading_id: int, result:
             state = {name: row[name] for name in _FIELDS} | {"deleted": 1}
             _insert_revision(db, row["line_id"], page_id, state, "ocr", result.engine, parent=row["id"], raw=True,
                              stamp=stamp)
-    origin: LineOrigin = "typed" if result.engine == "typed" else "detected"
+    origin: LineOrigin = "typed" if result.engine == TYPED_ENGINE else "detected"
     for index, line in enumerate(result.lines):
         x0, y0, x1, y1 = line.bbox
         has_box = bool(line.polygon) or (x1 > x0 and y1 > y0)

@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 #: The marker a Fehleranalyse ends with in training data, so a tuned model stops there: the default
 #: of ``[analysis] stop_marker`` in examkit.toml and of every function that takes a stop marker.
 STOP_MARKER = "ENDSTOP"
+#: The engine name a typed document's text (``.txt``, ``.docx``) is stored under: no reader involved.
+TYPED_ENGINE = "typed"
 
 BBox = tuple[int, int, int, int]
 """``(x0, y0, x1, y1)`` in page pixels of the stored page image."""

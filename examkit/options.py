@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from examkit.errors import UserInputError
+from examkit.validation import first_problem
 
 
 class NoOptions(BaseModel):
@@ -32,10 +33,9 @@ def owned_options(model: type[BaseModel], owner: str, configured: dict[str, Any]
     try:
         return model.model_validate({**configured, **given})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "?"
+        problem = first_problem(exc, unknown="no such option")
+        key = ".".join(str(p) for p in problem.loc) or "?"
         where = "the command line" if key.split(".")[0] in given else file_place
-        problem = "no such option" if first["type"] == "extra_forbidden" else first["msg"]
-        raise UserInputError(f"{owner} option {key!r} from {where}: {problem}",
+        raise UserInputError(f"{owner} option {key!r} from {where}: {problem.reason}",
                              advice=f"Options of the {owner}: {', '.join(model.model_fields) or 'none'}; "
                                     f"another's option needs {choose}.") from exc

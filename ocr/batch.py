@@ -31,11 +31,11 @@ from pathlib import Path
 from examkit.console import note, progress, shown, warn
 from examkit.errors import ExamkitError, UserInputError
 from examkit.files import FileNames, atomic_write_bytes, remove_stray_temporaries, sha256_bytes, sha256_file
-from examkit.models import Document, Line, PageOCR, Word
+from examkit.models import TYPED_ENGINE, Document, Line, PageOCR, Word
 from examkit.workspace import Workspace
 from ocr import images, intake, programs, sheets
 from ocr.claims import PageClaims
-from ocr.engine import Engine
+from ocr.engine import Engine, no_hocr
 from ocr.page import PageContext, PageOutcome, PageTask, ScanOptions, write_hocr
 from ocr.runners import open_runner
 
@@ -70,7 +70,7 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
     started = time.monotonic()
     found = intake.discover([Path(p) for p in paths])
     if options.hocr and not engine.writes_hocr:
-        raise UserInputError(f"the {engine.name} engine cannot write hOCR", advice="Leave out --hocr.")
+        raise no_hocr(engine.name)
     if options.cluster and options.save_steps:
         raise UserInputError("--save-steps writes on the machine that reads the page, not with --cluster",
                              advice="Leave out --save-steps, or scan those pages without --cluster.")
@@ -225,6 +225,6 @@ def _store_typed_claimed(ws: Workspace, doc: intake.FoundDocument, *, force: boo
                                  source_hash=digest, typed=True))
     lines = [Line(words=[Word(text=t, conf=100, bbox=(0, 0, 0, 0)) for t in row.split()], bbox=(0, 0, 0, 0))
              for row in text.splitlines() if row.strip()]
-    ws.documents.store_page_ocr(doc.id, 1, PageOCR(engine="typed", lines=lines), source_hash=digest)
+    ws.documents.store_page_ocr(doc.id, 1, PageOCR(engine=TYPED_ENGINE, lines=lines), source_hash=digest)
     ws.documents.resolve_failures(STAGE, str(path.resolve()))
     return 1

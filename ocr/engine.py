@@ -133,7 +133,7 @@ class EngineBase:
         raise UserInputError(f"the {self.name} engine cannot read single lines", advice="Use --engine rapidocr.")
 
     def hocr(self, image: np.ndarray, *, lang: str) -> bytes:
-        raise UserInputError(f"the {self.name} engine cannot write hOCR", advice="Leave out --hocr.")
+        raise no_hocr(self.name)
 
     def confirm_sending(self, pages: int, *, yes: bool = False):
         raise UserInputError(f"the {self.name} engine sends no pages anywhere")
@@ -141,6 +141,11 @@ class EngineBase:
     def with_model(self, model: Path | None) -> Engine:
         raise UserInputError(f"the {self.name} engine has no recognition model to choose",
                              advice="Use --reader with --engine rapidocr only.")
+
+
+def no_hocr(name: str) -> UserInputError:
+    """The refusal of an engine without ``writes_hocr`` (a batch says it before reading any page)."""
+    return UserInputError(f"the {name} engine cannot write hOCR", advice="Leave out --hocr.")
 
 
 #: Engine name -> "module:Class"; modules are imported only when chosen, so an engine's heavy

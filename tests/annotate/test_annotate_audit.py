@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotate.audit import AuditRecord, audit_path, audit_text, infer_scale, quote_found
+from annotate.audit import AuditRecord, audit_text, quote_found
+from annotate.infer import infer_scale
+from annotate.sources import audit_path
 from annotate.scales import get_scale
 
 DATA = Path(__file__).parent / "data"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def test_folder_audits_analyses_but_not_task_sheets_or_typed_answers(tmp_path):
-    from annotate.audit import audit_path
+    from annotate.sources import audit_path
 
     exam = tmp_path / "LK-Test"
     exam.mkdir()
