@@ -5,7 +5,9 @@ Dask's scheduler places it on whichever worker is free and runs it again elsewhe
 dies mid-page (its ``allowed-failures``). Workers share nothing with the scanning process: each page
 travels with its file's bytes (a multi-page PDF once per page) and comes back as the reading plus
 JPEG bytes, which the scanning process alone writes into the workspace. Each future is collected
-once, so a page read twice after a worker's death is still stored once.
+once, so a page read twice after a worker's death is still stored once. The client keeps no log
+of the messages it sent (:data:`NO_MESSAGE_LOG`), so nothing of a page stays in the scanning
+process once its outcome is written.
 
 Workers must have the same examkit installed (with Tesseract and poppler); they are checked when
 the scan connects, before any page is claimed. Imported only with ``--cluster`` (``pip install
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import dask
 import distributed
 
 from examkit.console import note
@@ -32,6 +35,11 @@ from ocr.runners import IN_FLIGHT_PER_WORKER, bounded, single_threaded
 ADDRESS = re.compile(r"((tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
 #: How long to wait for the scheduler to answer before giving up, seconds.
 CONNECT_TIMEOUT_S = 10
+#: Dask's client keeps its last 1,000 messages to the scheduler for debugging
+#: (``distributed.admin.low-level-log-length``); each carries a page's bytes, so the scanning
+#: process grew by a page file per page queued (about 260 KiB a page, measured in BENCHMARKS.md).
+#: None kept: its memory stays flat however many pages are queued.
+NO_MESSAGE_LOG = {"distributed.admin.low-level-log-length": 0}
 
 
 class DaskRunner:
@@ -49,7 +57,8 @@ class DaskRunner:
             raise UserInputError(f"--cluster {address!r} is not a Dask scheduler address",
                                  advice="Give it as tcp://HOST:PORT, e.g. tcp://192.168.1.10:8786.")
         try:
-            client = distributed.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+            with dask.config.set(NO_MESSAGE_LOG):
+                client = distributed.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise UserInputError(f"cannot reach the Dask scheduler at {address} ({exc})",
                                  advice="Start one with `dask scheduler` and workers with `dask worker "

@@ -102,3 +102,15 @@ def test_a_cluster_address_where_nothing_listens_is_one_clear_line(cli, exam_fol
     assert len(lines) == 1 and "cannot reach the Dask scheduler" in lines[0] and "dask scheduler" in lines[0]
     with Workspace.open(ws_path) as ws:
         assert ws.db.execute("SELECT COUNT(*) FROM ocr_results WHERE engine != 'typed'").fetchone()[0] == 0
+
+
+@pytest.mark.slow
+def test_the_scanning_process_keeps_no_copy_of_the_pages_it_sent(cluster):
+    # Dask's client logged its last 1,000 messages, each with a page's bytes: ~260 KiB per queued page
+    from ocr.cluster import DaskRunner
+    from ocr.page import PageContext
+
+    with DaskRunner.connect(cluster.scheduler_address, PageContext(engine=FakeEngine(), options=ScanOptions())) as runner:
+        assert runner.client.scheduler_comm.recent_message_log.maxlen == 0
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as plain:
+        assert plain.scheduler_comm.recent_message_log.maxlen > 0  # the default this guards against
