@@ -107,7 +107,7 @@ def scan(ws: Workspace, paths: list[Path], *, engine: Engine, options: ScanOptio
     try:
         with open_runner(options, len(tasks), ctx) as runner:
             outcomes = runner.outcomes(_claimed(ws, tasks, claims, seen, report), ctx)
-            for outcome in progress(outcomes, total=len(tasks), description="OCR"):
+            for outcome in progress(outcomes, total=len(tasks), description="OCR", unit="pages"):
                 try:
                     _commit(ws, outcome, report, options.hocr)
                 finally:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
 from examkit.cli_common import JsonOpt, OptionPairs, WorkspaceOpt, open_workspace, parse_options
 from examkit.console import err, note, out, out_json, shown
 from examkit.errors import BatchIncomplete, UserInputError
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 app = typer.Typer(help="Scan exam folders: preprocessing, red-ink separation, lines and words read by an OCR engine.", no_args_is_help=True)
 
@@ -85,14 +88,7 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
     if json:
         out_json(data)
         return
-    from rich.table import Table
-
-    table = Table("document", "kind", "pages", "ocr'd", "reviewed", "state")
-    table.columns[0].no_wrap = True
-    for doc in data["documents"]:
-        table.add_row(doc["id"], doc["kind"] + (" (typed)" if doc["typed"] else ""), str(doc["pages"]),
-                      str(doc["ocr"]), str(doc["reviewed"]), doc["state"])
-    err.print(table)
+    err.print(status_table(data["documents"]))
     for item in data["failures"]:
         err.print(f"failed: {shown(item['path'])}: {item['reason']}", markup=False, soft_wrap=True)
     for item in data["skipped"]:
@@ -105,6 +101,21 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
     totals = data["totals"]
     out(f"{totals['documents']} documents, {totals['pages']} pages, {totals['ocr']} ocr'd "
         f"({totals['empty']} with nothing read), {totals['reviewed']} reviewed, {totals['failures']} failures")
+
+
+def status_table(documents: list[dict]) -> Table:
+    """The documents of ``ocr status`` as a table that keeps every header whole at 80 columns:
+    long ids fold onto a second line instead of squeezing the short columns."""
+    from rich.table import Table
+
+    table = Table("document", "kind", "pages", "ocr'd", "reviewed", "state")
+    table.columns[0].overflow = "fold"
+    for column in table.columns[1:]:
+        column.no_wrap, column.min_width = True, len(str(column.header))
+    for doc in documents:
+        table.add_row(doc["id"], doc["kind"] + (" (typed)" if doc["typed"] else ""), str(doc["pages"]),
+                      str(doc["ocr"]), str(doc["reviewed"]), doc["state"])
+    return table
 
 
 @app.command("export-text")
