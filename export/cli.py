@@ -161,6 +161,28 @@ def xlsx(
                                                allow_duplicates=allow_duplicates))
 
 
+@app.command("notenliste")
+def notenliste(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Workbook to write.")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write the Notenliste: one row per student with each task's points, total, percent, grade and the analysis's state.
+
+    For the teacher, not for training: German headers, numbers as numbers. Points come from the
+    confirmed analysis's own arithmetic; drafts are not counted.
+
+    Example: examkit export notenliste notenliste.xlsx
+    """
+    from export.gradebook import write_notenliste
+
+    with open_workspace(workspace) as ws:
+        path, rows = write_notenliste(ws, out_path)
+    graded = sum(row.points is not None for row in rows)
+    note(f"{len(rows)} students, {graded} with points, {len(rows) - graded} without (see the column "
+         "'Stand der Analyse')")
+    out(str(path))
+
+
 @app.command("convert")
 def convert(
     in_path: Annotated[Path, typer.Argument(metavar="IN.jsonl", help="Prompt/completion lines.")],
