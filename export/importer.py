@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from examkit.workspace import Workspace
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+#: A revision number a sheet may carry (SQLite holds 64-bit integers: 19 digits, not all of them).
+MAX_REVISION_DIGITS = 18
 HEADING = re.compile(r"^\s*fehler\s*-?\s*anal[a-z]*", re.I | re.M)
 
 
@@ -86,7 +88,7 @@ def _update(ws: Workspace, doc_id: str, where: str, row: dict[str, str], setting
             result: ImportResult) -> None:
     """A row of an exported sheet: a new analysis revision of ``doc_id``, based on the row's."""
     revision = row.get("revision", "").strip()
-    if not revision.isdigit():
+    if not (revision.isascii() and revision.isdigit() and len(revision) <= MAX_REVISION_DIGITS):  # not "²"
         result.failures.append(f"{where}: {doc_id} has no revision number; export the sheet again and edit that one")
         return
     completion = row["completion"].strip()

@@ -184,3 +184,15 @@ def test_formula_characters_are_never_live_in_sheets_and_round_trip(ws: Workspac
         again = tmp_path / f"again-{name}"
         assert cli("export", name.split(".")[1], again, "--workspace", other).exit_code == 0
         assert sorted(r["prompt"] for r in read_table(again).rows) == sorted(FORMULAS), name
+
+
+def test_an_unreadable_revision_number_is_one_line_naming_file_and_row(exam_ws: Workspace, tmp_path: Path, cli) -> None:
+    sheet = tmp_path / "a.csv"
+    assert cli("export", "csv", sheet, "--workspace", exam_ws.root).exit_code == 0
+    frame = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    frame.loc[0, "revision"], frame.loc[1, "revision"], frame.loc[2, "revision"] = "²", "9" * 5000, "-1"
+    frame.to_csv(sheet, index=False)
+    result = cli("export", "import", sheet, "--workspace", exam_ws.root)
+    assert result.exit_code == 3 and "internal error" not in result.output, result.output
+    for row in (2, 3, 4):
+        assert f"{sheet}:{row}: " in result.stderr and "no revision number" in result.stderr
