@@ -31,7 +31,7 @@ from annotate.audit import audit_text
 from annotate.parse import AnalysisParseError, parse
 from annotate.sheets import Settings, canonical_text, settings_from
 from examkit.errors import InputFileError, RevisionConflict
-from examkit.files import sha256_bytes
+from examkit.files import require_file, sha256_bytes
 from examkit.models import Document
 from export.formats import read_table
 from export.records import IMPORT_EXAM_PREFIX, answer_text, user_prompt
@@ -59,6 +59,7 @@ def import_files(ws: Workspace, paths: list[Path]) -> ImportResult:
     result = ImportResult()
     for path in paths:
         try:
+            require_file(path)
             if path.suffix.lower() == ".docx":
                 _import_docx(ws, path, settings, result)
             elif path.suffix.lower() in TABLE_SUFFIXES:
