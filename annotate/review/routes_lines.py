@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from annotate.review import views
 from annotate.review.ids import PathId, RowId
+from annotate.review.images import image_size
 from annotate.review.state import ReviewState
 from examkit.errors import RevisionConflict
 from examkit.models import Line, PageLine
@@ -181,7 +182,13 @@ def reread(line_id: PathId, body: Based, request: Request) -> Any:
         return JSONResponse({"detail": "Neu lesen ist hier nicht möglich: diese examkit-Sitzung hat keine "
                                        "Texterkennung geladen."}, status_code=422)
     state = _state(request)
-    reading, engine = _line_reader(state.reader, state.reader.lines.get(line_id))
+    line = state.reader.lines.get(line_id)
+    width, height = image_size(state.root, state.reader.documents.page(line.page_id))
+    if line.bbox and (min(line.bbox) < 0 or line.bbox[2] >= max(width, 1) or line.bbox[3] >= max(height, 1)):
+        # only in workspaces from before outlines were clipped to the page (examkit.lines)
+        return JSONResponse({"detail": "Der Umriss dieser Zeile reicht über das Seitenbild hinaus; zeichnen Sie "
+                                       "ihn bitte neu, dann lesen Sie die Zeile neu."}, status_code=422)
+    reading, engine = _line_reader(state.reader, line)
     try:
         with state.writer() as ws:
             stored = ws.lines.store_reading(line_id, reading, base=body.base, engine=engine)

@@ -5,11 +5,13 @@ doubled or hidden."""
 
 from __future__ import annotations
 
+import pytest
+
 from examkit.models import Line, Word
 from tests.review.conftest import STUDENT, page_ids
 
 BIG = 2**63
-GERMAN = ("Nicht", "Diese", "Die ", "Eine", "Kein", "Zeile", "Neu lesen", "Aufgabe")
+GERMAN = ("Nicht", "Diese", "Die ", "Der ", "Eine", "Kein", "Zeile", "Neu lesen", "Aufgabe")
 
 
 def german(answer) -> bool:
@@ -162,3 +164,18 @@ def test_unknown_addresses_and_methods_are_answered_in_german(client) -> None:
     assert wrong.status_code == 405 and german(wrong), wrong.text
     page = client.get("/gibt-es-nicht")
     assert page.status_code == 404 and 'lang="de"' in page.text
+
+
+def test_reread_of_an_outline_stored_off_the_page_before_clipping_is_refused(client, review_ws, monkeypatch) -> None:
+    from examkit.lines import _FIELDS, _insert_revision
+
+    monkeypatch.setattr("annotate.review.routes_lines._line_reader", lambda ws, line: pytest.fail("read off the page"))
+    page = page_ids(review_ws)[0]
+    line = review_ws.lines.current(page)[0]
+    with review_ws.transaction() as db:  # as a workspace from before outlines were clipped holds it
+        state = {name: getattr(line, name) for name in _FIELDS} | {"polygon": [(0, 0), (10**12, 0), (10**12, 10**12)],
+                                                                   "words": []}
+        _insert_revision(db, line.id, page, state, "review", "x", parent=line.revision)
+    stored = review_ws.lines.get(line.id)
+    answer = client.post(f"/api/lines/{line.id}/reread", json={"base": stored.revision})
+    assert answer.status_code == 422 and german(answer) and "Seitenbild" in answer.json()["detail"], answer.text
