@@ -28,6 +28,10 @@ from examkit.errors import ExamkitError, RevisionConflict, UserInputError
 from examkit.files import FileNames, atomic_write_text
 from examkit.workspace import Workspace
 
+#: The most a page file may hold: a written page is a few thousand characters and some dozen lines;
+#: more is a wrong file (10 MB took half a minute to store as lines, and every view after it).
+MAX_PAGE_CHARS = 100_000
+MAX_PAGE_LINES = 2_000
 DRAFT_LINE = "# ENTWURF (maschinell) – prüfen; zum Übernehmen ohne Änderung diese Zeile löschen, dann importieren.\n"
 
 
@@ -50,6 +54,15 @@ class ImportResult:
     stored: list[tuple[str, int]] = field(default_factory=list)
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _too_long(text: str) -> str | None:
+    """Why ``text`` cannot be one page (over :data:`MAX_PAGE_CHARS` or :data:`MAX_PAGE_LINES`), or None."""
+    lines = text.count("\n")
+    if len(text) <= MAX_PAGE_CHARS and lines <= MAX_PAGE_LINES:
+        return None
+    return (f"too long for one page ({len(text):,} characters, {lines:,} lines; at most {MAX_PAGE_CHARS:,} "
+            f"characters and {MAX_PAGE_LINES:,} lines): was the right file saved here?")
 
 
 def _inside(folder: Path, relative: str) -> Path:
@@ -154,6 +167,9 @@ def import_folder(ws: Workspace, folder: Path) -> ImportResult:
                 continue
             if _digest(content) == known.written:
                 result.unchanged += 1
+                continue
+            if isinstance(known, PageEntry) and (too_long := _too_long(content)):
+                result.failed.append((name, too_long))
                 continue
             try:
                 if isinstance(known, PageEntry):

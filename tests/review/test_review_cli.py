@@ -182,3 +182,23 @@ def test_a_malformed_manifest_is_one_line_and_a_bad_entry_is_named_while_the_bat
     for name in bad:
         assert f"{name}: " in result.output, name
     assert review_ws.revisions.latest_text(page_ids(review_ws)[1]).text.endswith("im Editor")  # the batch went on
+
+
+def test_a_page_text_beyond_the_limit_is_named_and_not_stored(cli, review_ws, tmp_path) -> None:
+    import time
+
+    from annotate.review.roundtrip import MAX_PAGE_CHARS
+
+    out = tmp_path / "edit"
+    cli("review", "export", out, "--workspace", review_ws.root)
+    first, second = page_ids(review_ws)
+    (out / STUDENT / "page-001.txt").write_text("Zeile mit Text\n" * 200_000, "utf-8")  # 3 MB, 200,000 lines
+    path = out / STUDENT / "page-002.txt"
+    path.write_text(path.read_text("utf-8") + "im Editor\n", "utf-8")
+    started = time.monotonic()
+    result = cli("review", "import", out, "--workspace", review_ws.root)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 3 and f"page-001.txt: too long for one page" in result.output, result.output
+    assert f"at most {MAX_PAGE_CHARS:,} characters" in result.output
+    assert "Zeile mit Text" not in (review_ws.revisions.page_text(first) or "")
+    assert review_ws.revisions.latest_text(second).text.endswith("im Editor")
