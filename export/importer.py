@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from annotate.audit import audit_text
 from annotate.parse import AnalysisParseError, parse
 from annotate.sheets import Settings, canonical_text, settings_from
+from examkit.console import progress
 from examkit.errors import InputFileError, RevisionConflict
 from examkit.files import require_file, sha256_bytes
 from examkit.models import Document
@@ -75,7 +76,8 @@ def _import_table(ws: Workspace, path: Path, settings: Settings, result: ImportR
     table = read_table(path)
     result.warnings.extend(table.warnings)
     exam = IMPORT_EXAM_PREFIX + path.stem
-    for row, number in zip(table.rows, table.row_numbers):
+    rows = zip(table.rows, table.row_numbers)
+    for row, number in progress(rows, total=len(table.rows), description=f"importing {path.name}"):
         doc_id = row.get("document_id", "").strip()
         if doc_id and ws.documents.find(doc_id) is not None:
             _update(ws, doc_id, f"{path}:{number}", row, settings, result)

@@ -196,3 +196,12 @@ def test_an_unreadable_revision_number_is_one_line_naming_file_and_row(exam_ws: 
     assert result.exit_code == 3 and "internal error" not in result.output, result.output
     for row in (2, 3, 4):
         assert f"{sheet}:{row}: " in result.stderr and "no revision number" in result.stderr
+
+
+def test_a_large_import_shows_its_progress_on_stderr(ws: Workspace, tmp_path: Path, cli) -> None:
+    sheet = tmp_path / "viele.csv"
+    pd.DataFrame({"prompt": [f"Die Reformation begann 1517. ({i})" for i in range(30)],
+                  "completion": [LOOSE_TEXT] * 30}).to_csv(sheet, index=False)
+    result = cli("export", "import", sheet, "--workspace", ws.root)
+    assert result.exit_code == 0, result.output
+    assert "importing viele.csv: 30/30" in result.stderr and "importing" not in result.stdout
