@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 
-from examkit.errors import InputFileError
+from examkit.errors import InputFileError, UserInputError
 from examkit.files import atomic_write_bytes
 
 PROMPT_COLUMNS = ("prompt", "completion")
@@ -133,8 +133,15 @@ def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
     """Sheet rows as an Excel workbook: every cell text (never a formula), wrapped text, wide text
     columns, the header frozen."""
     import pandas as pd
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment
 
+    for row in rows:
+        for column, value in row.items():
+            if isinstance(value, str) and (bad := ILLEGAL_CHARACTERS_RE.search(value)):
+                raise UserInputError(f"{row.get('document_id') or 'a row'}: the {column} holds a control character "
+                                     f"(U+{ord(bad.group()):04X}) that xlsx cannot store",
+                                     advice="Correct the text in the review, or export as csv.")
     buffer = io.BytesIO()
     frame = _frame(rows)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

@@ -205,3 +205,14 @@ def test_a_large_import_shows_its_progress_on_stderr(ws: Workspace, tmp_path: Pa
     result = cli("export", "import", sheet, "--workspace", ws.root)
     assert result.exit_code == 0, result.output
     assert "importing viele.csv: 30/30" in result.stderr and "importing" not in result.stdout
+
+
+def test_a_control_character_xlsx_cannot_hold_is_named_not_an_internal_error() -> None:
+    import pytest
+
+    from examkit.errors import UserInputError
+    from export.formats import xlsx_bytes
+
+    rows = [{"document_id": "LK/anna", "revision": 3, "prompt": "Die Refor\x01mation", "completion": "x"}]
+    with pytest.raises(UserInputError, match=r"LK/anna: the prompt holds a control character \(U\+0001\)"):
+        xlsx_bytes(rows)
