@@ -19,7 +19,7 @@ from typing import Any
 MIN_SECRET = 8
 #: A known key's first this many characters count as the key: a reply cut short mid-key shows
 #: no part of it.
-MIN_PREFIX = 6
+MIN_PREFIX = 8
 #: Anything shaped like an OpenAI-style key (``sk-...``, ``sk-proj-...``), configured or not.
 _KEY_SHAPED = re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{6,}")
 _secrets: set[str] = set()

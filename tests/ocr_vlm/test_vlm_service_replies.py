@@ -59,4 +59,5 @@ def test_redact_masks_key_shaped_text_and_cut_prefixes_of_the_key(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "local-key-0123456789abcdef")
     assert redact("a sk-other-ABCDEFGH123 b") == "a *** b"
     assert redact("cut: local-key-01234") == "cut: ***"
+    assert redact("a local-model") == "a local-model"
     assert redact("ask-me and skate stay") == "ask-me and skate stay"
