@@ -72,6 +72,12 @@ def create_app(state: ReviewState) -> LocalGuard:
             exc.status_code, f"Die Anfrage wurde nicht angenommen (Fehler {exc.status_code}).")
         return _german(request, exc.status_code, message, technical=str(exc.detail), headers=exc.headers)
 
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        # a bug: the transaction it happened in was rolled back, earlier saves are kept
+        return _german(request, 500, "Ein interner Fehler ist aufgetreten; bitte laden Sie die Seite neu. Bereits "
+                                     "Gespeichertes bleibt erhalten.", technical=type(exc).__name__)
+
     limited = BodyLimit(app, state.max_body)
     outer = LocalGuard(TokenGuard(limited, state.token, state.base_path), state.base_path, state.token)
     outer.fastapi = app  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from examkit.models import Line, Word
 from tests.review.conftest import STUDENT, page_ids
 
 BIG = 2**63
-GERMAN = ("Nicht", "Diese", "Die ", "Der ", "Eine", "Kein", "Zeile", "Neu lesen", "Aufgabe")
+GERMAN = ("Nicht", "Diese", "Die ", "Der ", "Ein ", "Eine", "Kein", "Zeile", "Neu lesen", "Aufgabe")
 
 
 def german(answer) -> bool:
@@ -179,3 +179,19 @@ def test_reread_of_an_outline_stored_off_the_page_before_clipping_is_refused(cli
     stored = review_ws.lines.get(line.id)
     answer = client.post(f"/api/lines/{line.id}/reread", json={"base": stored.revision})
     assert answer.status_code == 422 and german(answer) and "Seitenbild" in answer.json()["detail"], answer.text
+
+
+def test_an_unexpected_error_is_answered_in_german(state, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from annotate.review import create_app
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("annotate.review.views.page_view", broken)
+    with TestClient(create_app(state), base_url=f"http://127.0.0.1{state.base_path}",
+                    raise_server_exceptions=False) as http:
+        http.headers["X-Examkit-Token"] = state.token
+        answer = http.get(f"/api/pages/{page_ids(state.reader)[0]}")
+    assert answer.status_code == 500 and german(answer), answer.text
