@@ -11,6 +11,7 @@ where a person opened an address rather than a script.
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -91,5 +92,5 @@ def _german(request: Request, status: int, message: str, *, technical: str,
     if route.startswith("/api/") or request.method not in ("GET", "HEAD"):
         return JSONResponse({"detail": message, "technical": technical}, status_code=status, headers=headers)
     page = (f'<!doctype html><html lang="de"><head><meta charset="utf-8"><title>examkit</title></head><body>'
-            f'<p>{message}</p><p><a href="./">Zur Übersicht</a></p></body></html>')
+            f'<p>{escape(message)}</p><p><a href="./">Zur Übersicht</a></p></body></html>')
     return HTMLResponse(page, status_code=status, headers=headers)
