@@ -29,6 +29,24 @@ if TYPE_CHECKING:
     from examkit.workspace import Workspace
 
 SHEET_SUFFIXES = (".yaml", ".yml", ".json")
+NO_ALIASES = "uses a YAML alias (*name), which sheets may not: write the part out"
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: a few hundred bytes of nested aliases expand to billions of nodes
+    (an "alias bomb"), so they are refused while loading, before anything walks the tree."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, NO_ALIASES, self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def _parse_data(raw: str, path: Path) -> object:
+    """The JSON or YAML data in ``raw`` (the one place sheets are parsed)."""
+    if path.suffix.lower() == ".json":
+        return json.loads(raw)
+    return yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader without aliases
 
 
 def load_sheet(path: Path, *, stop_marker: str | None = STOP_MARKER) -> Analysis:
@@ -40,11 +58,12 @@ def load_sheet(path: Path, *, stop_marker: str | None = STOP_MARKER) -> Analysis
     raw = read_text(path)
     if path.suffix.lower() in SHEET_SUFFIXES:
         try:
-            data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+            data = _parse_data(raw, path)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
             mark = getattr(exc, "problem_mark", None)
             line = getattr(exc, "lineno", None) or (mark.line + 1 if mark else None)
-            raise InputFileError(path, f"not valid {path.suffix[1:].upper()}", line=line) from exc
+            problem = NO_ALIASES if getattr(exc, "problem", None) == NO_ALIASES else f"not valid {path.suffix[1:].upper()}"
+            raise InputFileError(path, problem, line=line) from exc
         except RecursionError as exc:  # the readers recurse per level: thousands of levels exhaust them
             raise InputFileError(path, TOO_DEEP) from exc
         except ValueError as exc:  # a whole number of more than 4,300 digits

@@ -10,17 +10,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from examkit.errors import InputFileError
+from examkit.files import require_file
 
 
 def read_text(path: Path, on_warning: Callable[[str], None] | None = None) -> str:
     """A text file as UTF-8, else as Windows-1252 (Word and Excel exports on Windows; said to
-    ``on_warning``). A missing file or a folder is an :class:`InputFileError` naming it."""
+    ``on_warning``). A missing file, a folder or a FIFO is an :class:`InputFileError` naming it."""
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError as exc:
-        raise InputFileError(path, "no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputFileError(path, "is a folder, not a file") from exc
+        data = require_file(path).read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read ({exc.strerror})") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -10,10 +10,12 @@ one rule everywhere.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import time
 import unicodedata
@@ -21,9 +23,43 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from examkit.errors import InputFileError
+
 TEMP_SUFFIX = ".tmp"
 #: Age after which an unlocked temporary file counts as left behind, seconds.
 STRAY_AFTER_S = 10.0
+
+
+def path_kind(path: Path) -> str:
+    """``file`` or ``folder`` (links followed), else what it is, in words for a message: a FIFO,
+    a socket, a device, a broken link, a link loop, a missing or unreadable path."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return "a link loop" if exc.errno == errno.ELOOP else "a broken link (its target is missing)"
+        return "no such file" if exc.errno == errno.ENOENT else f"unreadable ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
+def require_file(path: str | Path) -> Path:
+    """``path`` if it is a regular file (links followed), else :class:`InputFileError` saying what
+    it is. Checked before opening: opening a FIFO waits for a writer for ever, a device never ends."""
+    path = Path(path)
+    kind = path_kind(path)
+    if kind == "file":
+        return path
+    if kind == "no such file":
+        raise InputFileError(path, kind)
+    raise InputFileError(path, f"{'is a folder' if kind == 'folder' else kind}, not a file")
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

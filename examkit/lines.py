@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from examkit.clock import now
-from examkit.errors import NotFoundError, RevisionConflict
+from examkit.errors import NotFoundError, RevisionConflict, UserInputError
 from examkit.models import TYPED_ENGINE, Line, LineLayer, LineOrigin, PageLine, PageOCR, Point, TextSource
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 ANY = -1
 #: Least similarity (0-100) for a changed text line to be paired with a line when counts differ.
 MIN_SIMILARITY = 50.0
+#: Outlines are kept within this many pixels when the page's size is not known.
+MAX_COORD = 100_000
 
 _CURRENT = """SELECT r.*, l.origin FROM line_revisions r JOIN lines l ON l.id = r.line_id
 WHERE r.id IN (SELECT MAX(id) FROM line_revisions WHERE {where} GROUP BY line_id)
@@ -159,8 +161,12 @@ class Lines:
                 f"line {line_id} was saved elsewhere meanwhile (revision {current.revision}, yours was based on {base})",
                 current_revision=current.revision,
             )
+        _refuse_deleted(current)
         state = {name: getattr(current, name) for name in _FIELDS}
         state.update({k: v for k, v in changes.items() if v is not None})
+        for name in ("polygon", "baseline"):
+            if changes.get(name) is not None:
+                state[name] = _clip(db, current.page_id, changes[name])
         if source != "ocr":
             state["words"] = []
         revision = _insert_revision(db, line_id, current.page_id, state, source, author, parent=current.revision)
@@ -196,8 +202,9 @@ class Lines:
         Only the new line is written: the others keep their ids, revisions and texts.
         """
         with self.ws.transaction() as db:
-            ordered = [line for line in self._current(db, page_id)]
-            position = _slot(ordered, after=after, before=before)
+            position = self._place(db, self._current(db, page_id), after=after, before=before)
+            polygon = _clip(db, page_id, polygon or [])
+            baseline = _clip(db, page_id, baseline) if baseline else None
             origin: LineOrigin = "drawn" if polygon else "typed"
             return self._new(db, page_id, origin, {"position": position, "text": text, "polygon": polygon or [],
                                                    "baseline": baseline or _bottom(polygon or []), "layer": layer},
@@ -210,25 +217,32 @@ class Lines:
         bottom halves when it is taller than a line usually is, else left and right at the cut)."""
         author = author or self.ws.config.author
         with self.ws.transaction() as db:
-            ordered = self._current(db, self.get(line_id).page_id)
-            line = next(li for li in ordered if li.id == line_id)
+            line = self.get(line_id)
+            _refuse_deleted(line)
+            if not 0 <= at <= len(line.text):
+                raise UserInputError(f"line {line_id} has {len(line.text)} characters: it cannot be split at {at}")
+            ordered = self._current(db, line.page_id)
             first_text, rest = line.text[:at].rstrip(), line.text[at:].lstrip()
             first_poly, second_poly = polygons or _cut(line, at, ordered)
             kept = self._save(db, line_id, base, {"text": first_text, "polygon": first_poly,
                                                   "baseline": _bottom(first_poly)}, "review", author)
-            position = _slot(ordered, after=line_id)
+            position = self._place(db, self._current(db, line.page_id), after=line_id)
+            second_poly = _clip(db, line.page_id, second_poly)
             new = self._new(db, line.page_id, "drawn" if second_poly else "typed",
                             {"position": position, "text": rest, "polygon": second_poly,
                              "baseline": _bottom(second_poly), "layer": line.layer}, "review", author)
-        return kept, new
+        return self.get(kept.id), new
 
     def merge(self, line_id: int, other_id: int, *, base: int, other_base: int,
               author: str | None = None) -> PageLine:
         """Join ``other_id`` into ``line_id``: texts joined by a space, outline around both; the
         other line is marked deleted. Both bases are checked."""
         author = author or self.ws.config.author
+        if line_id == other_id:
+            raise UserInputError(f"line {line_id} cannot be joined with itself")
         with self.ws.transaction() as db:
             line, other = self.get(line_id), self.get(other_id)
+            _refuse_deleted(line)
             if line.page_id != other.page_id:
                 raise NotFoundError(f"lines {line_id} and {other_id} are not on one page")
             self._save(db, other_id, other_base, {"deleted": True}, "review", author)
@@ -242,8 +256,10 @@ class Lines:
         """Put a line after line ``after`` (or before ``before``); only this line gets a revision."""
         author = author or self.ws.config.author
         with self.ws.transaction() as db:
-            ordered = [li for li in self._current(db, self.get(line_id).page_id) if li.id != line_id]
-            return self._save(db, line_id, base, {"position": _slot(ordered, after=after, before=before)},
+            line = self.get(line_id)
+            _refuse_deleted(line)
+            ordered = [li for li in self._current(db, line.page_id) if li.id != line_id]
+            return self._save(db, line_id, base, {"position": self._place(db, ordered, after=after, before=before)},
                               "review", author)
 
     # -- writing a whole page ---------------------------------------------------------------
@@ -269,6 +285,25 @@ class Lines:
     # -- internals --------------------------------------------------------------------------
     def _current(self, db: sqlite3.Connection, page_id: int) -> list[PageLine]:
         return [li for li in map(_line, db.execute(_CURRENT.format(where="page_id = ?"), (page_id,))) if not li.deleted]
+
+    def _place(self, db: sqlite3.Connection, ordered: list[PageLine], *, after: int | None = None,
+               before: int | None = None) -> float:
+        """A position for a line after ``after`` (or before ``before``) that no other line has.
+
+        Positions are halved between neighbours; after about 50 lines put at one place the halves
+        meet (floats run out of digits) and the order would flip. Then the page's lines are
+        renumbered first: each gets a revision with only its position changed, written as by
+        whoever wrote the line's newest revision (a reader's line stays a reader's line).
+        """
+        position = _slot(ordered, after=after, before=before)
+        if all(li.position != position for li in ordered):
+            return position
+        for index, line in enumerate(ordered):
+            state = {name: getattr(line, name) for name in _FIELDS} | {
+                "position": float(index + 1), "words": [w.model_dump() for w in line.words]}
+            _insert_revision(db, line.id, line.page_id, state, line.source, line.author, parent=line.revision)
+        renumbered = [li.model_copy(update={"position": float(index + 1)}) for index, li in enumerate(ordered)]
+        return _slot(renumbered, after=after, before=before)
 
     def _new(self, db: sqlite3.Connection, page_id: int, origin: LineOrigin, state: dict[str, Any],
              source: TextSource, author: str) -> PageLine:
@@ -418,6 +453,20 @@ def _line(row: sqlite3.Row) -> PageLine:
         layer=row["layer"], origin=row["origin"], words=json.loads(row["words"]), conf=row["conf"],
         deleted=bool(row["deleted"]), source=row["source"], author=row["author"], created_at=row["created_at"],
     )
+
+
+def _refuse_deleted(line: PageLine) -> None:
+    """A deleted line is never changed again: a save on it would be stored but shown nowhere."""
+    if line.deleted:
+        raise RevisionConflict(f"line {line.id} was deleted (revision {line.revision})", current_revision=line.revision)
+
+
+def _clip(db: sqlite3.Connection, page_id: int, points: list[Point]) -> list[Point]:
+    """``points`` moved onto the page (its stored size; :data:`MAX_COORD` when that is unknown):
+    an outline far off the page would make re-reading it decode a gigantic image."""
+    row = db.execute("SELECT width, height FROM pages WHERE id = ?", (page_id,)).fetchone()
+    width, height = (row["width"], row["height"]) if row and row["width"] and row["height"] else (MAX_COORD, MAX_COORD)
+    return [(min(max(int(x), 0), width - 1), min(max(int(y), 0), height - 1)) for x, y in points]
 
 
 def _slot(ordered: list[PageLine], *, after: int | None = None, before: int | None = None) -> float:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from examkit.errors import ExamkitError, InputFileError, NotFoundError, ServiceError, UserInputError
-from examkit.service_messages import api_message, remember_secret
+from examkit.service_messages import api_message, redact, remember_secret
 
 if TYPE_CHECKING:
     import openai
@@ -114,8 +114,8 @@ def _require_json(response: Any) -> None:
         import openai
 
         kind = response.headers.get("content-type", "no content type").split(";")[0]
-        shown = response.content[:PREVIEW].decode("utf-8", "replace")
-        shown = repr(shown + ("…" if len(response.content) > PREVIEW else ""))
+        masked = redact(response.content[:PREVIEW * 64].decode("utf-8", "replace"))  # mask, then cut
+        shown = repr(masked[:PREVIEW] + ("…" if len(masked) > PREVIEW or len(response.content) > PREVIEW * 64 else ""))
         raise openai.APIResponseValidationError(response, body=None,
                                                 message=f"answered HTTP {response.status_code} with {kind}, not JSON: {shown}") from None
 

@@ -12,10 +12,16 @@ failures in ``examkit/documents.py``).
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 #: Keys shorter than this are not masked: a placeholder such as ``local`` would blank out words.
 MIN_SECRET = 8
+#: A known key's first this many characters count as the key: a reply cut short mid-key shows
+#: no part of it.
+MIN_PREFIX = 8
+#: Anything shaped like an OpenAI-style key (``sk-...``, ``sk-proj-...``), configured or not.
+_KEY_SHAPED = re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{6,}")
 _secrets: set[str] = set()
 
 
@@ -26,12 +32,27 @@ def remember_secret(key: str | None) -> None:
 
 
 def redact(text: str) -> str:
-    """``text`` with the value of ``OPENAI_API_KEY`` (and every remembered key) replaced by ``***``."""
+    """``text`` with every key replaced by ``***``: the value of ``OPENAI_API_KEY`` and every
+    remembered key, whole or cut (any run of ``MIN_PREFIX`` or more of its first characters), and
+    anything key-shaped (``sk-...``). Mask before cutting a text short; this masks cut keys too."""
     env = os.environ.get("OPENAI_API_KEY")
-    for key in ({env} if env and len(env) >= MIN_SECRET else set()) | _secrets:
-        if key in text:
-            text = text.replace(key, "***")
-    return text
+    for key in sorted(({env} if env and len(env) >= MIN_SECRET else set()) | _secrets, key=len, reverse=True):
+        text = _mask_prefixes(text, key)
+    return _KEY_SHAPED.sub("***", text)
+
+
+def _mask_prefixes(text: str, key: str) -> str:
+    """``text`` with each occurrence of ``key`` or of a prefix of it (``MIN_PREFIX`` characters or
+    more) replaced by ``***``."""
+    start = key[:MIN_PREFIX]
+    parts, at = [], 0
+    while (found := text.find(start, at)) >= 0:
+        end = found + MIN_PREFIX
+        while end < len(text) and end - found < len(key) and text[end] == key[end - found]:
+            end += 1
+        parts += [text[at:found], "***"]
+        at = end
+    return "".join(parts) + text[at:]
 
 
 def redact_data(value: Any) -> Any:

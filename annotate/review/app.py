@@ -3,17 +3,22 @@
 :func:`create_app` serves one workspace under its random base path. The guards of
 :mod:`annotate.review.security` (host, base path, token, body size, security headers) wrap
 everything, static files included; errors the library raises become JSON answers with a German message
-(404 for a vanished page or document, 409 for a stale save, 422 for bad input).
+(404 for a vanished page or document, 409 for a stale save, 422 for bad input); so do requests
+the routes refuse (a value out of range, an unknown address, a wrong method), as a German page
+where a person opened an address rather than a script.
 """
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from annotate.review.security import BodyLimit, LocalGuard, TokenGuard
 from annotate.review.state import ReviewState
@@ -55,7 +60,37 @@ def create_app(state: ReviewState) -> LocalGuard:
         return JSONResponse({"detail": "Diese Eingabe wurde nicht angenommen. Bitte prüfen Sie sie und speichern Sie "
                                        "dann erneut.", "technical": exc.message}, status_code=422)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(dict.fromkeys(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))) or "?"
+        return _german(request, 422, f"Diese Eingabe wurde nicht angenommen (ungültiger Wert: {fields}). Bitte laden "
+                                     "Sie die Seite neu und versuchen Sie es erneut.", technical=str(exc.errors()))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        message = {404: "Nicht gefunden: diese Adresse gibt es in der Durchsicht nicht.",
+                   405: "Diese Aktion ist unter dieser Adresse nicht möglich."}.get(
+            exc.status_code, f"Die Anfrage wurde nicht angenommen (Fehler {exc.status_code}).")
+        return _german(request, exc.status_code, message, technical=str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        # a bug: the transaction it happened in was rolled back, earlier saves are kept
+        return _german(request, 500, "Ein interner Fehler ist aufgetreten; bitte laden Sie die Seite neu. Bereits "
+                                     "Gespeichertes bleibt erhalten.", technical=type(exc).__name__)
+
     limited = BodyLimit(app, state.max_body)
     outer = LocalGuard(TokenGuard(limited, state.token, state.base_path), state.base_path, state.token)
     outer.fastapi = app  # type: ignore[attr-defined]
     return outer
+
+
+def _german(request: Request, status: int, message: str, *, technical: str,
+            headers: dict[str, str] | None = None) -> Response:
+    """A refusal in German: JSON for the page's scripts (``/api/``, anything but GET), else a page."""
+    route = request.url.path[len(request.scope.get("root_path", "")):]
+    if route.startswith("/api/") or request.method not in ("GET", "HEAD"):
+        return JSONResponse({"detail": message, "technical": technical}, status_code=status, headers=headers)
+    page = (f'<!doctype html><html lang="de"><head><meta charset="utf-8"><title>examkit</title></head><body>'
+            f'<p>{escape(message)}</p><p><a href="./">Zur Übersicht</a></p></body></html>')
+    return HTMLResponse(page, status_code=status, headers=headers)

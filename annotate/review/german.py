@@ -10,6 +10,8 @@ Numbers are written the German way (``16,5``) by :func:`annotate.model.fmt_numbe
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -98,9 +100,14 @@ OTHER_REASON = "ungültige Eingabe"
 
 
 def number(value: Any) -> str:
-    """A number the German way (``16,5``); anything else as it is."""
+    """A number the German way (``16,5``); anything else as it is (``unendlich``, ``keine Zahl``
+    for what JSON's ``1e999`` and ``NaN`` become)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
+    if math.isnan(value):
+        return "keine Zahl"
+    if math.isinf(value):
+        return "unendlich" if value > 0 else "minus unendlich"
     return fmt_number(value)
 
 

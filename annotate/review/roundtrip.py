@@ -21,13 +21,17 @@ from typing import Any
 import yaml
 
 from annotate.model import Analysis, sheet_data
+from annotate.review.manifest import MANIFEST, PageEntry, entry, read_manifest
 from annotate.review.views import skeleton
 from annotate.sheets import canonical_text, load_sheet, settings_from
-from examkit.errors import ExamkitError, InputFileError, RevisionConflict, UserInputError
+from examkit.errors import ExamkitError, RevisionConflict, UserInputError
 from examkit.files import FileNames, atomic_write_text
 from examkit.workspace import Workspace
 
-MANIFEST = ".examkit-review.json"
+#: The most a page file may hold: a written page is a few thousand characters and some dozen lines;
+#: more is a wrong file (10 MB took half a minute to store as lines, and every view after it).
+MAX_PAGE_CHARS = 100_000
+MAX_PAGE_LINES = 2_000
 DRAFT_LINE = "# ENTWURF (maschinell) – prüfen; zum Übernehmen ohne Änderung diese Zeile löschen, dann importieren.\n"
 
 
@@ -52,6 +56,15 @@ class ImportResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _too_long(text: str) -> str | None:
+    """Why ``text`` cannot be one page (over :data:`MAX_PAGE_CHARS` or :data:`MAX_PAGE_LINES`), or None."""
+    lines = text.count("\n")
+    if len(text) <= MAX_PAGE_CHARS and lines <= MAX_PAGE_LINES:
+        return None
+    return (f"too long for one page ({len(text):,} characters, {lines:,} lines; at most {MAX_PAGE_CHARS:,} "
+            f"characters and {MAX_PAGE_LINES:,} lines): was the right file saved here?")
+
+
 def _inside(folder: Path, relative: str) -> Path:
     path = (folder / relative).resolve()
     if not path.is_relative_to(folder.resolve()):
@@ -61,11 +74,12 @@ def _inside(folder: Path, relative: str) -> Path:
 
 def _unimported(folder: Path) -> list[str]:
     """Files of an earlier export that were edited but not imported yet."""
-    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    manifest = read_manifest(folder / MANIFEST)
     changed = []
-    for name, entry in manifest.get("files", {}).items():
+    for name, raw in manifest["files"].items():
         path = folder / name
-        if path.is_file() and _digest(_normalize(path.read_text("utf-8-sig"))) != entry["written"]:
+        written = raw.get("written") if isinstance(raw, dict) else None
+        if path.is_file() and _digest(_normalize(path.read_text("utf-8-sig"))) != written:
             changed.append(name)
     return changed
 
@@ -131,16 +145,16 @@ def import_folder(ws: Workspace, folder: Path) -> ImportResult:
     if not manifest_path.is_file():
         raise UserInputError(f"{folder}: no {MANIFEST} here, so this is not a folder from `examkit review export`",
                              advice="Export first: examkit review export DIR")
-    try:
-        manifest = json.loads(manifest_path.read_text("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputFileError(manifest_path, f"not readable as JSON ({exc})",
-                             advice="Export again into an empty folder.") from exc
+    manifest = read_manifest(manifest_path)
     settings = settings_from(ws.config.analysis, ws.root)
     result = ImportResult()
     try:
-        for name, entry in manifest.get("files", {}).items():
-            path = _inside(folder, name)
+        for name, raw in manifest["files"].items():
+            try:
+                path, known = _inside(folder, name), entry(raw)
+            except UserInputError as exc:
+                result.failed.append((name, exc.one_line()))
+                continue
             if not path.is_file():
                 continue
             try:
@@ -151,19 +165,22 @@ def import_folder(ws: Workspace, folder: Path) -> ImportResult:
             except OSError as exc:
                 result.failed.append((name, f"cannot read ({exc.strerror})"))
                 continue
-            if _digest(content) == entry["written"]:
+            if _digest(content) == known.written:
                 result.unchanged += 1
                 continue
+            if isinstance(known, PageEntry) and (too_long := _too_long(content)):
+                result.failed.append((name, too_long))
+                continue
             try:
-                if entry["kind"] == "page":
-                    ws.documents.page(entry["page_id"])  # NotFoundError for a page that is gone
-                    text = content if entry.get("final_newline") or not content.endswith("\n") else content[:-1]
-                    revision = ws.revisions.add_text(entry["page_id"], text, source="import", base=entry["base"])
+                if isinstance(known, PageEntry):
+                    ws.documents.page(known.page_id)  # NotFoundError for a page that is gone
+                    text = content if known.final_newline or not content.endswith("\n") else content[:-1]
+                    revision = ws.revisions.add_text(known.page_id, text, source="import", base=known.base)
                 else:
-                    ws.documents.get(entry["document_id"])
+                    ws.documents.get(known.document_id)
                     analysis = load_sheet(path, stop_marker=settings.stop_marker)
-                    revision = ws.revisions.add_analysis(entry["document_id"], canonical_text(analysis, settings),
-                                                         sheet=analysis.model_dump(), source="teacher", base=entry["base"])
+                    revision = ws.revisions.add_analysis(known.document_id, canonical_text(analysis, settings),
+                                                         sheet=analysis.model_dump(), source="teacher", base=known.base)
             except RevisionConflict as exc:
                 result.failed.append((name, f"changed in the workspace since the export (now revision "
                                             f"{exc.current_revision}); your file was not stored"))
@@ -171,7 +188,7 @@ def import_folder(ws: Workspace, folder: Path) -> ImportResult:
             except ExamkitError as exc:
                 result.failed.append((name, exc.one_line()))
                 continue
-            entry.update(base=revision.id, written=_digest(content))
+            raw.update(base=revision.id, written=_digest(content))
             result.stored.append((name, revision.id))
     finally:  # what was stored is recorded even if the batch stops part-way
         atomic_write_text(manifest_path, json.dumps(manifest, indent=1))

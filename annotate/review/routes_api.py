@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from annotate.model import SheetError
 from annotate.review import actions, views
 from annotate.review.german import sheet_problems
+from annotate.review.ids import PathId, RowId
 from annotate.review.state import ReviewState
 from examkit.errors import RevisionConflict
 
@@ -27,12 +28,12 @@ def _state(request: Request) -> ReviewState:
 
 class TextSave(BaseModel):
     text: str
-    base: int | None = Field(description="the revision the editor started from; null: the OCR text")
+    base: RowId | None = Field(description="the revision the editor started from; null: the OCR text")
 
 
 class Revert(BaseModel):
-    revision: int | None = Field(description="the revision to restore; null: the OCR reading")
-    base: int | None
+    revision: RowId | None = Field(description="the revision to restore; null: the OCR reading")
+    base: RowId | None
 
 
 class Reviewed(BaseModel):
@@ -42,7 +43,7 @@ class Reviewed(BaseModel):
 class SheetBody(BaseModel):
     document_id: str
     sheet: dict[str, Any]
-    base: int | None = None
+    base: RowId | None = None
 
 
 class ExamSheet(BaseModel):
@@ -63,13 +64,13 @@ def _text_conflict(state: ReviewState, page_id: int) -> JSONResponse:
 
 
 @router.get("/pages/{page_id}")
-def page(page_id: int, request: Request) -> dict[str, Any]:
+def page(page_id: PathId, request: Request) -> dict[str, Any]:
     ws = _state(request).reader
     return views.page_view(ws, ws.documents.page(page_id))
 
 
 @router.post("/pages/{page_id}/text")
-def save_text(page_id: int, body: TextSave, request: Request) -> Any:
+def save_text(page_id: PathId, body: TextSave, request: Request) -> Any:
     state = _state(request)
     try:
         with state.writer() as ws:
@@ -80,7 +81,7 @@ def save_text(page_id: int, body: TextSave, request: Request) -> Any:
 
 
 @router.post("/pages/{page_id}/revert")
-def revert(page_id: int, body: Revert, request: Request) -> Any:
+def revert(page_id: PathId, body: Revert, request: Request) -> Any:
     state = _state(request)
     try:
         with state.writer() as ws:
@@ -91,7 +92,7 @@ def revert(page_id: int, body: Revert, request: Request) -> Any:
 
 
 @router.post("/pages/{page_id}/reviewed")
-def reviewed(page_id: int, body: Reviewed, request: Request) -> dict[str, Any]:
+def reviewed(page_id: PathId, body: Reviewed, request: Request) -> dict[str, Any]:
     state = _state(request)
     with state.writer() as ws:
         actions.set_reviewed(ws, page_id, body.reviewed, author=state.author)

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from annotate.review import german, views
+from annotate.review.ids import PathId
 from annotate.review.images import served_image
 from annotate.review.state import ReviewState
 from examkit.errors import NotFoundError
@@ -49,12 +50,12 @@ def overview(request: Request) -> HTMLResponse:
 
 
 @router.get("/page/{page_id}", response_class=HTMLResponse)
-def page(page_id: int, request: Request) -> HTMLResponse:
+def page(page_id: PathId, request: Request) -> HTMLResponse:
     return _page_view(request, page_id, "page.html")
 
 
 @router.get("/lines/{page_id}", response_class=HTMLResponse)
-def lines(page_id: int, request: Request) -> HTMLResponse:
+def lines(page_id: PathId, request: Request) -> HTMLResponse:
     return _page_view(request, page_id, "lines.html")
 
 
@@ -91,7 +92,7 @@ def document(document_id: str, request: Request) -> Response:
 
 
 @router.get("/img/page/{page_id}.jpg")
-def page_image(page_id: int, request: Request, v: Literal["image", "original"] = "image") -> Response:
+def page_image(page_id: PathId, request: Request, v: Literal["image", "original"] = "image") -> Response:
     state = _state(request)
     try:
         path = served_image(state.root, state.cache_dir, state.reader.documents.page(page_id), v)

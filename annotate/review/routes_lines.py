@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from annotate.review import views
+from annotate.review.ids import PathId, RowId
+from annotate.review.images import image_size
 from annotate.review.state import ReviewState
 from examkit.errors import RevisionConflict
 from examkit.models import PageLine
@@ -29,7 +31,7 @@ Points = list[tuple[int, int]]
 
 
 class LineSave(BaseModel):
-    base: int
+    base: RowId
     text: str | None = Field(None, max_length=MAX_TEXT)
     polygon: Points | None = Field(None, max_length=MAX_POINTS)
     layer: str | None = Field(None, pattern="^(student|teacher|margin)$")
@@ -40,30 +42,30 @@ class LineNew(BaseModel):
     placed by its position (:func:`reading_place`); neither: at the end."""
 
     text: str = Field("", max_length=MAX_TEXT)
-    after: int | None = None
-    before: int | None = None
+    after: RowId | None = None
+    before: RowId | None = None
     polygon: Points | None = Field(None, max_length=MAX_POINTS)
 
 
 class Based(BaseModel):
-    base: int
+    base: RowId
 
 
 class Split(BaseModel):
-    base: int
+    base: RowId
     at: int = Field(ge=0, le=MAX_TEXT)
 
 
 class Merge(BaseModel):
-    base: int
-    other: int
-    other_base: int
+    base: RowId
+    other: RowId
+    other_base: RowId
 
 
 class Move(BaseModel):
-    base: int
-    after: int | None = None
-    before: int | None = None
+    base: RowId
+    after: RowId | None = None
+    before: RowId | None = None
 
 
 def _state(request: Request) -> ReviewState:
@@ -72,8 +74,9 @@ def _state(request: Request) -> ReviewState:
 
 def _conflict(state: ReviewState, line_id: int) -> JSONResponse:
     line = state.reader.lines.get(line_id)
-    return JSONResponse({"detail": "Diese Zeile wurde inzwischen anderswo gespeichert.",
-                         "current": views.line_json(line)}, status_code=409)
+    detail = ("Diese Zeile wurde inzwischen gelöscht; laden Sie die Seite neu." if line.deleted
+              else "Diese Zeile wurde inzwischen anderswo gespeichert.")
+    return JSONResponse({"detail": detail, "current": views.line_json(line)}, status_code=409)
 
 
 def _page_of(state: ReviewState, line_id: int) -> int:
@@ -87,21 +90,21 @@ def _answer(state: ReviewState, page_id: int, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/pages/{page_id}/lines")
-def lines(page_id: int, request: Request) -> dict[str, Any]:
+def lines(page_id: PathId, request: Request) -> dict[str, Any]:
     state = _state(request)
     state.reader.documents.page(page_id)
     return _answer(state, page_id)
 
 
 @router.get("/lines/{line_id}/history")
-def history(line_id: int, request: Request) -> dict[str, Any]:
+def history(line_id: PathId, request: Request) -> dict[str, Any]:
     """Every revision of the line, newest first."""
     revisions = _state(request).reader.lines.history(line_id)
     return {"history": [views.line_json(li) | {"deleted": li.deleted} for li in reversed(revisions)]}
 
 
 @router.post("/lines/{line_id}")
-def save(line_id: int, body: LineSave, request: Request) -> Any:
+def save(line_id: PathId, body: LineSave, request: Request) -> Any:
     state = _state(request)
     try:
         with state.writer() as ws:
@@ -113,7 +116,7 @@ def save(line_id: int, body: LineSave, request: Request) -> Any:
 
 
 @router.post("/pages/{page_id}/lines")
-def insert(page_id: int, body: LineNew, request: Request) -> dict[str, Any]:
+def insert(page_id: PathId, body: LineNew, request: Request) -> dict[str, Any]:
     state = _state(request)
     after, before = body.after, body.before
     with state.writer() as ws:
@@ -126,7 +129,7 @@ def insert(page_id: int, body: LineNew, request: Request) -> dict[str, Any]:
 
 
 @router.post("/lines/{line_id}/delete")
-def delete(line_id: int, body: Based, request: Request) -> Any:
+def delete(line_id: PathId, body: Based, request: Request) -> Any:
     state = _state(request)
     try:
         with state.writer() as ws:
@@ -137,7 +140,7 @@ def delete(line_id: int, body: Based, request: Request) -> Any:
 
 
 @router.post("/lines/{line_id}/split")
-def split(line_id: int, body: Split, request: Request) -> Any:
+def split(line_id: PathId, body: Split, request: Request) -> Any:
     state = _state(request)
     try:
         with state.writer() as ws:
@@ -148,7 +151,7 @@ def split(line_id: int, body: Split, request: Request) -> Any:
 
 
 @router.post("/lines/{line_id}/merge")
-def merge(line_id: int, body: Merge, request: Request) -> Any:
+def merge(line_id: PathId, body: Merge, request: Request) -> Any:
     state = _state(request)
     try:
         with state.writer() as ws:
@@ -160,13 +163,19 @@ def merge(line_id: int, body: Merge, request: Request) -> Any:
 
 
 @router.post("/lines/{line_id}/reread")
-def reread(line_id: int, body: Based, request: Request) -> Any:
+def reread(line_id: PathId, body: Based, request: Request) -> Any:
     """The line read again by the engine from its (changed) outline; the person checks the result."""
     state = _state(request)
     if state.line_reader is None:
         return JSONResponse({"detail": "Neu lesen ist hier nicht möglich: diese examkit-Sitzung hat keine "
                                        "Texterkennung geladen."}, status_code=422)
-    reading, engine = state.line_reader(state.reader, state.reader.lines.get(line_id))
+    line = state.reader.lines.get(line_id)
+    width, height = image_size(state.root, state.reader.documents.page(line.page_id))
+    if line.bbox and (min(line.bbox) < 0 or line.bbox[2] >= max(width, 1) or line.bbox[3] >= max(height, 1)):
+        # only in workspaces from before outlines were clipped to the page (examkit.lines)
+        return JSONResponse({"detail": "Der Umriss dieser Zeile reicht über das Seitenbild hinaus; zeichnen Sie "
+                                       "ihn bitte neu, dann lesen Sie die Zeile neu."}, status_code=422)
+    reading, engine = state.line_reader(state.reader, line)
     try:
         with state.writer() as ws:
             stored = ws.lines.store_reading(line_id, reading, base=body.base, engine=engine)
@@ -176,7 +185,7 @@ def reread(line_id: int, body: Based, request: Request) -> Any:
 
 
 @router.post("/lines/{line_id}/move")
-def move(line_id: int, body: Move, request: Request) -> Any:
+def move(line_id: PathId, body: Move, request: Request) -> Any:
     state = _state(request)
     try:
         with state.writer() as ws:

@@ -192,7 +192,7 @@ def landing(scope: Scope, base_path: str) -> str:
     stays a path on this server, never another site.
     """
     path = scope["path"]
-    route = path[len(base_path):] if path.startswith(base_path + "/") else path
+    route = path[len(base_path):] if path == base_path or path.startswith(base_path + "/") else path
     segments = [s for s in route.split("/") if s]
     query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     rest = urlencode([(k, v) for k, v in query if k != "token"])

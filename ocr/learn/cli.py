@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -38,6 +39,22 @@ def _progress_printer():
             note(f"epoch {p.epoch}/{p.epochs}: {p.lines_done}/{p.lines_total} lines, "
                  f"{p.lines_per_s:.1f} lines/s, {p.seconds_left / 60:.1f} min left (loss {p.loss:.2f})")
     return show
+
+
+def _check_adopted(root: Path) -> None:
+    """The learned reader in use must load before learning measures against it (one line naming
+    the file, as a scan says it, instead of onnxruntime's error half-way through)."""
+    from ocr.learn import store
+    from ocr.rapidocr import check_rec_model
+
+    current = store.adopted(root)
+    if current is None:
+        return
+    try:
+        check_rec_model(current.model)
+    except UserInputError as exc:
+        raise UserInputError(exc.message, advice=f"Delete {store.models_dir(root) / store.ADOPTED} to go back to "
+                                                 "the bundled reader, then run `examkit ocr learn` again.") from exc
 
 
 def learn_command(
@@ -72,6 +89,7 @@ def learn_command(
             raise UserInputError(f"{len(samples)} confirmed lines on {pages} pages: too few to learn from",
                                  advice=f"Confirm at least {MIN_LINES} lines on two or more pages in the review.")
         options = LearnOptions(holdout=holdout, train=TrainOptions(epochs=epochs, part=part))
+        _check_adopted(ws.root)
         try:
             report = learn(ws.root, samples, options, _progress_printer(), note)
         except KeyboardInterrupt:

@@ -53,5 +53,6 @@ def figures(samples: list[LineSample], readings: list[str]) -> Figures:
     return Figures(len(samples), cer_of(pairs), by_kind)
 
 
-def measure(model: Path, samples: list[LineSample], threads: int = 0) -> Figures:
-    return figures(samples, read_all(model, samples, threads))
+def measure(model: Path, samples: list[LineSample], threads: int = 0,
+            progress: Callable[[int, int], None] | None = None) -> Figures:
+    return figures(samples, read_all(model, samples, threads, progress))

@@ -9,8 +9,11 @@ measurably made print worse while handwriting improved. Ctrl-C, an error or a wo
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -62,18 +65,51 @@ def better(candidate: Figures, current: Figures) -> tuple[bool, str]:
     return True, f"held-out CER {current.cer:.3f} -> {candidate.cer:.3f}: the learned reader is used from now on"
 
 
-def _measure(model: Path, held: list[LineSample], guard: list[LineSample]) -> Figures:
+def _measure(model: Path, held: list[LineSample], guard: list[LineSample], check: Callable[[], None]) -> Figures:
     """Held-out figures, with the typed guard lines as one more kind (not in the overall CER)."""
-    figures = measure(model, held)
+    figures = measure(model, held, progress=lambda *_: check())
+    check()
     if guard:
-        figures.by_kind[GUARD_KIND] = measure(model, guard).cer
+        figures.by_kind[GUARD_KIND] = measure(model, guard, progress=lambda *_: check()).cer
+        check()
     return figures
+
+
+@contextmanager
+def _ctrl_c() -> Iterator[Callable[[], None]]:
+    """A check that raises :class:`KeyboardInterrupt` once Ctrl-C was pressed, even where a library
+    caught the interrupt while reading or training (the run went on to write a model before)."""
+    pressed = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: object) -> None:
+        pressed.set()
+        raise KeyboardInterrupt
+
+    def check() -> None:
+        if pressed.is_set():
+            raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+        signal.signal(signal.SIGINT, handler)
+    try:
+        yield check
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
 
 
 def learn(root: Path, samples: list[LineSample], options: LearnOptions,
           progress: Callable[[Progress], None] | None = None,
           note: Callable[[str], None] = lambda _: None) -> LearnReport:
     """Fine-tune a copy of the bundled recogniser on ``samples`` (workspace at ``root``)."""
+    with _ctrl_c() as check:
+        return _learn(root, samples, options, check, progress, note)
+
+
+def _learn(root: Path, samples: list[LineSample], options: LearnOptions, check: Callable[[], None],
+           progress: Callable[[Progress], None] | None, note: Callable[[str], None]) -> LearnReport:
     from ocr.learn import onnx_io
     from ocr.learn.graph import OnnxRecogniser
     from ocr.learn.train import fine_tune
@@ -86,11 +122,18 @@ def learn(root: Path, samples: list[LineSample], options: LearnOptions,
     note(f"{len(train)} lines from {len({s.page for s in train})} pages to learn from, "
          f"{len(held)} lines from {len({s.page for s in held})} pages held out")
     note("reading the held-out lines with the reader in use")
-    bundled = _measure(base_path, held, guard)
-    before = _measure(current.model, held, guard) if current else bundled
+    bundled = _measure(base_path, held, guard, check)
+    before = _measure(current.model, held, guard, check) if current else bundled
     base = onnx_io.load(base_path)
     classes = classes_of({p.key: p.value for p in base.metadata_props})
-    net = fine_tune(OnnxRecogniser(base), train, classes, options.train, progress)
+
+    def progressed(p: Progress) -> None:
+        check()
+        if progress:
+            progress(p)
+
+    net = fine_tune(OnnxRecogniser(base), train, classes, options.train, progressed)
+    check()
     model_id = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     partial = store.new_model_dir(root, model_id)
     try:
@@ -99,7 +142,7 @@ def learn(root: Path, samples: list[LineSample], options: LearnOptions,
         onnx_io.write_with_weights(base, net.onnx_weights(), model_file,
                                    {"examkit_base_sha256": base_hash, "examkit_learned": model_id})
         note("reading the held-out lines with the learned reader")
-        after = _measure(model_file, held, guard)
+        after = _measure(model_file, held, guard, check)
         adopt, reason = better(after, before)
         manifest = {
             "id": model_id, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -110,10 +153,12 @@ def learn(root: Path, samples: list[LineSample], options: LearnOptions,
             "held_out": {"bundled": bundled.to_json(), "before": before.to_json(), "after": after.to_json()},
             "adopted": adopt, "reason": reason, "seconds": round(time.monotonic() - began, 1),
         }
+        check()
         final = store.finish(partial, manifest)
     except BaseException:
         store.discard(partial)
         raise
+    check()  # the finished model stays in models/, but Ctrl-C leaves the reader in use as it was
     if adopt:
         store.adopt(root, model_id, round(after.cer, 4), round(before.cer, 4), len(train))
     return LearnReport(model_id, len(train), len(held), len({s.page for s in train}), len({s.page for s in held}),

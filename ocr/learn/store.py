@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from examkit.errors import UserInputError
 from examkit.files import atomic_write_text
 from ocr.learn.recogniser import bundled_model
@@ -41,18 +43,34 @@ def models_dir(root: Path) -> Path:
     return root / MODELS_DIR
 
 
+class AdoptedFile(BaseModel):
+    """``reader.json`` as data: a model folder's plain name (never a path, so it stays inside
+    ``models/``) and finite, non-negative figures."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=100)
+    held_out_cer: float = Field(ge=0)
+    before_cer: float = Field(ge=0)
+    lines: int = Field(ge=0)
+
+
 def adopted(root: Path) -> Adopted | None:
     """The adopted learned reader, or None (the bundled one reads); a missing file counts as none."""
     path = models_dir(root) / ADOPTED
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        model = models_dir(root) / data["id"] / MODEL_FILE
-        found = Adopted(data["id"], model, float(data["held_out_cer"]), float(data["before_cer"]), int(data["lines"]))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UserInputError(f"{path}: not a readable choice of learned reader ({type(exc).__name__})",
+        data = AdoptedFile.model_validate_json(path.read_bytes())
+        model = (models_dir(root) / data.id / MODEL_FILE).resolve()
+        if not model.is_relative_to(models_dir(root).resolve()):
+            raise ValueError(f"id {data.id!r} leads out of {MODELS_DIR}/")
+    except (ValidationError, ValueError) as exc:
+        reason = exc.errors()[0] if isinstance(exc, ValidationError) else None
+        why = f"{'.'.join(map(str, reason['loc'])) or 'the file'}: {reason['msg']}" if reason else str(exc)
+        raise UserInputError(f"{path}: not a readable choice of learned reader ({why})",
                              advice="Delete the file to read with the bundled model, or run `examkit ocr learn` again.") from exc
+    found = Adopted(data.id, models_dir(root) / data.id / MODEL_FILE, data.held_out_cer, data.before_cer, data.lines)
     return found if model.is_file() else None
 
 

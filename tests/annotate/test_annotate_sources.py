@@ -62,3 +62,21 @@ def test_audit_flags_deductions_on_a_task_that_has_sub_tasks():
             "\t\tPunkte: 8 von 8, das entspricht einer Leistung von: 100%\n\t\tVorgeschlagene Note: 1+ ENDSTOP")
     codes = [p.code for p in audit_text(text).problems]
     assert "deduction-mismatch" in codes
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once_naming_the_file(tmp_path):
+    import time
+
+    import pytest
+
+    from annotate.sheets import load_sheet
+    from examkit.errors import InputFileError
+
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    bomb = tmp_path / "analysis.yaml"
+    bomb.write_text("\n".join(levels) + "\ntasks: *a9\n")  # 10^10 nodes, under 600 bytes
+    started = time.monotonic()
+    with pytest.raises(InputFileError, match=r"analysis\.yaml:2: .*alias") as caught:
+        load_sheet(bomb)
+    assert time.monotonic() - started < 1 and "\n" not in caught.value.one_line()

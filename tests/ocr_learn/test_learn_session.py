@@ -108,3 +108,67 @@ def test_engines_read_with_the_adopted_model_unless_told_otherwise(tmp_path, con
     assert engine_for(chosen, "rapidocr", reader="learned").rec_model == store.models_dir(chosen.root) / "m2" / store.MODEL_FILE
     with pytest.raises(UserInputError, match="--reader is for engines that read with a learned model, not tesseract"):
         engine_for(ws, "tesseract", reader="bundled")
+
+
+def test_reader_json_is_validated_as_data(tmp_path):
+    from examkit.errors import UserInputError
+
+    outside = tmp_path / "tmp" / "x"
+    outside.mkdir(parents=True)
+    (outside / store.MODEL_FILE).write_bytes(b"onnx")
+    folder = store.models_dir(tmp_path / "ws") / "m1"
+    folder.mkdir(parents=True)
+    (folder / store.MODEL_FILE).write_bytes(b"onnx")
+    chosen = store.models_dir(tmp_path / "ws") / store.ADOPTED
+    good = {"id": "m1", "held_out_cer": 0.2, "before_cer": 0.3, "lines": 40}
+    for bad in ({**good, "id": "../../tmp/x"}, {**good, "id": str(outside)}, {**good, "held_out_cer": "NaN"},
+                {**good, "before_cer": float("inf")}, {**good, "lines": -3}, {**good, "id": ""}, [good], "m1"):
+        chosen.write_text(json.dumps(bad), encoding="utf-8")
+        with pytest.raises(UserInputError, match="reader.json: not a readable choice of learned reader"):
+            store.adopted(tmp_path / "ws")
+    chosen.write_text(json.dumps(good), encoding="utf-8")
+    assert store.adopted(tmp_path / "ws").model == folder / store.MODEL_FILE
+
+
+@needs_training
+def test_learn_names_an_unreadable_adopted_model_in_one_line(cli, ws, ws_path, monkeypatch):
+    monkeypatch.setattr("ocr.learn.cli.MIN_LINES", 2)
+    corrected_workspace(ws, pages=4)
+    ws.close()
+    folder = store.models_dir(ws_path) / "m1"
+    folder.mkdir(parents=True)
+    (folder / store.MODEL_FILE).write_bytes(b"garbage, not onnx")
+    store.adopt(ws_path, "m1", 0.2, 0.3, 40)
+    result = cli("ocr", "learn", "--epochs", "1", "-w", ws_path)
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    assert "model.onnx: not a readable ONNX model" in result.output and "reader.json" in result.output
+
+
+@needs_training
+def test_a_ctrl_c_swallowed_while_held_out_lines_are_read_still_stops_learning(ws, monkeypatch):
+    import signal
+
+    from ocr.learn import session
+    from ocr.learn.confirmed import confirmed_samples
+    from ocr.learn.session import LearnOptions, learn
+
+    corrected_workspace(ws, pages=4)
+    samples, _ = confirmed_samples(ws)
+
+    def swallowing(model, lines, threads=0, progress=None):
+        try:  # a library that catches KeyboardInterrupt while it reads (as onnxruntime's bindings can)
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass
+        return Figures(len(lines), 0.5, {})
+
+    def never(*args, **kwargs):
+        raise AssertionError("trained on after Ctrl-C")
+
+    monkeypatch.setattr(session, "measure", swallowing)
+    monkeypatch.setattr("ocr.learn.train.fine_tune", never)
+    with pytest.raises(KeyboardInterrupt):
+        learn(ws.root, samples, LearnOptions(holdout=0.25, guard=False))
+    assert store.adopted(ws.root) is None
+    assert not store.models_dir(ws.root).exists() or not any(store.models_dir(ws.root).iterdir())
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

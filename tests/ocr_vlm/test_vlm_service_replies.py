@@ -37,3 +37,27 @@ def test_an_echoed_key_is_neither_stored_nor_printed(cli, tmp_path, openai_serve
     assert "the API key was rejected" in reason and "Incorrect API key provided: ***" in reason
     assert SECRET not in result.output
     assert [p for p in (tmp_path / "ws").rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()] == []
+
+
+def test_a_garbage_reply_echoing_the_key_shows_no_part_of_it(cli, tmp_path, openai_server, monkeypatch):
+    key = "sk-proj-SECRETabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    openai_server.api_key = key
+    openai_server.garbage(r"/chat/completions$", f"<html>key {key} and more</html>".encode())
+    result = scan(cli, tmp_path, openai_server)
+    assert result.exit_code == 3, result.output
+    [reason] = failures(tmp_path)
+    assert "not JSON" in reason and "SECRETabc" not in reason and "sk-proj" not in reason
+    assert "SECRETabc" not in result.output
+    status = cli("ocr", "status", "-w", tmp_path / "ws")
+    assert "SECRETabc" not in status.output
+
+
+def test_redact_masks_key_shaped_text_and_cut_prefixes_of_the_key(monkeypatch):
+    from examkit.service_messages import redact
+
+    monkeypatch.setenv("OPENAI_API_KEY", "local-key-0123456789abcdef")
+    assert redact("a sk-other-ABCDEFGH123 b") == "a *** b"
+    assert redact("cut: local-key-01234") == "cut: ***"
+    assert redact("a local-model") == "a local-model"
+    assert redact("ask-me and skate stay") == "ask-me and skate stay"

@@ -13,7 +13,9 @@ import yaml
 
 from annotate.review.roundtrip import MANIFEST
 from annotate.review.server import is_loopback
-from tests.review.conftest import STUDENT, page_ids
+from tests.review.conftest import EXAM, STUDENT, page_ids
+
+EXAM_TASK = f"{EXAM}/aufgabe"
 
 
 def test_export_writes_pages_analyses_and_a_manifest(cli, review_ws, tmp_path: Path) -> None:
@@ -148,3 +150,55 @@ def test_export_gives_umlaut_ids_their_own_folders_and_imports_them_back(cli, re
     assert result.exit_code == 0 and "1 stored" in result.output
     page = review_ws.documents.pages(umlaut)[0]
     assert review_ws.revisions.latest_text(page.id).text == "Ganz andere Antwort, korrigiert"
+
+
+def test_a_malformed_manifest_is_one_line_and_a_bad_entry_is_named_while_the_batch_goes_on(cli, review_ws, tmp_path) -> None:
+    import json
+
+    out = tmp_path / "edit"
+    cli("review", "export", out, "--workspace", review_ws.root)
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    for whole in ([], {"files": []}, {"files": "x"}, "x"):
+        (out / MANIFEST).write_text(json.dumps(whole), "utf-8")
+        result = cli("review", "import", out, "--workspace", review_ws.root)
+        assert result.exit_code == 1 and MANIFEST in result.output and "internal error" not in result.output, result.output
+    page_two = f"{STUDENT}/page-002.txt"
+    good = manifest["files"][page_two]
+    bad = {f"{STUDENT}/analysis.yaml": "just a string", f"{EXAM_TASK}/page-001.txt": {**good, "kind": "bild"}}
+    bad[f"{STUDENT}/page-001.txt"] = {k: v for k, v in manifest["files"][f"{STUDENT}/page-001.txt"].items() if k != "written"}
+    (out / "huge").mkdir()
+    for name, entry in (("huge/a.txt", {**good, "page_id": 2**70}), ("huge/b.txt", {**good, "base": -1}),
+                        ("../outside.txt", good)):
+        bad[name] = entry
+        (out / name).write_text("x\n", "utf-8")
+    (out / MANIFEST).write_text(json.dumps({"files": {**manifest["files"], **bad, page_two: good}}), "utf-8")
+    path = out / page_two
+    path.write_text(path.read_text("utf-8") + "im Editor\n", "utf-8")
+    for name in bad:
+        if (out / name).is_file() and name.endswith(".txt"):
+            (out / name).write_text((out / name).read_text("utf-8") + "geändert\n", "utf-8")
+    result = cli("review", "import", out, "--workspace", review_ws.root)
+    assert result.exit_code == 3 and "internal error" not in result.output, result.output
+    for name in bad:
+        assert f"{name}: " in result.output, name
+    assert review_ws.revisions.latest_text(page_ids(review_ws)[1]).text.endswith("im Editor")  # the batch went on
+
+
+def test_a_page_text_beyond_the_limit_is_named_and_not_stored(cli, review_ws, tmp_path) -> None:
+    import time
+
+    from annotate.review.roundtrip import MAX_PAGE_CHARS
+
+    out = tmp_path / "edit"
+    cli("review", "export", out, "--workspace", review_ws.root)
+    first, second = page_ids(review_ws)
+    (out / STUDENT / "page-001.txt").write_text("Zeile mit Text\n" * 200_000, "utf-8")  # 3 MB, 200,000 lines
+    path = out / STUDENT / "page-002.txt"
+    path.write_text(path.read_text("utf-8") + "im Editor\n", "utf-8")
+    started = time.monotonic()
+    result = cli("review", "import", out, "--workspace", review_ws.root)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 3 and f"page-001.txt: too long for one page" in result.output, result.output
+    assert f"at most {MAX_PAGE_CHARS:,} characters" in result.output
+    assert "Zeile mit Text" not in (review_ws.revisions.page_text(first) or "")
+    assert review_ws.revisions.latest_text(second).text.endswith("im Editor")
