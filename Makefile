@@ -11,11 +11,12 @@ APT_PACKAGES += fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-kristi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: setup setup-base system-packages test test-fast demo bench samples clean help
+.PHONY: setup setup-base system-packages test test-fast lint demo bench samples clean help
 
 help:
 	@echo "make demo   - set up, then run the whole pipeline on samples/"
 	@echo "make test   - set up, then run the test suite"
+	@echo "make lint   - ruff (errors, bugbear, import order) and mypy over the code; .ci/run runs it"
 	@echo "make bench  - set up, then run the benchmarks (figures go to BENCHMARKS.md by hand)"
 	@echo "make setup  - system packages (apt) + .venv with examkit installed"
 
@@ -42,6 +43,12 @@ $(VENV)/.installed-all: pyproject.toml | $(VENV)/bin/python
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The lint gate: settings in pyproject.toml ([tool.ruff], [tool.mypy]); a remaining noqa or
+# type: ignore says why on its line.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)

@@ -20,8 +20,8 @@ from annotate.model import fmt_number, sheet_data, sheet_schema
 from annotate.parse import parse_text
 from annotate.render import render as render_text
 from annotate.scales import list_scales
-from annotate.sources import audit_path
 from annotate.sheets import Settings, attach_sheet, load_sheet, settings_from
+from annotate.sources import audit_path
 from annotate.textfiles import read_text
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, read_workspace_config
 from examkit.console import note, out, out_json, warn

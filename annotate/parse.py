@@ -27,16 +27,45 @@ from functools import lru_cache
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from annotate.model import MAX_DEPTH, MAX_POINTS, TOO_DEEP, Analysis, ErrorLine, Extra, Task, computed_points, task_points
+from annotate.model import (
+    MAX_DEPTH,
+    MAX_POINTS,
+    TOO_DEEP,
+    Analysis,
+    ErrorLine,
+    Extra,
+    Task,
+    computed_points,
+    task_points,
+)
 from annotate.patterns import (
-    POINTS_BRACKET, HEADING, UNCLOSED_HEADING, COLON_ITEM, LOOSE_COLON_ITEM, TASK_WORD, BULLET,
-    TRAILING_BRACKET, TRAILING_BARE, ZERO, NO_NUMBER, DEDUCTION, SUMMARY_START, SUMMARY_POINTS,
-    SUMMARY_FALLBACK, PERCENT, GRADE, OPEN_QUOTES, CLOSE_QUOTES, LOOSE_BOUNDARY, LOOSE_DASH, STRICT_DASH,
-    MAYBE_CUT, TRAILING_BRACKET_ANY,
+    BULLET,
+    CLOSE_QUOTES,
+    COLON_ITEM,
+    DEDUCTION,
+    GRADE,
+    HEADING,
+    LOOSE_BOUNDARY,
+    LOOSE_COLON_ITEM,
+    LOOSE_DASH,
+    MAYBE_CUT,
+    NO_NUMBER,
+    OPEN_QUOTES,
+    PERCENT,
+    POINTS_BRACKET,
+    STRICT_DASH,
+    SUMMARY_FALLBACK,
+    SUMMARY_POINTS,
+    SUMMARY_START,
+    TASK_WORD,
+    TRAILING_BARE,
+    TRAILING_BRACKET,
+    TRAILING_BRACKET_ANY,
+    UNCLOSED_HEADING,
+    ZERO,
 )
 from examkit.errors import UserInputError
 from examkit.models import STOP_MARKER
-
 
 
 class AnalysisParseError(UserInputError):

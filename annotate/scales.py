@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from annotate.model import validation_message
 from examkit.errors import InputFileError, UserInputError
 
+
 class ScaleRow(BaseModel):
     """Percent ≥ ``min_percent`` earns ``grade`` (and ``notenpunkte`` in the 15-point system)."""
 

@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.generated import answer_and_analysis  # noqa: E402
 from examkit.config import DEFAULT_SYSTEM_PROMPT, Config  # noqa: E402
 from export.formats import chat_example, write_jsonl  # noqa: E402
 from export.pipeline import validation_options  # noqa: E402
 from export.validate import validate_examples, validate_file  # noqa: E402
-from benchmarks.generated import answer_and_analysis  # noqa: E402
 
 
 def _example(rng: random.Random, i: int) -> dict:

@@ -23,11 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from truth_lines import held, truth_lines  # noqa: E402
+
+from examkit.confirmation import confirmed_lines  # noqa: E402
 from examkit.models import PageLine  # noqa: E402
 from examkit.workspace import Workspace  # noqa: E402
-from examkit.confirmation import confirmed_lines  # noqa: E402
 from export.ocr_gt import export_ground_truth  # noqa: E402
-from truth_lines import held, truth_lines  # noqa: E402
 
 XSD = ROOT / "tests" / "export" / "data" / "pagecontent-2019-07-15.xsd"
 

@@ -81,7 +81,7 @@ def real_pages(folder: Path, work: Path, limit: int | None):
 def page_images(docs, work: Path) -> list[Path]:
     """Each page as an image file (PDF pages rendered at the samples' native 200 DPI)."""
     out = []
-    for doc_id, source, truth, _ in docs:
+    for doc_id, source, _, _ in docs:
         files = sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else [source]
         for path in files:
             if path.suffix.lower() == ".pdf":
@@ -192,7 +192,7 @@ def measure(name: str, docs, work: Path, lang: str) -> list[str]:
             curve = []
             for threshold in THRESHOLDS:
                 probe = replace(engine, flag_below=float(threshold))
-                h, s, _, _ = flag_rates(outcomes, lambda w: should_flag(w.text, w.conf, probe.flag_below))
+                h, s, _, _ = flag_rates(outcomes, lambda w, probe=probe: should_flag(w.text, w.conf, probe.flag_below))
                 curve.append(f"{threshold}: {h:.0%} / {s:.0%}")
             notes.append(f"  - rapidocr at other flag_below (misread flagged / all flagged): {'; '.join(curve)}")
         if any(m for _, _, _, marks in docs for m in marks):

@@ -14,8 +14,8 @@ import typer
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, read_workspace_config
 from examkit.console import note, out, out_json, warn
 from examkit.errors import BatchIncomplete, InputFileError, UserInputError
-from examkit.workspace import Workspace
 from examkit.files import sha256_file
+from examkit.workspace import Workspace
 from export.pipeline import ExportOptions, ExportResult, export_training, read_manifest, validation_options
 from export.validate import Report
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from examkit.errors import InputFileError, UserInputError
 from examkit.files import atomic_write_bytes
 

@@ -19,7 +19,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from examkit.errors import InputFileError
 
 _FIRST = ("Alex", "Kim", "Robin", "Sascha", "Jona", "Luca", "Mika", "Charlie", "Toni", "Eli", "Jule", "Maxi",
@@ -74,8 +73,8 @@ class Roster:
 
     def __init__(self, names: list[tuple[str, str, str | None]]) -> None:
         """``names``: ``(first, last, pseudonym or None)`` per person."""
-        taken = {f"{f} {l}".strip() for f, l, _ in names}
-        real_parts = {p for f, l, _ in names for p in (f, l) if p}
+        taken = {f"{first} {last}".strip() for first, last, _ in names}
+        real_parts = {p for first, last, _ in names for p in (first, last) if p}
         used: set[tuple[str, str]] = set()
         people = []
         for first, last, given in sorted(names, key=lambda n: (n[1].casefold(), n[0].casefold())):
@@ -139,19 +138,19 @@ class Roster:
 
         for p in self.people:
             for spell in (lambda s: s, _ascii):
-                f, l = spell(p.first), spell(p.last)
+                first, last = spell(p.first), spell(p.last)
                 pf, pl = p.pseudo_first, p.pseudo_last
-                if f and l:
-                    add(f"{f} {l}", f"{pf} {pl}")
-                    add(f"{l}, {f}", f"{pl}, {pf}")
-                    add(f"{l} {f}", f"{pl} {pf}")
-                    add(f"{f[0]}. {l}", f"{pf[0]}. {pl}")
-                    add(f"{f[0]}.{l}", f"{pf[0]}.{pl}")
-                    add(f"{f[0]}. {l[0]}.", f"{pf[0]}. {pl[0]}.")
-                    add(f"{f[0]}.{l[0]}.", f"{pf[0]}.{pl[0]}.")
-                    add(f"{_ascii(l).lower()}-{_ascii(f).lower()}", f"{_ascii(pl).lower()}-{_ascii(pf).lower()}")
-                    add(f"{_ascii(f).lower()}-{_ascii(l).lower()}", f"{_ascii(pf).lower()}-{_ascii(pl).lower()}")
-                for real, fake in ((f, pf), (l, pl)):
+                if first and last:
+                    add(f"{first} {last}", f"{pf} {pl}")
+                    add(f"{last}, {first}", f"{pl}, {pf}")
+                    add(f"{last} {first}", f"{pl} {pf}")
+                    add(f"{first[0]}. {last}", f"{pf[0]}. {pl}")
+                    add(f"{first[0]}.{last}", f"{pf[0]}.{pl}")
+                    add(f"{first[0]}. {last[0]}.", f"{pf[0]}. {pl[0]}.")
+                    add(f"{first[0]}.{last[0]}.", f"{pf[0]}.{pl[0]}.")
+                    add(f"{_ascii(last).lower()}-{_ascii(first).lower()}", f"{_ascii(pl).lower()}-{_ascii(pf).lower()}")
+                    add(f"{_ascii(first).lower()}-{_ascii(last).lower()}", f"{_ascii(pf).lower()}-{_ascii(pl).lower()}")
+                for real, fake in ((first, pf), (last, pl)):
                     add(real, fake)
                     add(real.upper(), fake.upper())
         forms = sorted(targets, key=len, reverse=True)

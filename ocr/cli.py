@@ -9,7 +9,7 @@ import typer
 
 from examkit.cli_common import JsonOpt, OptionPairs, WorkspaceOpt, open_workspace, parse_options
 from examkit.console import err, note, out, out_json, shown
-from examkit.errors import BatchIncomplete, UserInputError
+from examkit.errors import BatchIncomplete
 
 if TYPE_CHECKING:
     from rich.table import Table

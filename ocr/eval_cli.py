@@ -6,13 +6,12 @@ The command function is mounted by ``ocr/cli.py``; the work is :func:`ocr.evalua
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from examkit.cli_common import JsonOpt, OptionPairs, WorkspaceOpt, open_workspace, parse_options
 from examkit.console import note, out, out_json
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ocr.evaluate import EvalReport

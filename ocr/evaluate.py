@@ -22,9 +22,9 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein

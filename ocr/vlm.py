@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 import cv2

@@ -13,9 +13,8 @@ import random
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
-
 from model import Error, Exam, Student, fmt, task_points, total_points
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 DPI = 200
 PAGE_W, PAGE_H = 1654, 2339  # A4 at 200 DPI

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import yaml
-
 from model import Error, Exam, Student, TaskDef, fmt, grade, percent, sheet_dict, total_points
 
 

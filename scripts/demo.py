@@ -21,11 +21,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from truth_lines import held, truth_lines  # scripts/ is on the path when a script runs
+
 from examkit.confirmation import unconfirmed_pages
 from examkit.workspace import Workspace
 from export.pipeline import manifest_path
 from ocr.evaluate import score
-from truth_lines import held, truth_lines  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "exams"

@@ -31,9 +31,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotate.model import analysis_from_data  # noqa: E402
 from annotate.review import ReviewState, create_app  # noqa: E402
 from annotate.review.server import free_port  # noqa: E402
-from annotate.model import analysis_from_data  # noqa: E402
 from annotate.sheets import attach_sheet, canonical_text, settings_from  # noqa: E402
 from examkit.models import Document, Line, Mark, PageOCR, Word  # noqa: E402
 from examkit.workspace import Workspace  # noqa: E402

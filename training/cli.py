@@ -16,9 +16,9 @@ from examkit.cli_common import JsonOpt, OptionPairs, WorkspaceOpt, open_workspac
 from examkit.console import note, out, out_json, warn
 from examkit.errors import BatchIncomplete
 from examkit.files import atomic_write_text
+from examkit.service_client import DEFAULT_TIMEOUT
 from training import show
 from training.backend import Backend, TrainOptions, backend_settings
-from examkit.service_client import DEFAULT_TIMEOUT
 
 app = typer.Typer(help="Fine-tuning with OpenAI or a local open-weights model, and evaluation.", no_args_is_help=True)
 
@@ -68,7 +68,8 @@ def start(
     Example: examkit train start train.jsonl --validation train.val.jsonl --suffix lk-neuzeit --wait
     """
     from training.backends import get_backend
-    from training.start import plan, start as start_job
+    from training.start import plan
+    from training.start import start as start_job
 
     named = {"batch_size": batch_size, "learning_rate_multiplier": learning_rate_multiplier, "suffix": suffix,
              "base_model": base_model, "lora_r": lora_r, "max_length": max_length, "output": output}

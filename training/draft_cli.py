@@ -24,8 +24,8 @@ def draft(
 
     Example: examkit annotate draft LK-Neuzeit-2023/mueller-anna --model ft:gpt-4o-mini-2024-07-18:org::abc
     """
-    from training.draft import draft as make_draft
     from training.backends import get_generator
+    from training.draft import draft as make_draft
 
     with open_workspace(workspace) as ws:
         result = make_draft(ws, document_id, get_generator(ws, model, backend, base_url=base_url), model=model)

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from annotate.parse import AnalysisParseError, parse_text
 from annotate.sheets import settings_from
 from examkit.errors import ExamkitError, InputFileError
+from examkit.service_client import DEFAULT_TIMEOUT
 from export.formats import read_jsonl
 from training.backend import Generator
 from training.backends import endpoint_of, get_generator
-from examkit.service_client import DEFAULT_TIMEOUT
 from training.scoring import aggregate, score
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from examkit.errors import ServiceError
-from examkit.service_messages import redact
 from examkit.service_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, api_errors, make_client
+from examkit.service_messages import redact
 
 if TYPE_CHECKING:
     import openai

@@ -9,8 +9,8 @@ import pytest
 
 from annotate.audit import AuditRecord, audit_text, quote_found
 from annotate.infer import infer_scale
-from annotate.sources import audit_path
 from annotate.scales import get_scale
+from annotate.sources import audit_path
 
 DATA = Path(__file__).parent / "data"
 GOOD = (DATA / "spec_example.txt").read_text(encoding="utf-8")

@@ -57,7 +57,7 @@ def test_export_chat_writes_valid_lines_with_exact_tokens(exam_ws: Workspace, cl
     assert report.exit_code == 0, report.output
     data = json.loads(report.stdout)
     enc = official_encoding("o200k_base")  # gpt-4o-mini, tiktoken's own constructor
-    expected = [3 + sum(3 + len(enc.encode(m["role"])) + len(enc.encode(m["content"])) for m in l["messages"]) for l in lines]
+    expected = [3 + sum(3 + len(enc.encode(m["role"])) + len(enc.encode(m["content"])) for m in line["messages"]) for line in lines]
     assert data["n_examples"] == len(lines)
     assert data["total_tokens"] == sum(expected)
     assert data["max_tokens"] == max(expected)

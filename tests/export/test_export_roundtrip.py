@@ -102,7 +102,7 @@ def test_convert_prompt_completion_to_chat(tmp_path: Path, cli) -> None:
         {"role": "user", "content": rows[0]["prompt"]},
         {"role": "assistant", "content": rows[0]["completion"]},
     ]
-    back = [{"prompt": l["messages"][1]["content"], "completion": l["messages"][2]["content"]} for l in lines]
+    back = [{"prompt": line["messages"][1]["content"], "completion": line["messages"][2]["content"]} for line in lines]
     assert back == rows
     assert cli("export", "convert", source, tmp_path / "nosys.jsonl").exit_code == 0
     assert [m["role"] for m in read_lines(tmp_path / "nosys.jsonl")[0]["messages"]] == ["user", "assistant"]

@@ -41,8 +41,8 @@ def test_export_split_writes_val_beside(exam_ws: Workspace, cli, tmp_path: Path)
     assert result.stdout.split() == [str(out), str(val)]
     first = (out.read_bytes(), val.read_bytes())
     assert cli(*args).exit_code == 0 and (out.read_bytes(), val.read_bytes()) == first
-    train_users = {l["messages"][1]["content"] for l in read_lines(out)}
-    assert train_users.isdisjoint({l["messages"][1]["content"] for l in read_lines(val)})
+    train_users = {line["messages"][1]["content"] for line in read_lines(out)}
+    assert train_users.isdisjoint({line["messages"][1]["content"] for line in read_lines(val)})
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from ocr import layout, programs, rapidocr
 from ocr.engine import Engine
 from ocr.factory import engine_for
 from ocr.rapidocr import RapidOcrEngine
-
 from tests.ocr.conftest import HAND_FONT, FakeEngine, draw_page
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from ocr.learn import store
 from examkit.files import sha256_file
+from ocr.learn import store
 from ocr.learn.recogniser import bundled_model
 from ocr.learn.scoring import Figures
 from ocr.learn.session import better

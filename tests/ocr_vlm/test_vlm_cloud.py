@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from examkit.config import Config
 from examkit.errors import UserInputError
 from ocr.cloud import confirm_sending, disclose, is_local, price_per_page
 from ocr.vlm import VlmEngine

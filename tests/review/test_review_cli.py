@@ -198,7 +198,7 @@ def test_a_page_text_beyond_the_limit_is_named_and_not_stored(cli, review_ws, tm
     started = time.monotonic()
     result = cli("review", "import", out, "--workspace", review_ws.root)
     assert time.monotonic() - started < 10
-    assert result.exit_code == 3 and f"page-001.txt: too long for one page" in result.output, result.output
+    assert result.exit_code == 3 and "page-001.txt: too long for one page" in result.output, result.output
     assert f"at most {MAX_PAGE_CHARS:,} characters" in result.output
     assert "Zeile mit Text" not in (review_ws.revisions.page_text(first) or "")
     assert review_ws.revisions.latest_text(second).text.endswith("im Editor")

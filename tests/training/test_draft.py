@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from export.records import prompt_messages
-from export.records import collect_records
+from export.records import collect_records, prompt_messages
 from tests.training.conftest import EXAM, NEW_DOC
 from tests.training.data import CLOSE, UNREADABLE
 

@@ -13,8 +13,8 @@ import pytest
 
 from examkit.errors import InputFileError, MissingDependencyError, NotFoundError, UserInputError
 from training.backend import TrainOptions
-from training.local.backend import LocalOptions
 from training.local import LocalBackend, deps
+from training.local.backend import LocalOptions
 from training.local.data import read_records
 from training.local.rundir import find_run, new_run
 
