@@ -115,7 +115,8 @@ def check(
     Example: examkit annotate check train.jsonl --json | jq '.[] | select(.problems != [])'
     """
     settings = _settings(workspace, scale)
-    limit, counter = _token_counter(model, max_tokens) if (model or max_tokens) else (None, None)
+    counting = model or read_workspace_config(workspace)[0].export.target_model  # --max-tokens alone: the export's model
+    limit, counter = _token_counter(counting, max_tokens) if (model or max_tokens) else (None, None)
     records: list[AuditRecord] = []
     for path in paths:
         records += audit_path(path, on_warning=warn, scale=settings.scale, rounding=settings.rounding,

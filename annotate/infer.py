@@ -92,7 +92,7 @@ def infer_scale(records: list[AuditRecord], base: GradeScale | None = None) -> I
         seen = [p for p, a in assigned.items() if a == q]
         kept = sum(counts[(p, q)] for p in seen)
         rows.append(InferredRow(base.rows[worst - q].grade, min(seen), max(seen), kept))
-    for i, row in enumerate(rows):
+    for i, inferred in enumerate(rows):
         below = rows[i + 1].highest + 1 if i + 1 < len(rows) else 0
-        row.threshold_range = (below, row.lowest)
+        inferred.threshold_range = (below, inferred.lowest)
     return InferredScale(rows=rows, unexplained=unexplained, ignored=ignored)

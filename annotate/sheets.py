@@ -36,7 +36,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     """YAML without aliases: a few hundred bytes of nested aliases expand to billions of nodes
     (an "alias bomb"), so they are refused while loading, before anything walks the tree."""
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             raise yaml.composer.ComposerError(None, None, NO_ALIASES, self.peek_event().start_mark)
         return super().compose_node(parent, index)

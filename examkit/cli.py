@@ -36,7 +36,7 @@ class ExamkitGroup(TyperGroup):
         kw.setdefault("obj", {})["verbose"] = verbose
         return super().main(argv, *a, **kw)
 
-    def invoke(self, ctx: typer.Context) -> Any:  # noqa: D102
+    def invoke(self, ctx: Any) -> Any:  # noqa: D102  (typer's own click Context)
         from examkit.errors import ExamkitError
 
         verbose = bool((ctx.obj or {}).get("verbose"))

@@ -8,6 +8,8 @@ A failure's reason may quote a service and is stored with the API key masked.
 
 from __future__ import annotations
 
+import builtins
+
 from typing import TYPE_CHECKING
 
 from examkit.clock import now
@@ -59,7 +61,7 @@ class Documents:
             args.append(kind)
         return [_document(r) for r in self.ws.db.execute(sql + " ORDER BY id", args)]
 
-    def exams(self) -> list[str]:
+    def exams(self) -> builtins.list[str]:
         return [r[0] for r in self.ws.db.execute("SELECT DISTINCT exam FROM documents ORDER BY exam")]
 
     def task_sheet(self, exam: str) -> Document | None:
@@ -107,7 +109,7 @@ class Documents:
             _add_ocr(db, page.id, result)
         return page
 
-    def pages(self, document_id: str) -> list[Page]:
+    def pages(self, document_id: str) -> builtins.list[Page]:
         rows = self.ws.db.execute("SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,))
         return [_page(r) for r in rows]
 
@@ -162,7 +164,7 @@ class Documents:
                 (now(), stage, path),
             )
 
-    def failures(self, stage: str | None = None) -> list[Failure]:
+    def failures(self, stage: str | None = None) -> builtins.list[Failure]:
         """Open (unresolved) failures, oldest first."""
         sql, args = "SELECT * FROM failures WHERE resolved_at IS NULL", []
         if stage:

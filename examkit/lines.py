@@ -398,7 +398,7 @@ def write_page_text(db: sqlite3.Connection, page_id: int, text: str, source: str
                     revise(line, {"text": new[j1 + k]})
                 previous = line.position
                 continue
-            following = next((lines[i1 + i].position for i in range(len(pairs)) if pairs[i] is not None and pairs[i] > k),
+            following = next((lines[i1 + i].position for i in range(len(pairs)) if (pair := pairs[i]) is not None and pair > k),
                              lines[i2].position if i2 < len(lines) else None)
             position = _between(previous, following)
             line_id = _insert_line(db, page_id, "typed", None, stamp=stamp)
@@ -411,20 +411,16 @@ def write_page_text(db: sqlite3.Connection, page_id: int, text: str, source: str
 
 
 def _between(low: float | None, high: float | None) -> float:
-    if low is None and high is None:
-        return 1.0
-    if low is None:
-        return high - 1
     if high is None:
-        return low + 1
-    return (low + high) / 2
+        return 1.0 if low is None else low + 1
+    return high - 1 if low is None else (low + high) / 2
 
 
 def _insert_line(db: sqlite3.Connection, page_id: int, origin: LineOrigin, reading_id: int | None,
                  stamp: str | None = None) -> int:
     cur = db.execute("INSERT INTO lines (page_id, origin, ocr_result_id, created_at) VALUES (?, ?, ?, ?)",
                      (page_id, origin, reading_id, stamp or now()))
-    return int(cur.lastrowid)
+    return int(cur.lastrowid or 0)
 
 
 def _insert_revision(db: sqlite3.Connection, line_id: int, page_id: int, state: dict[str, Any], source: str,
@@ -443,7 +439,7 @@ def _insert_revision(db: sqlite3.Connection, line_id: int, page_id: int, state: 
          state.get("layer", "student"), encoded("words"), float(state.get("conf", -1)), int(bool(state.get("deleted"))),
          source, author, parent, stamp or now()),
     )
-    return int(cur.lastrowid)
+    return int(cur.lastrowid or 0)
 
 
 def _line(row: sqlite3.Row) -> PageLine:

@@ -82,7 +82,7 @@ def _page_text(db: sqlite3.Connection, page_id: int, text: str, source: str, aut
                     revise(line, {"text": new[j1 + k]})
                 previous = line["position"]
                 continue
-            following = next((lines[i1 + i]["position"] for i in range(len(pairs)) if pairs[i] is not None and pairs[i] > k),
+            following = next((lines[i1 + i]["position"] for i in range(len(pairs)) if (pair := pairs[i]) is not None and pair > k),
                              lines[i2]["position"] if i2 < len(lines) else None)
             position = _between(previous, following)
             line_id = _new_line(db, page_id, "typed", None, stamp)
@@ -119,13 +119,9 @@ def _align(old: list[str], new: list[str]) -> list[int | None]:
 
 
 def _between(low: float | None, high: float | None) -> float:
-    if low is None and high is None:
-        return 1.0
-    if low is None:
-        return high - 1  # type: ignore[operator]  # high is set here
     if high is None:
-        return low + 1
-    return (low + high) / 2
+        return 1.0 if low is None else low + 1
+    return high - 1 if low is None else (low + high) / 2
 
 
 def _new_line(db: sqlite3.Connection, page_id: int, origin: str, reading_id: int | None, stamp: str) -> int:

@@ -197,7 +197,7 @@ class Revisions:
                 "INSERT INTO exam_sheets (exam, sheet, author, created_at) VALUES (?, ?, ?, ?)",
                 (exam, json.dumps(sheet, ensure_ascii=False), author or self.ws.config.author, now()),
             )
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def exam_sheet(self, exam: str) -> dict | None:
         row = self.ws.db.execute(

@@ -17,7 +17,7 @@ from examkit.errors import BatchIncomplete, InputFileError, UserInputError
 from examkit.files import sha256_file
 from examkit.workspace import Workspace
 from export.pipeline import ExportOptions, ExportResult, export_training, read_manifest, validation_options
-from export.validate import Report
+from export.validate import Report, Role
 
 app = typer.Typer(help="Training files: chat JSONL, CSV, validation, tokens, cost.", no_args_is_help=True)
 
@@ -258,9 +258,9 @@ def validate(
         raise InputFileError(file, "no such file")
     config, root = read_workspace_config(workspace)
     manifest = read_manifest(file) or {}
-    if role is None:
-        role = manifest.get("role") if manifest.get("role") in ("training", "validation") else "training"
-    options = validation_options(config, root, model=model, epochs=epochs, role=role,
+    stated = manifest.get("role")
+    chosen: Role = role or (stated if stated in ("training", "validation") else "training")
+    options = validation_options(config, root, model=model, epochs=epochs, role=chosen,
                                  roster=Roster.load(roster) if roster else None)
     report = validate_file(file, options)
     if manifest.get("sha256") == sha256_file(file):  # the manifest describes this very content

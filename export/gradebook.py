@@ -71,9 +71,9 @@ def notenliste_bytes(rows: list[GradeRow]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    for number, values in enumerate([headers, *([row.exam, row.student, *[row.tasks.get(label) for label in labels],
-                                                 row.points, row.max, row.percent, row.grade, row.state]
-                                                for row in rows)], start=1):
+    table: list[list[Any]] = [headers, *([row.exam, row.student, *[row.tasks.get(label) for label in labels],
+                                          row.points, row.max, row.percent, row.grade, row.state] for row in rows)]
+    for number, values in enumerate(table, start=1):
         for column, value in enumerate(values, start=1):
             _cell(sheet, number, column, value)
     sheet.freeze_panes = "C2"

@@ -252,7 +252,7 @@ def validate_lines(items: Iterable[JsonLine], file: str, options: Options) -> Re
         add(None, "legacy-format", "warning",
             f"{legacy} prompt/completion lines: chat models train on chat lines (`examkit export convert`)")
     with ThreadPoolExecutor(max_workers=1) as pool:  # tiktoken encodes without the GIL: beside the audit
-        counting = pool.submit(tokens.count_chat_tokens_many, [m for _, m in good], options.model)
+        counting = pool.submit(tokens.count_chat_tokens_many, [list(m) for _, m in good], options.model)
         _content_checks(good, options, add)
         counts = counting.result()
     limit = finetuning.token_limit(options.model, options.token_limits)

@@ -70,11 +70,11 @@ def pair_words(ours: list[str], theirs: list[str]) -> list[int | None]:
     partner: list[int | None] = [None] * n
     i, j = n, m
     while i > 0 and j > 0:
-        step = move[i, j]
-        if step == 0:
+        back = int(move[i, j])
+        if back == 0:
             partner[i - 1] = j - 1
             i, j = i - 1, j - 1
-        elif step == 1:
+        elif back == 1:
             i -= 1
         else:
             j -= 1

@@ -58,8 +58,9 @@ class Engine(Protocol):
     rec_model: Path | None
     #: Reads better knowing the exam's words (:class:`EngineContext` ``exam_texts``).
     uses_exam_text: bool
-    #: How results name the engine (``ocr eval``): ``vlm:gpt-4o``, ``rapidocr:model.onnx``.
-    label: str
+    @property
+    def label(self) -> str:
+        """How results name the engine (``ocr eval``): ``vlm:gpt-4o``, ``rapidocr:model.onnx``."""
 
     def check(self) -> None:
         """Raise :class:`examkit.errors.MissingDependencyError` (or another ExamkitError) when the
@@ -120,9 +121,15 @@ class EngineBase:
     Options: ClassVar[type[BaseModel]] = NoOptions
 
     @classmethod
-    def build(cls, context: EngineContext, options: BaseModel) -> Engine:
-        """The engine from the shared context and its validated options (engines with options override)."""
+    def build(cls, context: EngineContext, options: Any) -> EngineBase:
+        """The engine from the shared context and its validated ``Options`` (engines with options override)."""
         return cls()
+
+    def check(self) -> None:
+        raise NotImplementedError(f"the {self.name} engine must say what it needs (check)")
+
+    def recognize(self, image: np.ndarray, *, lang: str) -> PageOCR:
+        raise NotImplementedError(f"the {self.name} engine must read pages (recognize)")
 
     @property
     def label(self) -> str:

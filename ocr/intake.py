@@ -16,6 +16,7 @@ from typing import Literal
 from examkit.console import has_control, shown
 from examkit.errors import InputFileError, UserInputError
 from examkit.files import path_kind
+from examkit.models import DocumentKind
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 SCAN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
@@ -31,7 +32,7 @@ class FoundDocument:
 
     id: str
     exam: str
-    kind: Literal["student", "task"]
+    kind: DocumentKind
     files: list[Path]
     typed: bool = False
     folder: Path | None = None
@@ -63,8 +64,9 @@ def natural_key(name: str) -> list[object]:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
 
 
-def is_task_name(stem: str) -> bool:
-    return bool(TASK_NAME.match(stem))
+def kind_of(stem: str) -> DocumentKind:
+    """A file or folder named like a task sheet (``aufgabe``, ``task``…) is the exam's task sheet."""
+    return "task" if TASK_NAME.match(stem) else "student"
 
 
 def discover(paths: list[Path]) -> Intake:
@@ -175,13 +177,13 @@ def _is_page_folder(folder: Path) -> bool:
     return (
         bool(files)
         and all(path_kind(p) == "file" and p.suffix.lower() in IMAGE_SUFFIXES for p in files)
-        and not any(is_task_name(p.stem) for p in files)
+        and not any(kind_of(p.stem) == "task" for p in files)
     )
 
 
 def _page_folder(folder: Path, *, doc_id: str, exam: str) -> FoundDocument:
     files = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=lambda p: natural_key(p.name))
-    kind = "task" if is_task_name(folder.name) else "student"
+    kind = kind_of(folder.name)
     return FoundDocument(id=doc_id, exam=exam, kind=kind, files=files, folder=folder)
 
 
@@ -199,13 +201,13 @@ def _sort_folder(folder: Path, files: list[Path], page_folders: list[Path], *, p
             stem = name[: -len(ANALYSIS_SUFFIX)]
             _sheet(intake, scans, files, stem, prefix, path, "text")
         elif suffix in SCAN_SUFFIXES:
-            kind = "task" if is_task_name(stem) else "student"
+            kind = kind_of(stem)
             intake.documents.append(FoundDocument(id=prefix + stem, exam=exam, kind=kind, files=[path]))
         elif suffix in TYPED_SUFFIXES:
             if stem in scans:
                 intake.skipped.append((path, f"a scan of the same name ({scans[stem].name}) is read instead"))
             else:
-                kind = "task" if is_task_name(stem) else "student"
+                kind = kind_of(stem)
                 intake.documents.append(FoundDocument(id=prefix + stem, exam=exam, kind=kind, files=[path], typed=True))
         elif suffix in SHEET_SUFFIXES:
             _sheet(intake, scans, files, stem, prefix, path, "sheet")

@@ -154,7 +154,7 @@ def doctor(langs: str = "deu") -> dict:
     languages = [{"lang": lang, "installed": lang in installed,
                   "install": None if lang in installed else f"{APT} {lang_package(lang)}"} for lang in wanted]
     missing_packages = sorted({p.package for p in PROGRAMS if not p.path()}
-                              | {lang_package(item["lang"]) for item in languages if not item["installed"]})
+                              | {lang_package(str(item["lang"])) for item in languages if not item["installed"]})
     models = model_status()
     models_ok = all(model["ok"] for model in models)
     install = [f"{APT} {' '.join(missing_packages)}"] if missing_packages else []

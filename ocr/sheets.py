@@ -34,9 +34,9 @@ def record(ws: Workspace, found: Intake, attach: AttachSheet | None = None) -> l
         state["skipped"][str(path.absolute())] = reason
     reports = []
     for sheet in found.sheets:
-        path = str(sheet.path.resolve())
+        key = str(sheet.path.resolve())
         digest = sha256_file(sheet.path)
-        entry = state["sheets"].get(path, {})
+        entry = state["sheets"].get(key, {})
         entry.update(document_id=sheet.document_id, kind=sheet.kind)
         if attach is not None and entry.get("attached") != digest and ws.documents.find(sheet.document_id):
             try:
@@ -45,8 +45,8 @@ def record(ws: Workspace, found: Intake, attach: AttachSheet | None = None) -> l
             except ExamkitError as exc:
                 entry["error"] = exc.one_line()
                 warn(f"{sheet.path}: not attached: {exc.one_line()}")
-        state["sheets"][path] = entry
-        reports.append({"path": path, **entry})
+        state["sheets"][key] = entry
+        reports.append({"path": key, **entry})
     for bucket in ("skipped", "sheets"):
         state[bucket] = {p: v for p, v in state[bucket].items() if os.path.lexists(p)}
     ws.runs.cache_put(NAMESPACE, KEY, state)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from examkit.workspace import Workspace
 
-PURPOSE = "fine-tune"
+PURPOSE: Literal["fine-tune"] = "fine-tune"
 
 
 class OpenAIOptions(BaseModel):

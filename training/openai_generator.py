@@ -36,8 +36,8 @@ class OpenAIGenerator:
 
     def generate(self, messages: list[dict[str, str]], *, stop: str | None, max_tokens: int = 2048) -> str:
         with api_errors(f"asking {self.model}", base_url=self.endpoint, model=self.model):
-            response = self.client.chat.completions.create(
-                model=self.model, messages=messages, temperature=0, max_tokens=max_tokens,  # type: ignore[arg-type]
+            response = self.client.chat.completions.create(  # type: ignore[call-overload]  # plain dicts are the SDK's message params at run time
+                model=self.model, messages=messages, temperature=0, max_tokens=max_tokens,
                 **({"stop": [stop]} if stop else {}),
             )
         if not response.choices:

@@ -66,7 +66,8 @@ def plan(ws: Workspace, backend: Backend, options: TrainOptions) -> Plan:
     files: list[PlannedFile] = []
     warnings: list[str] = []
     cost: dict[str, Any] = {}
-    for role, path in (("training", options.train_file), ("validation", options.validation_file)):
+    roles: tuple[tuple[Role, Path | None], ...] = (("training", options.train_file), ("validation", options.validation_file))
+    for role, path in roles:
         if path is None:
             continue
         report = validate(ws, path, model=count_model, min_examples=backend.min_examples, epochs=options.epochs,

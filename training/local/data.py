@@ -60,9 +60,9 @@ def read_records(path: Path) -> list[Record]:
         except ValueError as exc:
             problems.append((number, str(exc)))
     if problems:
-        line, reason = problems[0]
+        first, reason = problems[0]
         more = f" ({len(problems) - 1} more bad lines)" if len(problems) > 1 else ""
-        raise InputFileError(path, reason + more, line=line, advice=f"Check the file with `examkit export validate {path}`.")
+        raise InputFileError(path, reason + more, line=first, advice=f"Check the file with `examkit export validate {path}`.")
     if not records:
         raise InputFileError(path, "holds no training records", advice="Export some with `examkit export chat`.")
     return records

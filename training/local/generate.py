@@ -76,6 +76,7 @@ def load_model(source: ModelSource, *, for_merge: bool = False) -> tuple[Any, An
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     device = "cpu" if for_merge else deps.detect_device().kind
+    dtype: Any
     if device == "cuda":
         dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     else:
@@ -90,7 +91,7 @@ def load_model(source: ModelSource, *, for_merge: bool = False) -> tuple[Any, An
         from peft import PeftModel
 
         model = PeftModel.from_pretrained(model, str(source.adapter)).merge_and_unload()
-    model.to(device)
+    model.to(device)  # type: ignore[arg-type]  # transformers' stubs type .to() for its own wrapper
     model.eval()
     return model, tokenizer
 

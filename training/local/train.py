@@ -181,7 +181,8 @@ def _shared_run(ws: Workspace, name: str | None, state: Any) -> RunDir:
 
     holder = [new_run(ws, name).run_id if state.is_main_process else None]
     broadcast_object_list(holder)
-    return RunDir(holder[0], ws.root / "runs" / holder[0])
+    run_id = str(holder[0])  # every process now has the main process's id
+    return RunDir(run_id, ws.root / "runs" / run_id)
 
 
 def _record(ws: Workspace, run: RunDir, info: dict[str, Any]) -> JobRecord:
