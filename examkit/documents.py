@@ -9,7 +9,6 @@ A failure's reason may quote a service and is stored with the API key masked.
 from __future__ import annotations
 
 import builtins
-
 from typing import TYPE_CHECKING
 
 from examkit.clock import now

@@ -20,13 +20,11 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-
-from rapidfuzz import fuzz
 
 from examkit.clock import now
 from examkit.errors import NotFoundError, RevisionConflict, UserInputError
+from examkit.line_geometry import align, between, bottom, box_around, cut, slot
 from examkit.models import TYPED_ENGINE, Line, LineLayer, LineOrigin, PageLine, PageOCR, Point, TextSource
 
 if TYPE_CHECKING:
@@ -34,8 +32,6 @@ if TYPE_CHECKING:
 
 #: ``base`` for a save that does not care what came before (imports, ground truth).
 ANY = -1
-#: Least similarity (0-100) for a changed text line to be paired with a line when counts differ.
-MIN_SIMILARITY = 50.0
 #: Outlines are kept within this many pixels when the page's size is not known.
 MAX_COORD = 100_000
 
@@ -207,7 +203,7 @@ class Lines:
             baseline = _clip(db, page_id, baseline) if baseline else None
             origin: LineOrigin = "drawn" if polygon else "typed"
             return self._new(db, page_id, origin, {"position": position, "text": text, "polygon": polygon or [],
-                                                   "baseline": baseline or _bottom(polygon or []), "layer": layer},
+                                                   "baseline": baseline or bottom(polygon or []), "layer": layer},
                              source, author or self.ws.config.author)
 
     def split(self, line_id: int, at: int, *, base: int, author: str | None = None,
@@ -223,14 +219,14 @@ class Lines:
                 raise UserInputError(f"line {line_id} has {len(line.text)} characters: it cannot be split at {at}")
             ordered = self._current(db, line.page_id)
             first_text, rest = line.text[:at].rstrip(), line.text[at:].lstrip()
-            first_poly, second_poly = polygons or _cut(line, at, ordered)
+            first_poly, second_poly = polygons or cut(line, at, ordered)
             kept = self._save(db, line_id, base, {"text": first_text, "polygon": first_poly,
-                                                  "baseline": _bottom(first_poly)}, "review", author)
+                                                  "baseline": bottom(first_poly)}, "review", author)
             position = self._place(db, self._current(db, line.page_id), after=line_id)
             second_poly = _clip(db, line.page_id, second_poly)
             new = self._new(db, line.page_id, "drawn" if second_poly else "typed",
                             {"position": position, "text": rest, "polygon": second_poly,
-                             "baseline": _bottom(second_poly), "layer": line.layer}, "review", author)
+                             "baseline": bottom(second_poly), "layer": line.layer}, "review", author)
         return self.get(kept.id), new
 
     def merge(self, line_id: int, other_id: int, *, base: int, other_base: int,
@@ -246,9 +242,9 @@ class Lines:
             if line.page_id != other.page_id:
                 raise NotFoundError(f"lines {line_id} and {other_id} are not on one page")
             self._save(db, other_id, other_base, {"deleted": True}, "review", author)
-            polygon = _box_around([p for p in line.polygon + other.polygon])
+            polygon = box_around([p for p in line.polygon + other.polygon])
             text = " ".join(t for t in (line.text.strip(), other.text.strip()) if t)
-            return self._save(db, line_id, base, {"text": text, "polygon": polygon, "baseline": _bottom(polygon)},
+            return self._save(db, line_id, base, {"text": text, "polygon": polygon, "baseline": bottom(polygon)},
                               "review", author)
 
     def move(self, line_id: int, *, base: int, after: int | None = None, before: int | None = None,
@@ -295,7 +291,7 @@ class Lines:
         renumbered first: each gets a revision with only its position changed, written as by
         whoever wrote the line's newest revision (a reader's line stays a reader's line).
         """
-        position = _slot(ordered, after=after, before=before)
+        position = slot(ordered, after=after, before=before)
         if all(li.position != position for li in ordered):
             return position
         for index, line in enumerate(ordered):
@@ -303,7 +299,7 @@ class Lines:
                 "position": float(index + 1), "words": [w.model_dump() for w in line.words]}
             _insert_revision(db, line.id, line.page_id, state, line.source, line.author, parent=line.revision)
         renumbered = [li.model_copy(update={"position": float(index + 1)}) for index, li in enumerate(ordered)]
-        return _slot(renumbered, after=after, before=before)
+        return slot(renumbered, after=after, before=before)
 
     def _new(self, db: sqlite3.Connection, page_id: int, origin: LineOrigin, state: dict[str, Any],
              source: TextSource, author: str) -> PageLine:
@@ -340,32 +336,6 @@ def apply_reading(db: sqlite3.Connection, page_id: int, reading_id: int, result:
     return True
 
 
-def align(old: list[str], new: list[str], *, min_similarity: float = MIN_SIMILARITY) -> list[int | None]:
-    """For each old line, the index of the new line that is its text (None where none fits),
-    order kept: by number when the counts match, else the best order-keeping fuzzy match (a
-    small dynamic programme over rapidfuzz similarities)."""
-    if len(old) == len(new):
-        return list(range(len(old)))
-    n, m = len(old), len(new)
-    sim = [[fuzz.ratio(a, b) for b in new] for a in old]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            pair = best[i + 1][j + 1] + sim[i][j] if sim[i][j] >= min_similarity else -1.0
-            best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
-    result: list[int | None] = [None] * n
-    i = j = 0
-    while i < n and j < m:
-        if sim[i][j] >= min_similarity and best[i][j] == best[i + 1][j + 1] + sim[i][j]:
-            result[i] = j
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            i += 1
-        else:
-            j += 1
-    return result
-
-
 def write_page_text(db: sqlite3.Connection, page_id: int, text: str, source: str, author: str,
                     stamp: str | None = None) -> None:
     """Lay a whole page's text over its student lines (inside the caller's transaction).
@@ -400,7 +370,7 @@ def write_page_text(db: sqlite3.Connection, page_id: int, text: str, source: str
                 continue
             following = next((lines[i1 + i].position for i in range(len(pairs)) if (pair := pairs[i]) is not None and pair > k),
                              lines[i2].position if i2 < len(lines) else None)
-            position = _between(previous, following)
+            position = between(previous, following)
             line_id = _insert_line(db, page_id, "typed", None, stamp=stamp)
             _insert_revision(db, line_id, page_id, {"position": position, "text": new[j1 + k], "layer": "student"},
                              source, author, parent=None, stamp=stamp)
@@ -408,12 +378,6 @@ def write_page_text(db: sqlite3.Connection, page_id: int, text: str, source: str
         for i, j in enumerate(pairs):
             if j is None:
                 revise(lines[i1 + i], {"deleted": True})
-
-
-def _between(low: float | None, high: float | None) -> float:
-    if high is None:
-        return 1.0 if low is None else low + 1
-    return high - 1 if low is None else (low + high) / 2
 
 
 def _insert_line(db: sqlite3.Connection, page_id: int, origin: LineOrigin, reading_id: int | None,
@@ -463,53 +427,3 @@ def _clip(db: sqlite3.Connection, page_id: int, points: list[Point]) -> list[Poi
     row = db.execute("SELECT width, height FROM pages WHERE id = ?", (page_id,)).fetchone()
     width, height = (row["width"], row["height"]) if row and row["width"] and row["height"] else (MAX_COORD, MAX_COORD)
     return [(min(max(int(x), 0), width - 1), min(max(int(y), 0), height - 1)) for x, y in points]
-
-
-def _slot(ordered: list[PageLine], *, after: int | None = None, before: int | None = None) -> float:
-    """A position between two neighbours: right after ``after``, right before ``before``, else last."""
-    positions = [li.position for li in ordered]
-    ids = [li.id for li in ordered]
-    if after is not None:
-        if after not in ids:
-            raise NotFoundError(f"no line {after} on this page")
-        k = ids.index(after)
-        return (positions[k] + positions[k + 1]) / 2 if k + 1 < len(ordered) else positions[k] + 1
-    if before is not None:
-        if before not in ids:
-            raise NotFoundError(f"no line {before} on this page")
-        k = ids.index(before)
-        return (positions[k - 1] + positions[k]) / 2 if k > 0 else positions[k] - 1
-    return positions[-1] + 1 if positions else 1.0
-
-
-def _box_around(points: Iterable[Point]) -> list[Point]:
-    points = list(points)
-    if not points:
-        return []
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-
-
-def _bottom(polygon: list[Point]) -> list[Point]:
-    """A straight baseline along the bottom of an outline's box ([] for no outline)."""
-    if not polygon:
-        return []
-    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
-    return [(min(xs), max(ys)), (max(xs), max(ys))]
-
-
-def _cut(line: PageLine, at: int, ordered: list[PageLine]) -> tuple[list[Point], list[Point]]:
-    """Two outlines for a split line: a box holding two written lines is cut into top and
-    bottom, a normal one into left and right at the split's share of the text."""
-    if line.bbox is None:
-        return [], []
-    x0, y0, x1, y1 = line.bbox
-    heights = sorted(b[3] - b[1] for li in ordered if (b := li.bbox) is not None)
-    usual = heights[len(heights) // 2] if heights else y1 - y0
-    if y1 - y0 > 1.5 * usual:
-        mid = (y0 + y1) // 2
-        return _box_around([(x0, y0), (x1, mid)]), _box_around([(x0, mid), (x1, y1)])
-    share = at / max(1, len(line.text))
-    mid = x0 + round((x1 - x0) * share)
-    return _box_around([(x0, y0), (mid, y1)]), _box_around([(mid, y0), (x1, y1)])

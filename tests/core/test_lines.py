@@ -202,7 +202,7 @@ def test_a_page_with_nothing_read_is_its_own_state_in_ocr_status(ws):
 
 
 def test_align_by_order_or_fuzzy() -> None:
-    from examkit.lines import align
+    from examkit.line_geometry import align
 
     assert align(["a", "b"], ["x", "y"]) == [0, 1]
     ocr = ["Die Refornation begann", "zzzz qqqq", "Luther schrieb an den Erzbischof"]
