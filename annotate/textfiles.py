@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from examkit.errors import InputFileError
-from examkit.files import require_file
+from examkit.files import decode_text, require_file
 
 
 def read_text(path: Path, on_warning: Callable[[str], None] | None = None) -> str:
@@ -20,9 +20,7 @@ def read_text(path: Path, on_warning: Callable[[str], None] | None = None) -> st
         data = require_file(path).read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot read ({exc.strerror})") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if on_warning:
-            on_warning(f"{path}: not UTF-8, read as Windows-1252 (cp1252)")
-        return data.decode("cp1252", errors="replace")
+    text, fallback = decode_text(data)
+    if fallback and on_warning:
+        on_warning(f"{path}: not UTF-8, read as Windows-1252 (cp1252)")
+    return text

@@ -212,3 +212,13 @@ class FileNames:
         if os.path.lexists(key):
             self.replaced.append(Path(path))
         return path
+
+
+def decode_text(data: bytes) -> tuple[str, bool]:
+    """The one rule for teachers' text files: UTF-8 (a BOM dropped), else Windows-1252, which Word
+    and Excel write on German Windows. Returns the text and whether the fallback was needed, so
+    the caller can say so (umlauts are then worth a look)."""
+    try:
+        return data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), True

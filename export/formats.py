@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from examkit.errors import InputFileError, UserInputError
-from examkit.files import atomic_write_bytes
+from examkit.files import atomic_write_bytes, decode_text
 
 PROMPT_COLUMNS = ("prompt", "completion")
 #: Columns of an exported sheet: what to update on import, then the pair itself.
@@ -190,10 +190,8 @@ def read_table(path: str | Path, columns: tuple[str, ...] = PROMPT_COLUMNS) -> T
             frame = pd.read_excel(path, dtype=str, keep_default_na=False)
         else:
             raw = path.read_bytes()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("cp1252", errors="replace")
+            text, fallback = decode_text(raw)
+            if fallback:
                 warnings.append(f"{path}: not UTF-8, read as Windows-1252 (cp1252); check umlauts in the result")
             frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False)
             frame = frame.map(restore)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from examkit.errors import InputFileError
+from examkit.files import decode_text
 
 _FIRST = ("Alex", "Kim", "Robin", "Sascha", "Jona", "Luca", "Mika", "Charlie", "Toni", "Eli", "Jule", "Maxi",
           "Niko", "Sami", "Dani", "Fritzi", "Henny", "Ira", "Kari", "Lio", "Malu", "Nele", "Ole", "Pia", "Rike",
@@ -106,10 +107,7 @@ class Roster:
             raw = path.read_bytes()
         except OSError as exc:
             raise InputFileError(path, f"cannot read ({exc.strerror})") from exc
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
+        text, _ = decode_text(raw)
         try:
             frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False)
         except (ValueError, pd.errors.ParserError) as exc:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from examkit.console import has_control, shown
 from examkit.errors import InputFileError, UserInputError
-from examkit.files import path_kind
+from examkit.files import decode_text, path_kind
 from examkit.models import DocumentKind
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -239,7 +239,4 @@ def read_typed(path: Path) -> str:
     data = path.read_bytes()
     if not data.strip():
         raise InputFileError(path, "the file is empty")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
+    return decode_text(data)[0]
