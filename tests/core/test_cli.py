@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -80,3 +81,17 @@ def test_brackets_in_a_file_name_are_shown_not_read_as_markup(cli, tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "x[/y]Klasse[bold]10.txt" in result.output
+
+
+def test_a_users_export_py_and_training_py_beside_them_do_not_shadow_the_command(tmp_path):
+    # the stages install as top-level packages (ocr, annotate, export, training); the console script
+    # puts its own folder first on sys.path, so a teacher's notebook folder cannot shadow them
+    import shutil
+
+    for name in ("export", "training", "ocr", "annotate"):
+        (tmp_path / f"{name}.py").write_text("raise SystemExit('the user file was imported')\n", encoding="utf-8")
+    command = shutil.which("examkit", path=str(Path(sys.executable).parent))
+    assert command is not None
+    for args in (["--version"], ["export", "--help"], ["train", "backends", "--json", "-w", str(tmp_path / "ws")]):
+        done = subprocess.run([command, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "user file" not in done.stderr, (args, done.stderr)
