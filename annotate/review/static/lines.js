@@ -83,6 +83,7 @@
       rows.push(entry);
       input.addEventListener("keydown", (event) => onKey(event, entry));
       input.addEventListener("input", () => mark(entry));
+      if (!stored && lines.length) input.addEventListener("blur", () => dropEmptyNew(entry));
       list.append(row);
       mark(entry);
     });
@@ -188,7 +189,21 @@
     });
   }
 
-  const insertAfter = (i) => structural("POST", `api/pages/${view.page.id}/lines`, { text: "", after: rows[i].line.id });
+  /* The gap under line i, down to the next line's top (at most one line's height): the outline of a
+     line inserted there, so it has its own image and "Neu lesen" works; null where there is no gap. */
+  function gapBelow(i) {
+    const box = rows[i].line.bbox;
+    if (!box || !view.page.has_image) return null;
+    const height = box[3] - box[1];
+    const next = rows.slice(i + 1).map((r) => r.line.bbox).find((b) => b && b[3] > b[1]);
+    const bottom = Math.min(next ? next[1] : view.page.height - 1, box[3] + height);
+    if (bottom - box[3] < Math.max(8, 0.3 * height)) return null;
+    return [[box[0], box[3]], [box[2], box[3]], [box[2], bottom], [box[0], bottom]];
+  }
+  function insertAfter(i) {
+    const gap = gapBelow(i);
+    structural("POST", `api/pages/${view.page.id}/lines`, Object.assign({ text: "", after: rows[i].line.id }, gap ? { polygon: gap } : {}));
+  }
   function split(i) {
     const r = rows[i];
     if (changed(r)) Examkit.say("Bitte speichern Sie die Zeile zuerst (Eingabetaste), dann teilen.", "warn");
@@ -215,6 +230,7 @@
       const index = lines.findIndex((l) => l.id === r.line.id);
       lines[index] = result.data.line;
       build();
+      focusRow(rows.findIndex((x) => x.line.id === r.line.id));  /* the caret goes back to the line just read */
       Examkit.say("Neu gelesen. Bitte prüfen und mit der Eingabetaste bestätigen.", "ok");
       return true;
     });
@@ -245,6 +261,15 @@
     const k = id === null ? rows.length - 1 : rows.findIndex((x) => x.line.id === id);
     if (last && rows[k].input.value.trim()) appendNew();
     else focusRow(k + 1);
+  }
+
+  /* A new line left empty is no line: it goes when the caret leaves it (nothing was stored). */
+  function dropEmptyNew(r) {
+    setTimeout(() => {
+      if (r.line.id !== null || r.input.value.trim() || !rows.includes(r)) return;
+      lines = lines.filter((l) => l !== r.line);
+      build();
+    }, 0);
   }
 
   /* After the last stored line of an empty page: a fresh input that is stored once typed into. */

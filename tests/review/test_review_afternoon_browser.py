@@ -1,0 +1,68 @@
+"""A teacher's afternoon in the line editor (issue 28): the caret stays where the next keystroke goes,
+a missed line can be added from the keyboard with its own image, and an empty new line is no line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from annotate.review import ReviewState
+from examkit.models import Line, Word
+from tests.review.conftest import page_ids, serving
+from tests.review.test_review_browser import browser, context, open_page, pytestmark  # noqa: F401
+
+
+@pytest.fixture
+def reading_server(review_ws) -> Iterator[str]:
+    """The real app with a line reader that reads every line as "Neu gelesen"."""
+    def read(ws, line):
+        word = Word(text="Neu gelesen", conf=60, bbox=(0, 0, 10, 10))
+        return Line(words=[word], bbox=(0, 0, 10, 10), conf=60), "fake"
+
+    state = ReviewState(review_ws.root, token="browser-token", line_reader=read)
+    with serving(state) as base:
+        yield base
+    state.close()
+
+
+def active_line(page) -> int:
+    return page.evaluate("() => Array.from(document.querySelectorAll('.line-input')).indexOf(document.activeElement)")
+
+
+def test_after_neu_lesen_the_caret_is_in_the_line_just_read(context, reading_server, review_ws) -> None:
+    page = open_page(context, reading_server, f"/lines/{page_ids(review_ws)[0]}")
+    page.locator(".line-row").nth(1).get_by_role("button", name="Neu lesen").click()
+    page.get_by_text("Neu gelesen. Bitte prüfen").wait_for()
+    assert page.locator(".line-input").nth(1).input_value() == "Neu gelesen"
+    assert active_line(page) == 1
+    page.keyboard.press("Enter")  # the next keystroke confirms it, no click needed
+    page.locator(".line-row").nth(1).get_by_text("gespeichert").wait_for()
+
+
+def test_alt_enter_adds_a_line_in_the_gap_below_with_its_own_image(context, reading_server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    page = open_page(context, reading_server, f"/lines/{first}")
+    page.locator(".line-input").first.focus()
+    page.keyboard.press("Alt+Enter")
+    page.wait_for_function("() => document.querySelectorAll('.line-row').length === 4")
+    assert active_line(page) == 1
+    crop = page.locator(".line-row").nth(1).get_by_test_id("crop")
+    top, bottom = crop.get_attribute("data-top"), crop.get_attribute("data-bottom")
+    assert (int(top), int(bottom)) == (190, 230)  # below line 1 (150-190), down to line 2's top (240) at most
+    page.locator(".line-row").nth(1).get_by_role("button", name="Neu lesen").click()
+    page.get_by_text("Neu gelesen. Bitte prüfen").wait_for()
+    assert page.locator(".line-input").nth(1).input_value() == "Neu gelesen"
+
+
+def test_an_empty_new_line_after_the_last_goes_when_left(context, reading_server, review_ws) -> None:
+    first = page_ids(review_ws)[0]
+    page = open_page(context, reading_server, f"/lines/{first}")
+    page.locator(".line-input").nth(2).focus()
+    page.keyboard.press("Enter")  # save the last line: an empty one follows to type into
+    page.wait_for_function("() => document.querySelectorAll('.line-row').length === 4")
+    assert active_line(page) == 3
+    page.keyboard.press("ArrowUp")  # left empty: it goes, nothing stored
+    page.wait_for_function("() => document.querySelectorAll('.line-row').length === 3")
+    assert active_line(page) == 2
+    assert len(review_ws.lines.current(first)) == 3
