@@ -27,14 +27,30 @@ def page_suggestions(reading: PageOCR | None, text: str, page_number: int) -> li
     words = [w for line in reading.lines for w in line.words]
     current = text.split()
     aligned = SequenceMatcher(None, [w.text for w in words], current, autojunk=False).get_opcodes()
-    out = []
-    for mark in reading.marks:
-        if mark.kind == "margin" or not mark.text.strip():
-            continue
-        span = _marked(words, mark)
+    located = [(mark, _marked(words, mark)) for mark in reading.marks if mark.kind != "margin" and mark.text.strip()]
+    out: list[dict[str, Any]] = []
+    for mark, span in _joined(located):
         quote = _current_words(aligned, span, current) if span else None
+        text = quote or mark.text.strip()
+        if any(s["text"] == text for s in out):
+            continue  # two marks on the same words are one suggestion
         out.append({"kind": mark.kind, "label": MARK_DE.get(mark.kind, mark.kind), "page": page_number,
-                    "text": quote or mark.text.strip(), "found": bool(quote)})
+                    "text": text, "found": bool(quote)})
+    return out
+
+
+def _joined(located: list[tuple[Mark, tuple[int, int] | None]]) -> list[tuple[Mark, tuple[int, int] | None]]:
+    """One underline that runs on into the next line is drawn as two strokes: marks of one kind
+    whose words follow each other in the reading become one suggestion over both."""
+    far = 10**9  # marks whose words were not found go last
+    ordered = [located[i] for i in sorted(range(len(located)), key=lambda i: ((located[i][1] or (far,))[0], i))]
+    out: list[tuple[Mark, tuple[int, int] | None]] = []
+    for mark, span in ordered:
+        if out and span and out[-1][1] and out[-1][0].kind == mark.kind and out[-1][1][1] == span[0]:
+            first, (start, _) = out[-1][0], out[-1][1]
+            out[-1] = (first.model_copy(update={"text": f"{first.text.strip()} {mark.text.strip()}"}), (start, span[1]))
+            continue
+        out.append((mark, span))
     return out
 
 

@@ -152,3 +152,15 @@ def test_the_analysis_view_suggests_from_the_corrected_page(client: TestClient, 
     client.post(f"/api/pages/{first}/text", json={"text": corrected, "base": None})
     [suggestion] = client.get(f"/api/analysis/{STUDENT}").json()["suggestions"]
     assert suggestion["text"] == "Textart: Quelle"
+
+
+def test_an_underline_running_on_into_the_next_line_is_one_suggestion() -> None:
+    first = [Word(text=w, conf=90, bbox=(100 + 80 * i, 100, 170 + 80 * i, 140)) for i, w in enumerate(["Die", "Bauern", "wollten"])]
+    second = [Word(text=w, conf=90, bbox=(100 + 80 * i, 200, 170 + 80 * i, 240)) for i, w in enumerate(["mehr", "Rechte", "haben."])]
+    marks = [Mark(kind="underline", bbox=(180, 138, 330, 146), text="Bauern wollten"),
+             Mark(kind="underline", bbox=(100, 238, 250, 246), text="mehr Rechte"),
+             Mark(kind="circle", bbox=(180, 95, 250, 145), text="Bauern")]
+    reading = PageOCR(engine="test", lines=[Line(words=first, bbox=(100, 100, 400, 140)),
+                                            Line(words=second, bbox=(100, 200, 400, 240))], marks=marks)
+    found = page_suggestions(reading, "Die Bauern wollten\nmehr Rechte haben.", 1)
+    assert [(s["kind"], s["text"]) for s in found] == [("underline", "Bauern wollten mehr Rechte"), ("circle", "Bauern")]
