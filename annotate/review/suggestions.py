@@ -9,6 +9,7 @@ quote is the current words at the mark's position.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -46,11 +47,14 @@ def _joined(located: list[tuple[Mark, tuple[int, int] | None]]) -> list[tuple[Ma
     ordered = [located[i] for i in sorted(range(len(located)), key=lambda i: ((located[i][1] or (far,))[0], i))]
     out: list[tuple[Mark, tuple[int, int] | None]] = []
     for mark, span in ordered:
-        if out and span and out[-1][1] and out[-1][0].kind == mark.kind and out[-1][1][1] == span[0]:
-            first, (start, _) = out[-1][0], out[-1][1]
-            out[-1] = (first.model_copy(update={"text": f"{first.text.strip()} {mark.text.strip()}"}), (start, span[1]))
-            continue
-        out.append((mark, span))
+        joined = False
+        for k, (first, earlier) in enumerate(out):
+            if span and earlier and first.kind == mark.kind and earlier[1] == span[0]:
+                text = f"{first.text.strip()} {mark.text.strip()}"
+                out[k], joined = (first.model_copy(update={"text": text}), (earlier[0], span[1])), True
+                break
+        if not joined:
+            out.append((mark, span))
     return out
 
 
@@ -81,7 +85,7 @@ def _overlaps(word: Word, mark: Mark) -> bool:
     return across > 0.5 * (x1 - x0) and mark.bbox[1] <= y1 + height / 2 and mark.bbox[3] >= y0
 
 
-def _current_words(aligned: list[tuple[str, int, int, int, int]], span: tuple[int, int], current: list[str]) -> str:
+def _current_words(aligned: Sequence[tuple[str, int, int, int, int]], span: tuple[int, int], current: list[str]) -> str:
     """The current words that stand where the reading's words ``span`` stood."""
     start, end = span
     firsts = (_position(aligned, i, last=False) for i in range(start, end))
@@ -93,7 +97,7 @@ def _current_words(aligned: list[tuple[str, int, int, int, int]], span: tuple[in
     return " ".join(current[first:last + 1])
 
 
-def _position(aligned: list[tuple[str, int, int, int, int]], index: int, *, last: bool) -> int | None:
+def _position(aligned: Sequence[tuple[str, int, int, int, int]], index: int, *, last: bool) -> int | None:
     """The current word that reading word ``index`` became (``None`` when it was deleted); a
     replaced block maps onto its replacement proportionally, whole at its ends."""
     for tag, a0, a1, b0, b1 in aligned:
