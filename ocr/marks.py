@@ -8,7 +8,8 @@ by where it lies relative to the student's words (the OCR result, same pixel spa
 * a closed, hollow stroke around words is a ``circle``;
 * everything outside the text column (points such as ``-1`` or ``14/20``, a ``R`` for spelling)
   and any red writing between the lines is a ``margin`` note: its strokes are grouped and the
-  crop is read (best effort) by the engine's snippet reader.
+  crop is read by a snippet reader (:class:`ocr.notes.NoteReader`, constrained to the forms
+  teacher notes take), which says what kind of note it is and how sure it is.
 
 ``Mark.text`` is the marked student words, for margin notes the note's text. The notes, top to
 bottom, are the page's teacher text.
@@ -22,8 +23,9 @@ import cv2
 import numpy as np
 
 from examkit.models import BBox, Line, Mark, Word
+from ocr.notes import NoteReading
 
-SnippetReader = Callable[[np.ndarray], str]
+SnippetReader = Callable[[np.ndarray], NoteReading]
 
 
 def detect(mask: np.ndarray, lines: list[Line], reader: SnippetReader | None = None) -> tuple[list[Mark], str]:
@@ -39,11 +41,9 @@ def detect(mask: np.ndarray, lines: list[Line], reader: SnippetReader | None = N
     notes = np.zeros_like(mask)
     for label in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[label])
-        if area < 25:
-            continue
         bbox: BBox = (x, y, x + w, y + h)
         inside = max(0, min(x + w, col_hi) - max(x, col_lo))
-        if not words or inside < 0.3 * w:
+        if area < 25 or not words or inside < 0.3 * w:  # a comma or dot joins the note beside it
             notes[labels == label] = 255
             continue
         if h <= 0.6 * word_h and w >= 2.5 * h and w >= 0.5 * word_h:
@@ -107,24 +107,70 @@ def _notes(notes: np.ndarray, mask: np.ndarray, word_h: float, reader: SnippetRe
     """Group note strokes into notes (characters of ``14/20`` belong together) and read them."""
     if not notes.any():
         return []
-    reach = max(3, int(word_h * 0.6))
-    grouped = cv2.dilate(notes, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, reach | 1)))
+    across, down = max(2, int(word_h * 0.3)), max(1, int(word_h * 0.08))
+    grouped = cv2.dilate(notes, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * across + 1, 2 * down + 1)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
     marks = []
     for label in range(1, count):
         x, y, w, h, _ = (int(v) for v in stats[label])
-        ys, xs = np.nonzero(notes[y : y + h, x : x + w])
-        if xs.size == 0:
-            continue
-        x0, y0, x1, y1 = x + int(xs.min()), y + int(ys.min()), x + int(xs.max()) + 1, y + int(ys.max()) + 1
-        text = ""
-        if reader is not None:
-            pad = max(8, int(word_h * 0.4))
-            crop = 255 - mask[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
-            crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-            text = " ".join(reader(crop).split())
-        marks.append(Mark(kind="margin", bbox=(x0, y0, x1, y1), text=text))
+        for x0, y0, x1, y1 in _split(notes, (x, y, x + w, y + h), word_h):
+            reading = None
+            if reader is not None:
+                pad = max(8, int(word_h * 0.25))
+                crop = 255 - mask[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
+                crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+                reading = reader(crop)
+            marks.append(Mark(kind="margin", bbox=(x0, y0, x1, y1),
+                              text=" ".join(reading.text.split()) if reading else "",
+                              note=reading.kind if reading else None, conf=reading.conf if reading else -1))
     return marks
+
+
+def _split(notes: np.ndarray, box: BBox, word_h: float) -> list[BBox]:
+    """The notes in one group, each cut to its ink. A group taller than a written line (and a bit) is notes
+    stacked in the margin (``-1`` over ``6/9``): cut at the emptiest row between them; a gap of a
+    third of the ink's height between letters parts notes side by side (``-1  6/8``; a comma's
+    gap is smaller). Slivers flatter than an eighth of a word are pieces of strokes, no note."""
+    x0, y0, x1, y1 = box
+    ink = notes[y0:y1, x0:x1] > 0
+    rows, cols = np.nonzero(ink)
+    if rows.size == 0:
+        return []
+    x0, y0, x1, y1 = x0 + int(cols.min()), y0 + int(rows.min()), x0 + int(cols.max()) + 1, y0 + int(rows.max()) + 1
+    ink = notes[y0:y1, x0:x1] > 0
+    margin = int(0.3 * word_h)
+    if y1 - y0 > 1.2 * word_h:
+        profile = ink.sum(axis=1)[margin : y1 - y0 - margin]
+        low = profile.min()
+        if low <= 0.1 * (x1 - x0):
+            middle = (y1 - y0) / 2 - margin
+            cut = margin + min(np.nonzero(profile == low)[0], key=lambda r: abs(r - middle))
+            return _split(notes, (x0, y0, x1, y0 + cut), word_h) + _split(notes, (x0, y0 + cut + 1, x1, y1), word_h)
+    if y1 - y0 < 0.125 * word_h:
+        return []
+    filled = ink.any(axis=0)
+    gap, run = max(4, int(0.33 * (y1 - y0))), 0
+    for i, has_ink in enumerate(filled):
+        if not has_ink:
+            run += 1
+            continue
+        if run >= gap and i > run and not _comma(ink[:, : i - run]) and not _comma(ink[:, i:][:, ::-1]):
+            return _split(notes, (x0, y0, x0 + i - run, y1), word_h) + _split(notes, (x0 + i, y0, x1, y1), word_h)
+        run = 0
+    return [(x0, y0, x1, y1)]
+
+
+def _comma(ink: np.ndarray) -> bool:
+    """Whether the ink's last mark (its rightmost run of columns) is a comma or full stop: small
+    and low, so a gap beside it is inside a number (``16,5/22``), not between notes."""
+    filled = ink.any(axis=0)
+    end = len(filled)
+    start = end
+    while start > 0 and filled[start - 1]:
+        start -= 1
+    rows = np.nonzero(ink[:, start:end].any(axis=1))[0]
+    height = ink.shape[0]
+    return rows.size > 0 and rows.min() > 0.5 * height and end - start < 0.3 * height
 
 
 def _overlap(a: BBox, b: BBox) -> int:

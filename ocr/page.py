@@ -23,7 +23,7 @@ import numpy as np
 from examkit.errors import ExamkitError, InputFileError
 from examkit.files import atomic_write_bytes
 from examkit.models import PageOCR
-from ocr import images, ink, marks, preprocess
+from ocr import images, ink, marks, notes, preprocess
 from ocr.engine import Engine
 
 JPEG_QUALITY = 90
@@ -154,7 +154,8 @@ def _process(task: PageTask, ctx: PageContext, source: bytes | None) -> PageOutc
     applied = preprocess.Applied()
     page, layers, readable = prepare(engine, original, options, applied, record)
     result = engine.recognize(readable, lang=options.lang)
-    reader = (lambda crop: engine.read_line(crop, lang=options.lang).text) if engine.reads_lines else None
+    fallback = (lambda crop: engine.read_line(crop, lang=options.lang).text) if engine.reads_lines else None
+    reader = notes.NoteReader(fallback)
     result.marks, result.teacher_text = marks.detect(layers.teacher, result.lines, reader)
     result.steps = applied.steps
     result.width, result.height = int(page.shape[1]), int(page.shape[0])
