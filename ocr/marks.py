@@ -117,9 +117,11 @@ def _notes(notes: np.ndarray, mask: np.ndarray, word_h: float, reader: SnippetRe
             reading = None
             if reader is not None:
                 pad = max(8, int(word_h * 0.25))
-                crop = 255 - mask[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
-                crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+                crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, np.uint8)
+                crop[pad:-pad, pad:-pad] = 255 - mask[y0:y1, x0:x1]  # the note alone, not its neighbours' ink
                 reading = reader(crop)
+                if not reading.text.strip():
+                    continue  # red specks with nothing to read (a stamp's edge, a coloured letterhead) are no note
             marks.append(Mark(kind="margin", bbox=(x0, y0, x1, y1),
                               text=" ".join(reading.text.split()) if reading else "",
                               note=reading.kind if reading else None, conf=reading.conf if reading else -1))
@@ -128,7 +130,7 @@ def _notes(notes: np.ndarray, mask: np.ndarray, word_h: float, reader: SnippetRe
 
 def _split(notes: np.ndarray, box: BBox, word_h: float) -> list[BBox]:
     """The notes in one group, each cut to its ink. A group taller than a written line (and a bit) is notes
-    stacked in the margin (``-1`` over ``6/9``): cut at the emptiest row between them; a gap of a
+    stacked in the margin (``-1`` over ``6/9``): cut into its rows of letters; a gap of a
     third of the ink's height between letters parts notes side by side (``-1  6/8``; a comma's
     gap is smaller). Slivers flatter than an eighth of a word are pieces of strokes, no note."""
     x0, y0, x1, y1 = box
@@ -138,14 +140,10 @@ def _split(notes: np.ndarray, box: BBox, word_h: float) -> list[BBox]:
         return []
     x0, y0, x1, y1 = x0 + int(cols.min()), y0 + int(rows.min()), x0 + int(cols.max()) + 1, y0 + int(rows.max()) + 1
     ink = notes[y0:y1, x0:x1] > 0
-    margin = int(0.3 * word_h)
     if y1 - y0 > 1.2 * word_h:
-        profile = ink.sum(axis=1)[margin : y1 - y0 - margin]
-        low = profile.min()
-        if low <= 0.1 * (x1 - x0):
-            middle = (y1 - y0) / 2 - margin
-            cut = margin + min(np.nonzero(profile == low)[0], key=lambda r: abs(r - middle))
-            return _split(notes, (x0, y0, x1, y0 + cut), word_h) + _split(notes, (x0, y0 + cut + 1, x1, y1), word_h)
+        rows = _rows(ink)
+        if len(rows) > 1:
+            return [box for top, bottom in rows for box in _split(notes, (x0, y0 + top, x1, y0 + bottom), word_h)]
     if y1 - y0 < 0.125 * word_h:
         return []
     filled = ink.any(axis=0)
@@ -158,6 +156,25 @@ def _split(notes: np.ndarray, box: BBox, word_h: float) -> list[BBox]:
             return _split(notes, (x0, y0, x0 + i - run, y1), word_h) + _split(notes, (x0 + i, y0, x1, y1), word_h)
         run = 0
     return [(x0, y0, x1, y1)]
+
+
+def _rows(ink: np.ndarray) -> list[tuple[int, int]]:
+    """Rows of letters in stacked notes, top to bottom: each stroke joins the row it overlaps most
+    in height (tall strokes first, so a minus or comma joins the row of its digits)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    strokes = sorted(((int(s[1]), int(s[1] + s[3])) for s in stats[1:count]), key=lambda r: r[0] - r[1])
+    rows: list[list[int]] = []
+    for top, bottom in strokes:
+        best, share = None, 0.0
+        for row in rows:
+            overlap = min(bottom, row[1]) - max(top, row[0])
+            if overlap / max(1, min(bottom - top, row[1] - row[0])) > share:
+                best, share = row, overlap / max(1, min(bottom - top, row[1] - row[0]))
+        if best is not None and share >= 0.5:
+            best[0], best[1] = min(best[0], top), max(best[1], bottom)
+        else:
+            rows.append([top, bottom])
+    return sorted((top, bottom) for top, bottom in rows)
 
 
 def _comma(ink: np.ndarray) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotate.audit import audit_text
+from annotate.parse import Stated
 from annotate.model import Analysis, SheetError, Task, analysis_from_data, task_points
 from annotate.review.german import audit_problems, sheet_problems
 from annotate.sheets import Settings, canonical_text
@@ -67,9 +68,10 @@ def analysis_of(sheet: Any) -> Analysis:
     return analysis_from_data(clean_sheet(sheet))
 
 
-def preview(settings: Settings, sheet: Any, student_text: str | None) -> dict[str, Any]:
+def preview(settings: Settings, sheet: Any, student_text: str | None, on_paper: Stated | None = None) -> dict[str, Any]:
     """The canonical text, totals and audit messages of what the editor holds (never raises on
-    bad input: the refused fields are answered instead, in German, with their paths)."""
+    bad input: the refused fields are answered instead, in German, with their paths); ``on_paper``:
+    the total and grade the teacher wrote in red on the scan, checked against it."""
     try:
         analysis = analysis_of(sheet)
     except SheetError as exc:
@@ -77,7 +79,7 @@ def preview(settings: Settings, sheet: Any, student_text: str | None) -> dict[st
     text = canonical_text(analysis, settings)
     totals = analysis.totals(settings.scale, settings.rounding)
     record = audit_text(text, student_text=student_text, scale=settings.scale, rounding=settings.rounding,
-                        stop_marker=settings.stop_marker)
+                        stop_marker=settings.stop_marker, on_paper=on_paper)
     return {"ok": True, "text": text,
             "totals": {"points": totals.points, "max": totals.max, "percent": totals.percent, "grade": totals.grade},
             "problems": audit_problems(record.problems), "stop_marker": settings.stop_marker or None,

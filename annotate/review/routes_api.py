@@ -109,7 +109,8 @@ def preview(body: SheetBody, request: Request) -> dict[str, Any]:
     state = _state(request)
     ws = state.reader
     ws.documents.get(body.document_id)
-    return actions.preview(state.settings, body.sheet, ws.revisions.document_text(body.document_id))
+    return actions.preview(state.settings, body.sheet, ws.revisions.document_text(body.document_id),
+                           views.on_paper(views.red_ink(ws, body.document_id)))
 
 
 @router.post("/analysis")

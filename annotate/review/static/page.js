@@ -86,6 +86,7 @@
   };
   toggle("show-boxes", "boxes", "hidden");
   toggle("show-marks", "marks", "hidden");
+  document.querySelectorAll("#marks .note").forEach((note) => note.addEventListener("click", () => Examkit.say(note.title, "info")));
   const original = document.getElementById("show-original");
   if (original) original.addEventListener("change", () => {
     document.getElementById("page-img").src = `img/page/${view.page.id}.jpg?v=${original.checked ? "original" : "image"}`;

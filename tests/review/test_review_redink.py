@@ -1,0 +1,49 @@
+"""The teacher's red ink on the review page: a draft from it, its notes, its total checked."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.review.redink_sample import SAMPLE, add_red_ink_sample
+
+EMPTY = {"title": None, "tasks": [], "extras": []}
+
+
+def test_the_red_ink_prefills_a_draft_with_each_tasks_points(client: TestClient, review_ws) -> None:
+    add_red_ink_sample(review_ws)
+    view = client.get(f"/api/analysis/{SAMPLE}").json()
+    assert view["origin"] == "redink"
+    tasks = [(t["label"], t["points"], t["max"]) for t in view["sheet"]["tasks"]]
+    assert tasks == [("Aufgabe 1", 3, 5), ("Aufgabe 2", 6, 9), ("Aufgabe 3", 3, 6)]
+    assert [(e["quote"], e["deduction"]) for e in view["sheet"]["tasks"][1]["errors"]] == [("1925 mit der Rentenmark", 1)]
+    rules = {n["text"]: n["rule"] for n in view["red_ink"]["notes"]}
+    assert rules == {"12/20": "total", "3/5": "heading", "-1": "underline", "6/9": "heading", "-3": "underline",
+                     "3/6": "heading"}
+    assert view["red_ink"]["total"] == [12, 20] and view["red_ink"]["checks"] == []
+    assert review_ws.revisions.latest_analysis(SAMPLE, include_drafts=True) is None  # shown, never stored
+
+
+def test_a_red_total_that_differs_is_said_in_german_beside_the_total(client: TestClient, review_ws) -> None:
+    add_red_ink_sample(review_ws)
+    sheet = {"title": None, "extras": [], "tasks": [{"label": "Aufgabe 1", "max": 5, "points": None, "errors": [], "tasks": []},
+                                                    {"label": "Aufgabe 2", "max": 9, "points": 8, "errors": [], "tasks": []},
+                                                    {"label": "Aufgabe 3", "max": 6, "points": 5, "errors": [], "tasks": []}]}
+    answer = client.post("/api/preview", json={"document_id": SAMPLE, "sheet": sheet}).json()
+    paper = [p for p in answer["problems"] if p["code"] == "red-total-mismatch"]
+    assert [p["message"] for p in paper] == ["Auf dem Blatt steht 12/20, die Aufgaben ergeben 18/20 — bitte prüfen."]
+    assert paper[0]["severity"] == "warning"
+
+
+def test_an_empty_analysis_is_leer_not_stimmig(client: TestClient, review_ws) -> None:
+    add_red_ink_sample(review_ws)
+    assert client.post("/api/analysis", json={"document_id": SAMPLE, "sheet": EMPTY, "base": None}).status_code == 200
+    page = client.get("/").text
+    row = page[page.index("richter-lea"):][:1500]
+    assert ">leer<" in row and "stimmig" not in row
+
+
+def test_the_page_shows_the_red_notes_as_items_with_their_reading(client: TestClient, review_ws) -> None:
+    page_id = add_red_ink_sample(review_ws)
+    html = client.get(f"/page/{page_id}").text
+    assert html.count('data-testid="red-note"') == 6
+    assert "Randnotiz: 3/5 · Sicherheit 88 % · neben der Aufgabe (Überschrift des Schülers)" in html
