@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from annotate.audit import audit_text
-from annotate.parse import Stated
 from annotate.model import Analysis, SheetError, Task, analysis_from_data, task_points
+from annotate.parse import Stated
 from annotate.review.german import audit_problems, sheet_problems
 from annotate.sheets import Settings, canonical_text
 from examkit.errors import NotFoundError

@@ -21,6 +21,7 @@ from examkit.confirmation import is_confirmed
 from examkit.models import AnalysisRevision, Page, PageLine, TextRevision
 from examkit.workspace import Workspace
 
+
 def when(stamp: datetime) -> str:
     """A timestamp as teachers read it: local time to the second (two saves a minute apart, or
     within one, must not look the same), ``14.11.2024, 10:32:07``."""
