@@ -44,7 +44,7 @@ def detect(mask: np.ndarray, lines: list[Line], reader: SnippetReader | None = N
         bbox: BBox = (x, y, x + w, y + h)
         inside = max(0, min(x + w, col_hi) - max(x, col_lo))
         if area < 25 or not words or inside < 0.3 * w:  # a comma or dot joins the note beside it
-            notes[labels == label] = 255
+            notes[(labels == label) & (mask > 0)] = 255
             continue
         if h <= 0.6 * word_h and w >= 2.5 * h and w >= 0.5 * word_h:
             ys = _stroke_row(labels[y : y + h, x : x + w] == label) + y
@@ -57,7 +57,7 @@ def detect(mask: np.ndarray, lines: list[Line], reader: SnippetReader | None = N
         if enclosed and fill < 0.4 and h >= 0.6 * word_h:
             marks.append(Mark(kind="circle", bbox=bbox, text=_join(enclosed)))
             continue
-        notes[labels == label] = 255
+        notes[(labels == label) & (mask > 0)] = 255
     margin_marks = _notes(notes, mask, word_h, reader)
     marks.extend(margin_marks)
     marks.sort(key=lambda m: (m.bbox[1], m.bbox[0]))
