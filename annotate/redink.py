@@ -14,19 +14,26 @@ the teacher sees why it went where it did:
   error's deduction; ``task``: a deduction next to no marked phrase is an error of its task.
 
 :func:`red_ink_draft` turns the placed notes into an :class:`~annotate.model.Analysis`, a draft
-for the teacher to confirm; :func:`paper_check` compares what the paper says with an analysis.
-Public: :func:`read_document`, :func:`red_ink_draft`, :func:`paper_check`, :class:`RedInk`.
+for the teacher to confirm; :func:`paper_check` compares what the paper says with an analysis;
+:func:`confirmed_notes` are the notes a saved analysis agrees with (OCR ground truth of the
+teacher's layer). Public: :func:`red_ink` (a workspace document), :func:`read_document`,
+:func:`red_ink_draft`, :func:`paper_check`, :func:`on_paper`, :func:`confirmed_notes`, :class:`RedInk`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from annotate.model import Analysis, fmt_number
+from annotate.model import Analysis, fmt_number, task_points
+from annotate.parse import Stated
 from examkit.models import Line, Mark, PageOCR
+
+if TYPE_CHECKING:
+    from examkit.workspace import Workspace
 
 #: The student's task headings: ``Aufgabe 2`` (also misread, ``Aufsabe 2``), ``Aufg. 2:``, ``Nr. 2``,
 #: ``2)``, ``2a)``, a line that is only ``2`` or ``1B`` (a stray character after it allowed).
@@ -281,4 +288,37 @@ def paper_check(ink: RedInk, analysis: Analysis | None) -> list[str]:
         if computed != (points, maximum):
             out.append(f"Auf dem Blatt steht {shown}, die Aufgaben ergeben "
                        f"{fmt_number(computed[0])}/{fmt_number(computed[1])} — bitte prüfen")
+    return out
+
+
+def red_ink(ws: Workspace, document_id: str) -> RedInk:
+    """The red notes of a document's scanned pages, placed on its tasks (the exam's tasks where
+    the exam has a sheet, else the student's headings or the order of the notes)."""
+    doc = ws.documents.get(document_id)
+    pages = [(p.number, r) for p in ws.documents.pages(doc.id) if (r := ws.documents.latest_ocr(p.id)) is not None]
+    sheet = ws.revisions.exam_sheet(doc.exam) if doc.exam else None
+    labels = [(str(t.get("label", "")), float(t.get("max", 0))) for t in sheet.get("tasks", [])] if sheet else None
+    return read_document(pages, labels or None)
+
+
+def on_paper(ink: RedInk) -> Stated | None:
+    """The total and grade the teacher wrote in red, for the audit (None: nothing written)."""
+    if ink.total is None and ink.grade is None:
+        return None
+    return Stated(points=ink.total[0] if ink.total else None, max=ink.total[1] if ink.total else None, grade=ink.grade)
+
+
+def confirmed_notes(ink: RedInk, analysis: Analysis) -> list[Note]:
+    """The notes a person's saved analysis agrees with: a task's score equal to that task's points
+    and maximum, the total equal to the analysis's, a deduction equal to one of its task's."""
+    out = []
+    for n in ink.notes:
+        score, lost = score_of(n.mark), deduction_of(n.mark)
+        task = analysis.tasks[n.task] if n.task is not None and n.task < len(analysis.tasks) else None
+        if n.rule == "total" and score == (analysis.points(), analysis.max_points()):
+            out.append(n)
+        elif n.rule in ("heading", "order") and task is not None and score == (task_points(task), task.max):
+            out.append(n)
+        elif lost is not None and task is not None and lost in [e.deduction for e in task.errors]:
+            out.append(n)
     return out

@@ -11,8 +11,8 @@ from typing import Any
 
 from annotate.audit import audit_text
 from annotate.model import Analysis
-from annotate.parse import AnalysisParseError, Stated, parse
-from annotate.redink import RULES_DE, RedInk, paper_check, read_document, red_ink_draft
+from annotate.parse import AnalysisParseError, parse
+from annotate.redink import RULES_DE, on_paper, paper_check, red_ink, red_ink_draft
 from annotate.review.german import audit_problems
 from annotate.review.images import image_size, source_path
 from annotate.review.suggestions import MARK_DE, page_suggestions
@@ -165,23 +165,6 @@ def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
 
 
 # -- the teacher's red ink -----------------------------------------------------------------------
-def red_ink(ws: Workspace, document_id: str) -> RedInk:
-    """The red notes of a document's scanned pages, placed on its tasks (the exam's tasks where
-    the exam has a sheet, else the student's headings or the order of the notes)."""
-    doc = ws.documents.get(document_id)
-    pages = [(p.number, r) for p in ws.documents.pages(doc.id) if (r := ws.documents.latest_ocr(p.id)) is not None]
-    sheet = ws.revisions.exam_sheet(doc.exam) if doc.exam else None
-    labels = [(str(t.get("label", "")), float(t.get("max", 0))) for t in sheet.get("tasks", [])] if sheet else None
-    return read_document(pages, labels or None)
-
-
-def on_paper(ink: RedInk) -> Stated | None:
-    """The total and grade the teacher wrote in red, for the audit (None: nothing written)."""
-    if ink.total is None and ink.grade is None:
-        return None
-    return Stated(points=ink.total[0] if ink.total else None, max=ink.total[1] if ink.total else None, grade=ink.grade)
-
-
 def note_json(note) -> dict[str, Any]:
     """One red note for the page: its reading, how sure, and which rule placed it where."""
     m = note.mark
