@@ -315,10 +315,9 @@ def confirmed_notes(ink: RedInk, analysis: Analysis) -> list[Note]:
     for n in ink.notes:
         score, lost = score_of(n.mark), deduction_of(n.mark)
         task = analysis.tasks[n.task] if n.task is not None and n.task < len(analysis.tasks) else None
-        if n.rule == "total" and score == (analysis.points(), analysis.max_points()):
-            out.append(n)
-        elif n.rule in ("heading", "order") and task is not None and score == (task_points(task), task.max):
-            out.append(n)
-        elif lost is not None and task is not None and lost in [e.deduction for e in task.errors]:
+        agrees = (n.rule == "total" and score == (analysis.points(), analysis.max_points())) or (
+            task is not None and (score == (task_points(task), task.max) if n.rule in ("heading", "order")
+                                  else lost is not None and lost in [e.deduction for e in task.errors]))
+        if agrees:
             out.append(n)
     return out
