@@ -72,13 +72,14 @@ def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dic
         return state
     newest = ws.revisions.latest_analysis(doc.id, include_drafts=True)
     teacher = ws.revisions.latest_analysis(doc.id)
-    state["draft"] = newest is not None and newest.is_draft
+    ink = red_ink(ws, doc.id)
+    # a draft: stored by a model, or (nothing stored yet) the one the red ink on the scan makes
+    state["draft"] = (newest is not None and newest.is_draft) or (newest is None and red_ink_draft(ink) is not None)
     if teacher is None:
         state["analysis"] = "draft" if state["draft"] else "none"
         return state
     record = audit_text(teacher.text, student_text=ws.revisions.document_text(doc.id), scale=settings.scale,
-                        rounding=settings.rounding, stop_marker=settings.stop_marker,
-                        on_paper=on_paper(red_ink(ws, doc.id)))
+                        rounding=settings.rounding, stop_marker=settings.stop_marker, on_paper=on_paper(ink))
     state["problems"] = audit_problems(record.problems)
     if any(p.code == "analysis-empty" for p in record.problems):
         state["analysis"] = "empty"

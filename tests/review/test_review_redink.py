@@ -21,6 +21,8 @@ def test_the_red_ink_prefills_a_draft_with_each_tasks_points(client: TestClient,
                      "3/6": "heading"}
     assert view["red_ink"]["total"] == [12, 20] and view["red_ink"]["checks"] == []
     assert review_ws.revisions.latest_analysis(SAMPLE, include_drafts=True) is None  # shown, never stored
+    overview = client.get("/").text
+    assert "Entwurf prüfen" in overview[overview.index("richter-lea"):][:1500]
 
 
 def test_a_red_total_that_differs_is_said_in_german_beside_the_total(client: TestClient, review_ws) -> None:
