@@ -80,6 +80,7 @@ class PageOutcome:
     task: PageTask
     result: PageOCR | None = None
     image: bytes = b""  #: the normalised page, JPEG
+    student: bytes = b""  #: the normalised page without the teacher's red ink, JPEG (only where there is red ink)
     original: bytes = b""  #: the page as loaded, JPEG
     hocr: bytes | None = None  #: with ``options.hocr``
     hocr_image: bytes | None = None  #: the image the hOCR was read from, PNG
@@ -161,7 +162,9 @@ def _process(task: PageTask, ctx: PageContext, source: bytes | None) -> PageOutc
     result.width, result.height = int(page.shape[1]), int(page.shape[0])
     hocr = engine.hocr(readable, lang=options.lang) if options.hocr else None
     hocr_image = _encode(task, ".png", readable) if options.hocr else None
-    return PageOutcome(task=task, result=result, image=_encode(task, ".jpg", page), original=original_jpeg, hocr=hocr,
+    student = _encode(task, ".jpg", layers.student) if layers.teacher.any() else b""
+    return PageOutcome(task=task, result=result, image=_encode(task, ".jpg", page), student=student,
+                       original=original_jpeg, hocr=hocr,
                        hocr_image=hocr_image, width=result.width, height=result.height)
 
 

@@ -49,3 +49,15 @@ def test_the_page_shows_the_red_notes_as_items_with_their_reading(client: TestCl
     html = client.get(f"/page/{page_id}").text
     assert html.count('data-testid="red-note"') == 6
     assert "Randnotiz: 3/5 · Sicherheit 88 % · neben der Aufgabe (Überschrift des Schülers)" in html
+
+
+def test_without_the_teachers_marks_the_page_shows_the_scan_without_red_ink(client: TestClient, review_ws) -> None:
+    from PIL import Image
+
+    page_id = add_red_ink_sample(review_ws)
+    with_red = client.get(f"/img/page/{page_id}.jpg?v=student").content  # no red-free image kept: the page itself
+    assert with_red == client.get(f"/img/page/{page_id}.jpg").content
+    page = review_ws.documents.page(page_id)
+    Image.new("L", (400, 600), 128).save(review_ws.path(page.image.rsplit(".", 1)[0] + ".student.jpg"))
+    without = client.get(f"/img/page/{page_id}.jpg?v=student")
+    assert without.status_code == 200 and without.content != with_red

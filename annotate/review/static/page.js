@@ -86,10 +86,17 @@
   };
   toggle("show-boxes", "boxes", "hidden");
   toggle("show-marks", "marks", "hidden");
+  const marksBox = document.getElementById("show-marks");
+  const pageImage = () => {  // the red ink itself goes with the marks: the page without it (if the scan kept one)
+    const original = document.getElementById("show-original");
+    const variant = original && original.checked ? "original" : marksBox && !marksBox.checked ? "student" : "image";
+    document.getElementById("page-img").src = `img/page/${view.page.id}.jpg?v=${variant}`;
+  };
+  if (marksBox) marksBox.addEventListener("change", pageImage);
   document.querySelectorAll("#marks .note").forEach((note) => note.addEventListener("click", () => Examkit.say(note.title, "info")));
   const original = document.getElementById("show-original");
   if (original) original.addEventListener("change", () => {
-    document.getElementById("page-img").src = `img/page/${view.page.id}.jpg?v=${original.checked ? "original" : "image"}`;
+    pageImage();
     // word boxes refer to the processed image; on the original they would sit askew
     document.getElementById("figure").classList.toggle("original", original.checked);
   });
