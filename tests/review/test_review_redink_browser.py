@@ -49,3 +49,15 @@ def test_an_empty_analysis_is_leer_in_the_overview(context, server, review_ws) -
     row = page.locator("tr", has_text="richter-lea")
     row.get_by_text("leer", exact=True).wait_for()
     assert "stimmig" not in row.inner_text()
+
+
+def test_the_red_notes_are_items_and_the_switch_hides_the_red_ink_too(context, server, review_ws) -> None:  # noqa: F811
+    page_id = review_ws.documents.pages(SAMPLE)[0].id
+    page = open_page(context, server, f"/page/{page_id}")
+    notes = page.get_by_test_id("red-note")
+    assert notes.count() == 6
+    notes.filter(has_text="3/5").click()
+    page.get_by_text("Randnotiz: 3/5 · Sicherheit 88 % · neben der Aufgabe (Überschrift des Schülers)").last.wait_for()
+    page.get_by_label("Lehrermarkierungen").uncheck()
+    assert not notes.first.is_visible()
+    assert page.locator("#page-img").get_attribute("src").endswith("?v=student")
