@@ -138,7 +138,7 @@ def read_document(pages: list[tuple[int, PageOCR]], labels: list[tuple[str, floa
         for n in scores:
             region = _region_of(regions, n)
             if region is not None:
-                n.task, n.rule = numbers.index(region), "heading"
+                n.task, n.rule = _task_index(region, numbers, labels), "heading"
     else:
         for i, n in enumerate(scores):
             n.task, n.rule = i, "order"
@@ -154,8 +154,17 @@ def read_document(pages: list[tuple[int, PageOCR]], labels: list[tuple[str, floa
     for n in scores:  # a second score in one part is not placed: the teacher decides
         if n.task is not None and next(s for s in scores if s.task == n.task) is not n:
             n.task, n.rule = None, "none"
-    _place_deductions(pages, notes, regions, numbers, scores)
+    _place_deductions(pages, notes, regions, numbers, scores, labels)
     return result
+
+
+def _task_index(heading: int, numbers: list[int], labels: list[tuple[str, float]] | None) -> int:
+    """The task a heading number stands for: the exam's task whose label carries that number
+    (``Aufgabe 3`` for a student's ``3)``, also when a task was left out), else its rank."""
+    for index, (label, _) in enumerate(labels or []):
+        if re.search(rf"(?<!\d){heading}(?!\d)", label):
+            return index
+    return numbers.index(heading)
 
 
 def _writing(reading: PageOCR) -> tuple[float, float, float] | None:
@@ -168,9 +177,11 @@ def _writing(reading: PageOCR) -> tuple[float, float, float] | None:
 
 
 def _total(pages: list[tuple[int, PageOCR]], notes: list[Note]) -> Note | None:
-    """The largest N/M above the first page's writing or below the last page's."""
+    """The largest N/M above the first page's writing or below the last page's (no task's
+    maximum is larger than the whole's)."""
     first, last = pages[0][0], pages[-1][0]
     extent = {number: _writing(reading) for number, reading in pages}
+    largest = max((found[1] for n in notes if (found := score_of(n.mark))), default=0.0)
     candidates = []
     for n in notes:
         found = score_of(n.mark)
@@ -179,7 +190,7 @@ def _total(pages: list[tuple[int, PageOCR]], notes: list[Note]) -> Note | None:
             continue
         top = n.page == first and n.mark.bbox[3] <= span[0] + span[2]
         bottom = n.page == last and n.mark.bbox[1] >= span[1]
-        if top or bottom:
+        if (top or bottom) and found[1] >= largest:
             candidates.append((found[1], found[0], n))
     return max(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
@@ -221,14 +232,14 @@ def _region_of(regions: list[Region], note: Note) -> int | None:
 
 
 def _place_deductions(pages: list[tuple[int, PageOCR]], notes: list[Note], regions: list[Region],
-                      numbers: list[int], scores: list[Note]) -> None:
+                      numbers: list[int], scores: list[Note], labels: list[tuple[str, float]] | None) -> None:
     readings = dict(pages)
     for n in notes:
         if n.rule != "none" or (deduction_of(n.mark) is None and n.mark.note != "word"):
             continue
         if regions:
             region = _region_of(regions, n)
-            n.task = numbers.index(region) if region is not None else None
+            n.task = _task_index(region, numbers, labels) if region is not None else None
         else:  # scores stand beside a task's last line: a note belongs to the next score below it
             below = [s for s in scores if (s.page, s.y) >= (n.page, n.y - 1) and s.task is not None]
             n.task = below[0].task if below else None

@@ -95,3 +95,18 @@ def test_the_audit_says_an_empty_analysis_is_empty_and_a_red_total_that_differs(
     assert [(p.code, p.severity, p.message) for p in record.problems] == [
         ("red-total-mismatch", "warning", "the teacher's red ink on the scan says 10/21, the analysis adds up to 18/21")]
     assert audit_text(text, stop_marker=None, on_paper=Stated(points=18, max=21)).problems == []
+
+
+def test_a_heading_number_finds_the_exams_task_of_that_number_when_one_is_left_out():
+    lines = ["Lea Richter", "Aufgabe 1", "Frankreich besetzte das Ruhrgebiet", "Aufgabe 3", "Ich denke"]
+    marks = [note("11/20", "score", 100), note("4/5", "score", at(2)), note("5/6", "score", at(4))]
+    ink = read_document([(1, page(lines, marks))], labels=[("Aufgabe 1", 5), ("Aufgabe 2", 9), ("Aufgabe 3", 6)])
+    assert ink.tasks == [("Aufgabe 1", 5, 4), ("Aufgabe 2", 9, None), ("Aufgabe 3", 6, 5)]
+    assert ink.total == (11, 20)
+
+
+def test_a_score_beside_the_first_line_is_no_total_when_a_larger_maximum_is_written():
+    lines = ["Aufgabe 1 Die Reformation", "begann 1517", "Aufgabe 2", "Luther"]
+    marks = [note("4/5", "score", at(0)), note("5/6", "score", at(3))]
+    ink = read_document([(1, page(lines, marks))])
+    assert ink.total is None and [p for _, _, p in ink.tasks] == [4, 5]
