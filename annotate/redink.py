@@ -17,7 +17,8 @@ the teacher sees why it went where it did:
 for the teacher to confirm; :func:`paper_check` compares what the paper says with an analysis;
 :func:`confirmed_notes` are the notes a saved analysis agrees with (OCR ground truth of the
 teacher's layer). Public: :func:`red_ink` (a workspace document), :func:`read_document`,
-:func:`red_ink_draft`, :func:`paper_check`, :func:`on_paper`, :func:`confirmed_notes`, :class:`RedInk`.
+:func:`red_ink_draft`, :func:`paper_check`, :func:`on_paper`, :func:`confirmed_notes`,
+:func:`audit_documents` (``annotate check --scans``), :class:`RedInk`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from annotate.parse import Stated
 from examkit.models import Line, Mark, PageOCR
 
 if TYPE_CHECKING:
+    from annotate.audit import AuditRecord
+    from annotate.sheets import Settings
     from examkit.workspace import Workspace
 
 #: The student's task headings: ``Aufgabe 2`` (also misread, ``Aufsabe 2``), ``Aufg. 2:``, ``Nr. 2``,
@@ -332,3 +335,19 @@ def confirmed_notes(ink: RedInk, analysis: Analysis) -> list[Note]:
         if agrees:
             out.append(n)
     return out
+
+
+def audit_documents(ws: Workspace, settings: Settings) -> list[AuditRecord]:
+    """The audit of every saved analysis of the workspace, each against the total and grade in
+    red on its scan (``red-total-mismatch``); drafts are left out, they are no analysis yet."""
+    from annotate.audit import audit_text
+
+    records = []
+    for doc in ws.documents.list():
+        revision = ws.revisions.latest_analysis(doc.id) if doc.kind == "student" else None
+        if revision is not None:
+            records.append(audit_text(revision.text, student_text=ws.revisions.document_text(doc.id),
+                                      scale=settings.scale, rounding=settings.rounding,
+                                      stop_marker=settings.stop_marker, source=doc.id,
+                                      on_paper=on_paper(red_ink(ws, doc.id))))
+    return records

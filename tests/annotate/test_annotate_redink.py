@@ -110,3 +110,25 @@ def test_a_score_beside_the_first_line_is_no_total_when_a_larger_maximum_is_writ
     marks = [note("4/5", "score", at(0)), note("5/6", "score", at(3))]
     ink = read_document([(1, page(lines, marks))])
     assert ink.total is None and [p for _, _, p in ink.tasks] == [4, 5]
+
+
+def test_annotate_check_scans_lists_a_red_total_that_differs(cli, ws) -> None:
+    import json
+
+    from annotate.model import Analysis
+    from annotate.sheets import canonical_text, settings_from
+    from tests.review.redink_sample import SAMPLE, add_red_ink_sample
+
+    add_red_ink_sample(ws)  # red total 12/20
+    analysis = Analysis.model_validate({"tasks": [{"label": "Aufgabe 1", "max": 5},
+                                                  {"label": "Aufgabe 2", "max": 9, "errors": [{"comment": "x", "deduction": 1}]},
+                                                  {"label": "Aufgabe 3", "max": 6, "errors": [{"comment": "y", "deduction": 1}]}]})
+    ws.revisions.add_analysis(SAMPLE, canonical_text(analysis, settings_from(ws.config.analysis, ws.root)),
+                              sheet=analysis.model_dump())
+    result = cli("annotate", "check", "--scans", "--json", "--workspace", ws.root)
+    assert result.exit_code == 0, result.stderr
+    [record] = json.loads(result.stdout)
+    assert record["source"] == SAMPLE
+    assert [(p["code"], p["severity"]) for p in record["problems"]] == [("red-total-mismatch", "warning")]
+    assert "red ink on the scan says 12/20, the analysis adds up to 18/20" in result.stderr
+    assert cli("annotate", "check").exit_code != 0  # nothing to check: one line, not a traceback
