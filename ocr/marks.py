@@ -132,7 +132,8 @@ def _split(notes: np.ndarray, box: BBox, word_h: float) -> list[BBox]:
     """The notes in one group, each cut to its ink. A group taller than a written line (and a bit) is notes
     stacked in the margin (``-1`` over ``6/9``): cut into its rows of letters; a gap of a
     third of the ink's height between letters parts notes side by side (``-1  6/8``; a comma's
-    gap is smaller). Slivers flatter than an eighth of a word are pieces of strokes, no note."""
+    gap is smaller). Slivers flatter than an eighth of a word, and specks with less ink than a
+    short stroke, are pieces of strokes or stray red pixels, no note."""
     x0, y0, x1, y1 = box
     ink = notes[y0:y1, x0:x1] > 0
     rows, cols = np.nonzero(ink)
@@ -144,7 +145,7 @@ def _split(notes: np.ndarray, box: BBox, word_h: float) -> list[BBox]:
         rows = _rows(ink)
         if len(rows) > 1:
             return [box for top, bottom in rows for box in _split(notes, (x0, y0 + top, x1, y0 + bottom), word_h)]
-    if y1 - y0 < 0.125 * word_h:
+    if y1 - y0 < 0.125 * word_h or np.count_nonzero(ink) < 0.02 * word_h * word_h:
         return []
     filled = ink.any(axis=0)
     gap, run = max(4, int(0.33 * (y1 - y0))), 0

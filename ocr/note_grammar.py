@@ -135,9 +135,10 @@ def teacher_notes() -> Automaton:
     def grade() -> Fragment:  # 1..6 with + or -
         return g.seq(g.chars("123456"), g.opt(g.chars("+-")))
 
-    score = g.seq(number(), g.opt(g.chars(" ")), g.chars("/"), g.opt(g.chars(" ")), whole())
+    score = g.seq(number(), g.opt(g.chars(" ")), g.chars("/"), g.opt(g.chars(" ")), whole(),
+                  g.opt(g.seq(g.opt(g.chars(" ")), g.chars("P"), g.opt(g.chars(".")))))
     deduction = g.seq(g.chars("-+"), g.opt(g.chars(" ")), number(), g.opt(g.seq(g.opt(g.chars(" ")), g.chars("P"))))
-    grades = g.alt(grade(), g.seq(g.lit("Note"), g.opt(g.chars(" ")), grade()),
+    grades = g.alt(grade(), g.seq(g.lit("Note"), g.opt(g.chars(":")), g.opt(g.chars(" ")), grade()),
                    g.seq(whole(), g.opt(g.chars(" ")), g.lit("P"), g.opt(g.chars("."))),
                    *(g.lit(w) for w in GRADE_WORDS))
     words = g.alt(*(g.lit(w) for w in WORDS))

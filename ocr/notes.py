@@ -14,6 +14,7 @@ Public: :class:`NoteReading`, :func:`decode`, :func:`read_scores`, :class:`NoteR
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -162,13 +163,13 @@ def _confidence(path: _Path, best_free: float) -> float:
 
 
 def normalise(text: str, kind: str) -> str:
-    """A note in one spelling: ``3 / 5`` → ``3/5``, ``6.5/8`` → ``6,5/8``, ``-1 P`` → ``-1``, a
-    tick → ``✓``."""
+    """A note in one spelling: ``3 / 5`` → ``3/5``, ``6.5/8`` → ``6,5/8``, ``-1 P`` → ``-1``,
+    ``14/20 P.`` → ``14/20``, ``Note: 2`` → ``Note 2``, a tick → ``✓``."""
     if kind == "tick":
         return "✓"
     if kind in ("score", "deduction"):
-        return text.replace(" ", "").replace(".", ",").rstrip("P")
-    return text
+        return re.sub(r"\s*P\.?$", "", text).replace(" ", "").replace(".", ",")
+    return re.sub(r"^Note:?\s*", "Note ", text)
 
 
 @lru_cache(maxsize=1)

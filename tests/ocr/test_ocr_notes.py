@@ -9,7 +9,7 @@ import pytest
 from examkit.models import Line, Word
 from ocr import marks
 from ocr.note_grammar import teacher_notes
-from ocr.notes import NoteReader, NoteReading, read_scores
+from ocr.notes import NoteReader, NoteReading, normalise, read_scores
 
 CLASSES = ["", *"0123456789/,.-+PNoteRGrAZ?falschungenäöü朗", " "]
 
@@ -31,11 +31,12 @@ def test_the_grammar_spells_note_forms_and_nothing_else():
     grammar = teacher_notes()
     kinds = {text: grammar.accepts(text) for text in
              ("3/5", "6,5/8", "14/20", "-1", "-0,5", "+1", "2-", "Note 3", "11 P.", "gut", "R", "Gr", "?", "falsch",
-              "Bezug?", "✓", "315", "6,518", "朗", "3/", "1,7/5")}
+              "Bezug?", "✓", "315", "6,518", "朗", "3/", "1,7/5", "14/20 P.", "Note: 2")}
     assert kinds == {"3/5": "score", "6,5/8": "score", "14/20": "score", "-1": "deduction", "-0,5": "deduction",
                      "+1": "deduction", "2-": "grade", "Note 3": "grade", "11 P.": "grade", "gut": "grade",
                      "R": "word", "Gr": "word", "?": "word", "falsch": "word", "Bezug?": "word", "✓": "tick",
-                     "315": None, "6,518": None, "朗": None, "3/": None, "1,7/5": None}
+                     "315": None, "6,518": None, "朗": None, "3/": None, "1,7/5": None, "14/20 P.": "score",
+                     "Note: 2": "grade"}
 
 
 def test_a_slash_read_as_one_comes_out_as_a_score():
@@ -100,6 +101,19 @@ def test_notes_side_by_side_and_stacked_are_read_one_by_one():
     boxes = sorted(m.bbox for m in found if m.kind == "margin")
     assert len(boxes) == 4, boxes
     assert all(m.note == "text" and m.conf == 50.0 for m in found if m.kind == "margin")
+
+
+def test_the_written_forms_come_out_in_one_spelling():
+    assert [normalise(t, k) for t, k in (("14 / 20 P.", "score"), ("6.5/8", "score"), ("-1 P", "deduction"),
+                                         ("Note: 2-", "grade"), ("V", "tick"))] == ["14/20", "6,5/8", "-1", "Note 2-", "✓"]
+
+
+def test_red_specks_make_no_note():
+    mask = np.zeros((700, 1200), np.uint8)
+    mask[300:308, 1000:1008] = 255  # a few stray red pixels in the margin
+    mask[500:508, 300:308] = 255  # and between the lines
+    found, _ = marks.detect(mask, _student_lines(), lambda crop: NoteReading("1", "grade", 3.0))
+    assert found == []
 
 
 def test_a_page_without_red_ink_has_no_notes():
