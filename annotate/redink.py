@@ -18,7 +18,8 @@ for the teacher to confirm; :func:`paper_check` compares what the paper says wit
 :func:`confirmed_notes` are the notes a saved analysis agrees with (OCR ground truth of the
 teacher's layer). Public: :func:`red_ink` (a workspace document), :func:`read_document`,
 :func:`red_ink_draft`, :func:`paper_check`, :func:`on_paper`, :func:`confirmed_notes`,
-:func:`audit_documents` (``annotate check --scans``), :class:`RedInk`.
+:func:`audit_documents` (``annotate check --scans``), :func:`note_lines` (a note corrected,
+as the page's teacher text), :class:`RedInk`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from rapidfuzz import fuzz
 
 from annotate.model import Analysis, fmt_number, task_points
 from annotate.parse import Stated
-from examkit.models import Line, Mark, PageOCR
+from examkit.models import Line, Mark, PageOCR, TextRevision
 
 if TYPE_CHECKING:
     from annotate.audit import AuditRecord
@@ -48,6 +49,7 @@ _HEADING = (
 _HEADING_WORDS = ("aufgabe", "aufg", "nr")
 _SCORE = re.compile(r"^(\d+(?:,5|,0)?)/(\d+)$")
 _DEDUCTION = re.compile(r"^([-+])(\d+(?:,5|,0)?)$")
+_GRADE = re.compile(r"^(?:Note )?[1-6][+-]?$|^\d{1,2} P\.?$")
 #: What the short marks stand for, as an error's comment.
 WORD_COMMENTS = {"R": "Rechtschreibung", "Gr": "Grammatik", "A": "Ausdruck", "Z": "Zeichensetzung", "T": "Tempus",
                  "W": "Wortwahl", "Sb": "Satzbau", "St": "Stil", "Bz": "Bezug", "?": "Unklar"}
@@ -306,13 +308,51 @@ def paper_check(ink: RedInk, analysis: Analysis | None) -> list[str]:
 
 
 def red_ink(ws: Workspace, document_id: str) -> RedInk:
-    """The red notes of a document's scanned pages, placed on its tasks (the exam's tasks where
-    the exam has a sheet, else the student's headings or the order of the notes)."""
+    """The red notes of a document's scanned pages, as the teacher corrected them, placed on its
+    tasks (the exam's tasks where the exam has a sheet, else the student's headings or the order
+    of the notes)."""
     doc = ws.documents.get(document_id)
-    pages = [(p.number, r) for p in ws.documents.pages(doc.id) if (r := ws.documents.latest_ocr(p.id)) is not None]
+    pages = [(p.number, corrected(r, ws.revisions.latest_text(p.id, "teacher")))
+             for p in ws.documents.pages(doc.id) if (r := ws.documents.latest_ocr(p.id)) is not None]
     sheet = ws.revisions.exam_sheet(doc.exam) if doc.exam else None
     labels = [(str(t.get("label", "")), float(t.get("max", 0))) for t in sheet.get("tasks", [])] if sheet else None
     return read_document(pages, labels or None)
+
+
+def margin_notes(reading: PageOCR) -> list[Mark]:
+    """A page's margin notes in reading order: the lines of its teacher text, one per note."""
+    return [m for m in reading.marks if m.kind == "margin"]
+
+
+def corrected(reading: PageOCR, teacher: TextRevision | None) -> PageOCR:
+    """The reading with the teacher's corrections of its notes: a saved teacher text with one line
+    per note (:func:`correct_note` writes it) replaces the notes' texts; a person's reading is sure."""
+    notes = margin_notes(reading)
+    lines = teacher.text.split("\n") if teacher is not None else []
+    if teacher is None or len(lines) != len(notes):
+        return reading
+    fixed = dict(zip(map(id, notes), lines, strict=True))
+    marks = [m.model_copy(update={"text": fixed[id(m)].strip(), "note": kind_of(fixed[id(m)].strip()), "conf": 100.0})
+             if id(m) in fixed and fixed[id(m)].strip() != m.text else m for m in reading.marks]
+    return reading.model_copy(update={"marks": marks})
+
+
+def kind_of(text: str) -> str:
+    """What a note a person typed is: ``score``, ``deduction``, ``grade`` or ``word``."""
+    if _SCORE.match(text):
+        return "score"
+    if _DEDUCTION.match(text):
+        return "deduction"
+    return "grade" if _GRADE.match(text) else "word"
+
+
+def note_lines(reading: PageOCR, teacher: TextRevision | None, ordinal: int, text: str) -> str:
+    """The page's teacher text with note ``ordinal`` (in reading order) read as ``text``."""
+    lines = [m.text for m in margin_notes(corrected(reading, teacher))]
+    if not 0 <= ordinal < len(lines):
+        raise IndexError(ordinal)
+    lines[ordinal] = " ".join(text.split())
+    return "\n".join(lines)
 
 
 def on_paper(ink: RedInk) -> Stated | None:

@@ -13,6 +13,7 @@ from typing import Any
 from annotate.audit import audit_text
 from annotate.model import Analysis, SheetError, Task, analysis_from_data, task_points
 from annotate.parse import Stated
+from annotate.redink import note_lines
 from annotate.review.german import audit_problems, sheet_problems
 from annotate.sheets import Settings, canonical_text
 from examkit.errors import NotFoundError
@@ -23,6 +24,20 @@ from examkit.workspace import Workspace
 def save_text(ws: Workspace, page_id: int, text: str, base: int | None, *, author: str) -> TextRevision:
     ws.documents.page(page_id)  # NotFoundError for a page that vanished
     return ws.revisions.add_text(page_id, _newlines(text), source="review", author=author, base=base)
+
+
+def correct_note(ws: Workspace, page_id: int, ordinal: int, text: str, base: int | None, *,
+                 author: str) -> TextRevision:
+    """A red note read anew by the teacher: the page's teacher text (one line per note) with that
+    note's line replaced, as a new revision of the teacher layer (the reading stays as it was)."""
+    reading = ws.documents.latest_ocr(ws.documents.page(page_id).id)
+    if reading is None:
+        raise NotFoundError(f"page {page_id} has no OCR reading")
+    try:
+        lines = note_lines(reading, ws.revisions.latest_text(page_id, "teacher"), ordinal, text)
+    except IndexError:
+        raise NotFoundError(f"page {page_id} has no note {ordinal + 1}") from None
+    return ws.revisions.add_text(page_id, lines, layer="teacher", source="review", author=author, base=base)
 
 
 def revert_text(ws: Workspace, page_id: int, revision_id: int | None, base: int | None, *,

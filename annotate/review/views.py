@@ -138,9 +138,11 @@ def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
         for wi, word in enumerate(line["words"]):
             words.append({"line": li, "word": wi, **word})
     placed = {n.index: n for n in red_ink(ws, doc.id).notes if n.page == page.number}
+    ordinals = {i: k for k, i in enumerate(i for i, m in enumerate(reading.marks if reading else []) if m.kind == "margin")}
     marks = [{"kind": m.kind, "label": MARK_DE.get(m.kind, m.kind), "bbox": list(m.bbox), "text": m.text,
-              **(note_json(placed[i]) if i in placed else {})}
+              **(note_json(placed[i]) | {"ordinal": ordinals[i]} if i in placed else {})}
              for i, m in enumerate(reading.marks if reading else [])]
+    teacher = ws.revisions.latest_text(page.id, "teacher")
     pages = ws.documents.pages(doc.id)
     index = next(i for i, p in enumerate(pages) if p.id == page.id)
     has_image = source_path(ws.root, page, "image") is not None
@@ -161,6 +163,7 @@ def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
         "words": words,
         "lines": lines,
         "marks": marks,
+        "notes_base": teacher.id if teacher else None,
         "history": [revision_json(r) for r in reversed(ws.revisions.texts(page.id))],
     }
 

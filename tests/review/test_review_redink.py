@@ -61,3 +61,20 @@ def test_without_the_teachers_marks_the_page_shows_the_scan_without_red_ink(clie
     Image.new("L", (400, 600), 128).save(review_ws.path(page.image.rsplit(".", 1)[0] + ".student.jpg"))
     without = client.get(f"/img/page/{page_id}.jpg?v=student")
     assert without.status_code == 200 and without.content != with_red
+
+
+def test_a_red_note_is_corrected_in_place_and_the_draft_follows(client: TestClient, review_ws) -> None:
+    page_id = add_red_ink_sample(review_ws)
+    view = client.get(f"/api/pages/{page_id}").json()
+    note = next(m for m in view["marks"] if m["kind"] == "margin" and m["text"] == "3/5")
+    saved = client.post(f"/api/pages/{page_id}/notes/{note['ordinal']}", json={"text": "4/5", "base": view["notes_base"]})
+    assert saved.status_code == 200
+    analysis = client.get(f"/api/analysis/{SAMPLE}").json()
+    assert [t["points"] for t in analysis["sheet"]["tasks"]] == [4, 6, 3]
+    corrected = next(n for n in analysis["red_ink"]["notes"] if n["text"] == "4/5")
+    assert (corrected["conf"], corrected["rule"]) == (100, "heading")
+    assert review_ws.documents.latest_ocr(page_id).marks[note["index"]].text == "3/5"  # the reading is kept
+    stale = client.post(f"/api/pages/{page_id}/notes/0", json={"text": "13/20", "base": view["notes_base"]})
+    assert stale.status_code == 409
+    again = client.get(f"/api/pages/{page_id}").json()
+    assert client.post(f"/api/pages/{page_id}/notes/99", json={"text": "x", "base": again["notes_base"]}).status_code == 404

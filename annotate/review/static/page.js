@@ -93,7 +93,17 @@
     document.getElementById("page-img").src = `img/page/${view.page.id}.jpg?v=${variant}`;
   };
   if (marksBox) marksBox.addEventListener("change", pageImage);
-  document.querySelectorAll("#marks .note").forEach((note) => note.addEventListener("click", () => Examkit.say(note.title, "info")));
+  /* A red note: what was read, how sure, where it was placed; corrected in place (a new revision of
+     the page's teacher text, one line per note), then the page shows the notes anew. */
+  document.querySelectorAll("#marks .note").forEach((note) => note.addEventListener("click", async () => {
+    Examkit.say(note.title, "info");
+    const text = window.prompt(`${note.title}\n\nRandnotiz korrigieren:`, note.dataset.text);
+    if (text === null || text.trim() === note.dataset.text) return;
+    const result = await Examkit.api("POST", `api/pages/${view.page.id}/notes/${note.dataset.ordinal}`,
+      { text, base: view.notes_base });
+    if (result.status === 200) window.location.reload();
+    else Examkit.explain(result);
+  }));
   const original = document.getElementById("show-original");
   if (original) original.addEventListener("change", () => {
     pageImage();
