@@ -120,7 +120,7 @@ def _notes(notes: np.ndarray, mask: np.ndarray, word_h: float, reader: SnippetRe
                 crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, np.uint8)
                 crop[pad:-pad, pad:-pad] = 255 - mask[y0:y1, x0:x1]  # the note alone, not its neighbours' ink
                 reading = reader(crop)
-                if not reading.text.strip():
+                if not reading.text.strip() and reading.conf >= 0:
                     continue  # red specks with nothing to read (a stamp's edge, a coloured letterhead) are no note
             marks.append(Mark(kind="margin", bbox=(x0, y0, x1, y1),
                               text=" ".join(reading.text.split()) if reading else "",

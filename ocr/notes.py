@@ -183,7 +183,7 @@ def _bundled_reader():
 class NoteReader:
     """Reads note crops (dark ink on white) with the bundled recognition model. Where that model
     is not installed, ``fallback`` (the engine's own line reader) reads, and the grammar only says
-    what kind of note it is."""
+    what kind of note it is; without either, notes are kept unread."""
 
     def __init__(self, fallback: Callable[[np.ndarray], str] | None = None) -> None:
         self.fallback = fallback
@@ -194,8 +194,8 @@ class NoteReader:
         try:
             reader = _bundled_reader()
         except (ExamkitError, ImportError):
-            if self.fallback is None:
-                raise
+            if self.fallback is None:  # no reader at all: the note is kept, unread
+                return NoteReading("", "text", -1)
             text = " ".join(self.fallback(crop).split())
             return NoteReading(text, _grammars()[0].accepts(text) or "text", -1)
         x = line_tensor(crop, batch_width([crop]))[None]

@@ -129,3 +129,19 @@ def test_rendered_scores_are_read_as_scores():
         cv2.putText(crop, text, (20, 65), cv2.FONT_HERSHEY_SIMPLEX, 1.8, 0, 4)
         reading = reader(crop)
         assert reading.text == text, reading
+
+
+def test_without_the_bundled_model_the_engines_reader_reads_or_the_note_stays_unread(monkeypatch):
+    from examkit.errors import MissingDependencyError
+    from ocr import notes
+
+    def missing():
+        raise MissingDependencyError("the rapidocr Python package (reads handwriting)", install="pip install rapidocr")
+
+    monkeypatch.setattr(notes, "_bundled_reader", missing)
+    crop = np.full((40, 80), 255, np.uint8)
+    assert NoteReader(lambda c: "3/5")(crop) == NoteReading("3/5", "score", -1)
+    assert NoteReader()(crop) == NoteReading("", "text", -1)
+    mask = _mask_with(("-1", (900, 200)))
+    found, _ = marks.detect(mask, _student_lines(), NoteReader())
+    assert [(m.kind, m.text, m.conf) for m in found] == [("margin", "", -1)]  # kept, unread
