@@ -33,7 +33,8 @@ SEVERITY: dict[str, Severity] = {
     "total-mismatch": "error", "task-mismatch": "error", "deduction-mismatch": "error",
     "deduction-unquantified": "warning", "percent-mismatch": "error", "grade-mismatch": "warning",
     "stop-marker-missing": "warning", "quote-not-found": "warning", "too-long": "error",
-    "bracket-missing": "warning", "tasks-unlisted": "warning",
+    "bracket-missing": "warning", "tasks-unlisted": "warning", "analysis-empty": "error",
+    "red-total-mismatch": "warning",
 }
 
 
@@ -60,6 +61,9 @@ MESSAGES: dict[str, str] = {
     "too-long": "{tokens} tokens, more than the limit of {limit}",
     "bracket-missing": "line {line}: the bracket in '{fragment}' is not closed; read as `{read_as}`",
     "tasks-unlisted": "tasks worth {points} points are not listed; assumed full marks (added as `Übrige Aufgaben`)",
+    "analysis-empty": "the analysis has no task and no points: it is empty, not an analysis",
+    "red-total-mismatch": "the teacher's red ink on the scan says {paper}, the analysis adds up to {computed}",
+    "red-total-mismatch/grade": "the teacher's red ink on the scan gives the grade {paper}, the analysis {computed}",
 }
 
 Arg = str | int | float | tuple[str, ...]
@@ -230,6 +234,21 @@ def _check_summary(result: ParseResult, computed: Stated, scale: GradeScale, rou
                                scale=scale.name))
 
 
+def _check_paper(paper: Stated, stated: Stated, computed: Stated) -> list[Problem]:
+    """The red total and grade on the scan against the analysis (its stated numbers where it
+    states them, else what its tasks add up to)."""
+    out = []
+    points = stated.points if stated.points is not None else computed.points
+    maximum = stated.max if stated.max is not None else computed.max
+    if paper.points is not None and (paper.points, paper.max) != (points, maximum):
+        out.append(problem("red-total-mismatch", paper=f"{fmt_number(paper.points)}/{fmt_number(paper.max or 0)}",
+                           computed=f"{fmt_number(points or 0)}/{fmt_number(maximum or 0)}"))
+    grade = stated.grade or computed.grade
+    if paper.grade is not None and grade is not None and paper.grade.replace(" ", "") != grade.replace(" ", ""):
+        out.append(problem("red-total-mismatch/grade", paper=paper.grade, computed=grade))
+    return out
+
+
 def audit_text(
     text: str | None,
     *,
@@ -242,11 +261,13 @@ def audit_text(
     max_tokens: int | None = None,
     count_tokens: Callable[[str], int] | None = None,
     record_text: str | None = None,
+    on_paper: Stated | None = None,
 ) -> AuditRecord:
     """Audit one Fehleranalyse; ``text=None`` is a training record without an assistant answer.
 
     ``student_text`` enables ``quote-not-found``; ``max_tokens`` with ``count_tokens`` enables
-    ``too-long`` (counted over ``record_text``, the whole training record, else ``text``).
+    ``too-long`` (counted over ``record_text``, the whole training record, else ``text``);
+    ``on_paper`` (the total and grade the teacher wrote in red on the scan) ``red-total-mismatch``.
     """
     scale = scale or get_scale("oberstufe")
     problems: list[Problem] = []
@@ -266,6 +287,10 @@ def audit_text(
     totals = analysis.totals(scale, rounding)
     computed = Stated(points=totals.points, max=totals.max, percent=totals.percent, grade=totals.grade)
     checks: list[Problem] = []
+    if not analysis.tasks and not analysis.extras:
+        checks.append(problem("analysis-empty"))
+    elif on_paper is not None:
+        checks += _check_paper(on_paper, result.stated, computed)
     if not result.heading_ok:
         checks.append(problem("heading"))
     checks += [problem("bracket-missing", line=r.line, fragment=r.fragment, read_as=r.read_as) for r in result.repairs]

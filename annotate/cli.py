@@ -25,6 +25,7 @@ from annotate.sources import audit_path
 from annotate.textfiles import read_text
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, read_workspace_config
 from examkit.console import note, out, out_json, warn
+from examkit.errors import UserInputError
 
 app = typer.Typer(help="The Fehleranalyse: render, parse, check, attach, draft.", no_args_is_help=True)
 
@@ -102,23 +103,35 @@ def _token_counter(model: str, max_tokens: int | None):
 
 @app.command("check")
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .jsonl, .csv) or folders.")],
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files (.txt, .jsonl, .csv) or folders.")] = None,
     scale: ScaleOpt = None,
     json_out: JsonOpt = False,
     infer: Annotated[bool, typer.Option("--infer-scale", help="Fit grade thresholds to the stated grades.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", help="Check the token limit of this model.")] = None,
     max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", help="Token limit per record.")] = None,
+    scans: Annotated[bool, typer.Option("--scans", help="Also audit the workspace's saved analyses, each against "
+                                        "the total and grade written in red on its scan.")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Audit analyses and training files: sums, percent, grade, stop marker, quotes. Exit 1 on errors.
 
     Example: examkit annotate check train.jsonl --json | jq '.[] | select(.problems != [])'
     """
+    if not paths and not scans:
+        raise UserInputError("nothing to check", advice="Give files or folders, or --scans for the workspace's analyses.")
     settings = _settings(workspace, scale)
     counting = model or read_workspace_config(workspace)[0].export.target_model  # --max-tokens alone: the export's model
     limit, counter = _token_counter(counting, max_tokens) if (model or max_tokens) else (None, None)
     records: list[AuditRecord] = []
-    for path in paths:
+    if scans:
+        from annotate.redink import audit_documents
+
+        _, root = read_workspace_config(workspace)
+        if root is None:
+            raise UserInputError("--scans: no workspace here", advice="Pass --workspace, or run it in the workspace folder.")
+        with open_workspace(root) as ws:
+            records += audit_documents(ws, settings)
+    for path in paths or []:
         records += audit_path(path, on_warning=warn, scale=settings.scale, rounding=settings.rounding,
                               stop_marker=settings.stop_marker, max_tokens=limit, count_tokens=counter)
     if json_out:  # one record per line: valid JSON for jq, fast for 10,000 records, greppable

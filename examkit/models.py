@@ -81,6 +81,10 @@ class Mark(BaseModel):
     kind: Literal["underline", "strike", "circle", "margin"]
     bbox: BBox
     text: str = ""
+    #: for margin notes: what the note is (``score``, ``deduction``, ``grade``, ``word``, ``tick``,
+    #: ``text``), as the note reader (:mod:`ocr.notes`) read it; None where it was not read
+    note: str | None = None
+    conf: float = Field(-1, description="the note reading's confidence, 0-100; -1 not read")
 
 
 class PageOCR(BaseModel):

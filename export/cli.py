@@ -283,7 +283,8 @@ def ocr_gt(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Write confirmed lines as NAME.png + NAME.gt.txt (cut by each line's outline) and their pages as PAGE XML
-    with outline, baseline and text per line, the page image beside it (OCR training).
+    with outline, baseline and text per line, the page image beside it (OCR training); the teacher's red notes
+    that a saved analysis agrees with go to teacher/.
 
     Example: examkit export ocr-gt ground-truth/
     """
@@ -299,6 +300,7 @@ def ocr_gt(
         warn(f"replaced {len(result.replaced)} files an earlier export had written in {directory}")
     note(f"{result.lines} lines from {result.pages} reviewed pages; {result.skipped_lines} lines without an outline "
          "(typed, not drawn) were skipped")
+    note(f"{result.teacher_notes} red notes of the teacher (those the saved analyses agree with) under teacher/")
     for path in result.files:
         out(str(path))
 

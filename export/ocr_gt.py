@@ -10,6 +10,10 @@ Both come straight from :meth:`examkit.lines.Lines.confirmed`: each line's image
 outline (pixels outside it whitened) and labelled with its own text, so there is no pairing of
 texts with images to get wrong. Lines without an outline (typed by a person without drawing
 one) have no image and are counted as skipped; typed documents have no handwriting at all.
+
+The teacher's layer goes separately, under ``teacher/``: each red note (``3/5``, ``-1``, the total)
+that the teacher's saved analysis agrees with (:func:`annotate.redink.confirmed_notes`), cut from
+the page by its box, so the learned reader can learn the teacher's digits too.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageDraw
 
+from annotate.parse import AnalysisParseError
+from annotate.redink import confirmed_notes, red_ink
+from annotate.sheets import settings_from
 from examkit.confirmation import confirmed_lines
 from examkit.files import FileNames, atomic_write_bytes, atomic_write_text
 from examkit.models import ConfirmedLine, Point
@@ -42,6 +49,7 @@ class GroundTruth:
     pages: int = 0
     skipped_lines: int = 0
     skipped_pages: list[str] = field(default_factory=list)
+    teacher_notes: int = 0  #: red notes written under teacher/
     files: list[Path] = field(default_factory=list)
     #: files of an earlier export in the same folder that this one replaced
     replaced: list[Path] = field(default_factory=list)
@@ -76,8 +84,42 @@ def export_ground_truth(ws: Workspace, out_dir: Path) -> GroundTruth:
             atomic_write_text(page_xml, page_xml_text(page_image.name, image.size, drawn))
             result.files += [page_xml, page_image]
         result.pages += 1
+    _teacher_notes(ws, out_dir / "teacher", names, result)
     result.replaced = names.replaced
     return result
+
+
+def _teacher_notes(ws: Workspace, folder: Path, names: FileNames, result: GroundTruth) -> None:
+    """The red notes a saved analysis agrees with, as ``NAME.png`` + ``NAME.gt.txt`` (see the module docstring)."""
+    from export.records import analysis_of
+
+    settings = settings_from(ws.config.analysis, ws.root)
+    for doc in ws.documents.list():
+        revision = ws.revisions.latest_analysis(doc.id) if doc.kind == "student" and not doc.typed else None
+        if revision is None:
+            continue
+        try:
+            notes = confirmed_notes(red_ink(ws, doc.id), analysis_of(revision, settings))
+        except AnalysisParseError:
+            continue
+        pages = {p.number: p for p in ws.documents.pages(doc.id)}
+        for note in notes:
+            image_path = ws.path(pages[note.page].image) if pages[note.page].image else None
+            if image_path is None or not image_path.is_file():
+                continue
+            x0, y0, x1, y1 = note.mark.bbox
+            with Image.open(image_path) as image:
+                crop = image.convert("L").crop((max(0, x0 - PAD), max(0, y0 - PAD), x1 + PAD, y1 + PAD))
+            stem = folder / f"{names.name(doc.id)}_p{note.page:03d}_n{note.index:03d}"
+            png = names.claim(stem.with_suffix(".png"))
+            png.parent.mkdir(parents=True, exist_ok=True)
+            tmp = png.with_name(f".{png.name}.tmp.png")
+            crop.save(tmp, format="PNG")
+            tmp.replace(png)
+            gt = names.claim(stem.with_suffix(".gt.txt"))
+            atomic_write_text(gt, note.mark.text + "\n")
+            result.files += [png, gt]
+            result.teacher_notes += 1
 
 
 def line_crop(image: Image.Image, polygon: list[Point]) -> Image.Image:

@@ -149,6 +149,11 @@ def _commit(ws: Workspace, outcome: PageOutcome, report: ScanReport, hocr: Path 
     stem = ws.pages_dir / task.document_id / f"p{task.number:04d}"
     original = atomic_write_bytes(stem.with_name(stem.name + ".orig.jpg"), outcome.original)
     image = atomic_write_bytes(stem.with_suffix(".jpg"), outcome.image)
+    student = stem.with_name(stem.name + ".student.jpg")  # the review shows it when the red ink is hidden
+    if outcome.student:
+        atomic_write_bytes(student, outcome.student)
+    else:
+        student.unlink(missing_ok=True)
     if hocr is not None and outcome.hocr is not None and outcome.hocr_image is not None:
         write_hocr(hocr / task.file_name / f"p{task.number:04d}.hocr", outcome.hocr, outcome.hocr_image)
     ws.documents.store_page_ocr(

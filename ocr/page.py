@@ -23,7 +23,7 @@ import numpy as np
 from examkit.errors import ExamkitError, InputFileError
 from examkit.files import atomic_write_bytes
 from examkit.models import PageOCR
-from ocr import images, ink, marks, preprocess
+from ocr import images, ink, marks, notes, preprocess
 from ocr.engine import Engine
 
 JPEG_QUALITY = 90
@@ -80,6 +80,7 @@ class PageOutcome:
     task: PageTask
     result: PageOCR | None = None
     image: bytes = b""  #: the normalised page, JPEG
+    student: bytes = b""  #: the normalised page without the teacher's red ink, JPEG (only where there is red ink)
     original: bytes = b""  #: the page as loaded, JPEG
     hocr: bytes | None = None  #: with ``options.hocr``
     hocr_image: bytes | None = None  #: the image the hOCR was read from, PNG
@@ -154,13 +155,16 @@ def _process(task: PageTask, ctx: PageContext, source: bytes | None) -> PageOutc
     applied = preprocess.Applied()
     page, layers, readable = prepare(engine, original, options, applied, record)
     result = engine.recognize(readable, lang=options.lang)
-    reader = (lambda crop: engine.read_line(crop, lang=options.lang).text) if engine.reads_lines else None
+    fallback = (lambda crop: engine.read_line(crop, lang=options.lang).text) if engine.reads_lines else None
+    reader = notes.NoteReader(fallback)
     result.marks, result.teacher_text = marks.detect(layers.teacher, result.lines, reader)
     result.steps = applied.steps
     result.width, result.height = int(page.shape[1]), int(page.shape[0])
     hocr = engine.hocr(readable, lang=options.lang) if options.hocr else None
     hocr_image = _encode(task, ".png", readable) if options.hocr else None
-    return PageOutcome(task=task, result=result, image=_encode(task, ".jpg", page), original=original_jpeg, hocr=hocr,
+    student = _encode(task, ".jpg", layers.student) if layers.teacher.any() else b""
+    return PageOutcome(task=task, result=result, image=_encode(task, ".jpg", page), student=student,
+                       original=original_jpeg, hocr=hocr,
                        hocr_image=hocr_image, width=result.width, height=result.height)
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from annotate.audit import audit_text
 from annotate.model import Analysis, SheetError, Task, analysis_from_data, task_points
+from annotate.parse import Stated
+from annotate.redink import note_lines
 from annotate.review.german import audit_problems, sheet_problems
 from annotate.sheets import Settings, canonical_text
 from examkit.errors import NotFoundError
@@ -22,6 +24,20 @@ from examkit.workspace import Workspace
 def save_text(ws: Workspace, page_id: int, text: str, base: int | None, *, author: str) -> TextRevision:
     ws.documents.page(page_id)  # NotFoundError for a page that vanished
     return ws.revisions.add_text(page_id, _newlines(text), source="review", author=author, base=base)
+
+
+def correct_note(ws: Workspace, page_id: int, ordinal: int, text: str, base: int | None, *,
+                 author: str) -> TextRevision:
+    """A red note read anew by the teacher: the page's teacher text (one line per note) with that
+    note's line replaced, as a new revision of the teacher layer (the reading stays as it was)."""
+    reading = ws.documents.latest_ocr(ws.documents.page(page_id).id)
+    if reading is None:
+        raise NotFoundError(f"page {page_id} has no OCR reading")
+    try:
+        lines = note_lines(reading, ws.revisions.latest_text(page_id, "teacher"), ordinal, text)
+    except IndexError:
+        raise NotFoundError(f"page {page_id} has no note {ordinal + 1}") from None
+    return ws.revisions.add_text(page_id, lines, layer="teacher", source="review", author=author, base=base)
 
 
 def revert_text(ws: Workspace, page_id: int, revision_id: int | None, base: int | None, *,
@@ -67,9 +83,10 @@ def analysis_of(sheet: Any) -> Analysis:
     return analysis_from_data(clean_sheet(sheet))
 
 
-def preview(settings: Settings, sheet: Any, student_text: str | None) -> dict[str, Any]:
+def preview(settings: Settings, sheet: Any, student_text: str | None, on_paper: Stated | None = None) -> dict[str, Any]:
     """The canonical text, totals and audit messages of what the editor holds (never raises on
-    bad input: the refused fields are answered instead, in German, with their paths)."""
+    bad input: the refused fields are answered instead, in German, with their paths); ``on_paper``:
+    the total and grade the teacher wrote in red on the scan, checked against it."""
     try:
         analysis = analysis_of(sheet)
     except SheetError as exc:
@@ -77,7 +94,7 @@ def preview(settings: Settings, sheet: Any, student_text: str | None) -> dict[st
     text = canonical_text(analysis, settings)
     totals = analysis.totals(settings.scale, settings.rounding)
     record = audit_text(text, student_text=student_text, scale=settings.scale, rounding=settings.rounding,
-                        stop_marker=settings.stop_marker)
+                        stop_marker=settings.stop_marker, on_paper=on_paper)
     return {"ok": True, "text": text,
             "totals": {"points": totals.points, "max": totals.max, "percent": totals.percent, "grade": totals.grade},
             "problems": audit_problems(record.problems), "stop_marker": settings.stop_marker or None,

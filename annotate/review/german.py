@@ -35,6 +35,8 @@ AUDIT_LABELS: dict[str, str] = {
     "too-long": "Zu lang für das Modell",
     "bracket-missing": "Klammer nach den Punkten nicht geschlossen",
     "tasks-unlisted": "Nicht aufgeführte Aufgaben als volle Punktzahl angenommen",
+    "analysis-empty": "Fehleranalyse ist leer",
+    "red-total-mismatch": "Rote Gesamtpunktzahl auf dem Blatt weicht ab",
 }
 
 #: The audit's messages, by the keys of ``annotate.audit.MESSAGES``.
@@ -60,6 +62,10 @@ AUDIT_MESSAGES: dict[str, str] = {
     "quote-not-found": "{task}: „{quote}“ steht so nicht im Text der Schülerin / des Schülers.",
     "too-long": "Mit {tokens} Token länger als die Grenze des Modells ({limit}).",
     "bracket-missing": "Zeile {line}: Die Klammer in „{fragment}“ ist nicht geschlossen; gelesen als „{read_as}“.",
+    "analysis-empty": "Die Fehleranalyse hat keine Aufgabe und keine Punkte: Sie ist leer und wird nicht exportiert.",
+    "red-total-mismatch": "Auf dem Blatt steht {paper}, die Aufgaben ergeben {computed} — bitte prüfen.",
+    "red-total-mismatch/grade": "Auf dem Blatt steht die Note {paper}, die Fehleranalyse ergibt {computed} — bitte "
+                                "prüfen.",
     "tasks-unlisted": "Aufgaben mit {points} Punkten sind nicht aufgeführt; angenommen wird die volle Punktzahl "
                       "(„Übrige Aufgaben“).",
 }

@@ -18,7 +18,10 @@ from examkit.errors import NotFoundError
 from examkit.files import atomic_write_bytes
 from examkit.models import Page
 
-Variant = Literal["image", "original"]
+Variant = Literal["image", "original", "student"]
+#: Beside a scanned page ``pNNNN.jpg``, the same page without the teacher's red ink (``ocr scan``
+#: writes it where it found red ink): what the page view shows when *Lehrermarkierungen* are off.
+STUDENT_SUFFIX = ".student.jpg"
 
 #: Width of the served page image; word boxes are placed in percent, so any width fits them.
 SERVED_WIDTH = 1400
@@ -28,6 +31,9 @@ def source_path(root: Path, page: Page, variant: Variant) -> Path | None:
     """The stored image of a page (the preprocessed one, or the original), if the page has one."""
     relative = page.original if variant == "original" else page.image
     relative = relative or page.image or page.original
+    if variant == "student" and page.image:
+        without_red = str(Path(page.image).with_suffix("")) + STUDENT_SUFFIX
+        relative = without_red if (root / without_red).is_file() else relative
     if not relative:
         return None
     path = (root / relative).resolve()

@@ -80,6 +80,19 @@ def save_text(page_id: PathId, body: TextSave, request: Request) -> Any:
     return {"revision": views.revision_json(revision)}
 
 
+@router.post("/pages/{page_id}/notes/{ordinal}")
+def correct_note(page_id: int, ordinal: int, body: TextSave, request: Request) -> Any:
+    """A red margin note read anew by the teacher (ordinal: its place among the page's notes)."""
+    state = _state(request)
+    try:
+        with state.writer() as ws:
+            revision = actions.correct_note(ws, page_id, ordinal, body.text, body.base, author=state.author)
+    except RevisionConflict:
+        return JSONResponse({"detail": "Die Randnotizen dieser Seite wurden inzwischen anderswo gespeichert."},
+                            status_code=409)
+    return {"revision": views.revision_json(revision)}
+
+
 @router.post("/pages/{page_id}/revert")
 def revert(page_id: PathId, body: Revert, request: Request) -> Any:
     state = _state(request)
@@ -110,7 +123,8 @@ def preview(body: SheetBody, request: Request) -> dict[str, Any]:
     state = _state(request)
     ws = state.reader
     ws.documents.get(body.document_id)
-    return actions.preview(state.settings, body.sheet, ws.revisions.document_text(body.document_id))
+    return actions.preview(state.settings, body.sheet, ws.revisions.document_text(body.document_id),
+                           views.on_paper(views.red_ink(ws, body.document_id)))
 
 
 @router.post("/analysis")

@@ -92,7 +92,7 @@ def document(document_id: str, request: Request) -> Response:
 
 
 @router.get("/img/page/{page_id}.jpg")
-def page_image(page_id: PathId, request: Request, v: Literal["image", "original"] = "image") -> Response:
+def page_image(page_id: PathId, request: Request, v: Literal["image", "original", "student"] = "image") -> Response:
     state = _state(request)
     try:
         path = served_image(state.root, state.cache_dir, state.reader.documents.page(page_id), v)

@@ -12,6 +12,7 @@ from typing import Any
 from annotate.audit import audit_text
 from annotate.model import Analysis
 from annotate.parse import AnalysisParseError, parse
+from annotate.redink import RULES_DE, on_paper, paper_check, red_ink, red_ink_draft
 from annotate.review.german import audit_problems
 from annotate.review.images import image_size, source_path
 from annotate.review.suggestions import MARK_DE, page_suggestions
@@ -19,6 +20,7 @@ from annotate.sheets import Settings
 from examkit.confirmation import is_confirmed
 from examkit.models import AnalysisRevision, Page, PageLine, TextRevision
 from examkit.workspace import Workspace
+
 
 def when(stamp: datetime) -> str:
     """A timestamp as teachers read it: local time to the second (two saves a minute apart, or
@@ -70,13 +72,18 @@ def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dic
         return state
     newest = ws.revisions.latest_analysis(doc.id, include_drafts=True)
     teacher = ws.revisions.latest_analysis(doc.id)
-    state["draft"] = newest is not None and newest.is_draft
+    ink = red_ink(ws, doc.id)
+    # a draft: stored by a model, or (nothing stored yet) the one the red ink on the scan makes
+    state["draft"] = (newest is not None and newest.is_draft) or (newest is None and red_ink_draft(ink) is not None)
     if teacher is None:
         state["analysis"] = "draft" if state["draft"] else "none"
         return state
     record = audit_text(teacher.text, student_text=ws.revisions.document_text(doc.id), scale=settings.scale,
-                        rounding=settings.rounding, stop_marker=settings.stop_marker)
+                        rounding=settings.rounding, stop_marker=settings.stop_marker, on_paper=on_paper(ink))
     state["problems"] = audit_problems(record.problems)
+    if any(p.code == "analysis-empty" for p in record.problems):
+        state["analysis"] = "empty"
+        return state
     state["analysis"] = "errors" if record.has_errors else "warnings" if record.problems else "ok"
     if record.computed.points is not None:
         state["totals"] = {"points": record.computed.points, "max": record.computed.max,
@@ -130,8 +137,12 @@ def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
     for li, line in enumerate(x for x in lines if x["layer"] == "student"):
         for wi, word in enumerate(line["words"]):
             words.append({"line": li, "word": wi, **word})
-    marks = [{"kind": m.kind, "label": MARK_DE.get(m.kind, m.kind), "bbox": list(m.bbox), "text": m.text}
-             for m in (reading.marks if reading else [])]
+    placed = {n.index: n for n in red_ink(ws, doc.id).notes if n.page == page.number}
+    ordinals = {i: k for k, i in enumerate(i for i, m in enumerate(reading.marks if reading else []) if m.kind == "margin")}
+    marks = [{"kind": m.kind, "label": MARK_DE.get(m.kind, m.kind), "bbox": list(m.bbox), "text": m.text,
+              **(note_json(placed[i]) | {"ordinal": ordinals[i]} if i in placed else {})}
+             for i, m in enumerate(reading.marks if reading else [])]
+    teacher = ws.revisions.latest_text(page.id, "teacher")
     pages = ws.documents.pages(doc.id)
     index = next(i for i, p in enumerate(pages) if p.id == page.id)
     has_image = source_path(ws.root, page, "image") is not None
@@ -152,8 +163,28 @@ def page_view(ws: Workspace, page: Page) -> dict[str, Any]:
         "words": words,
         "lines": lines,
         "marks": marks,
+        "notes_base": teacher.id if teacher else None,
         "history": [revision_json(r) for r in reversed(ws.revisions.texts(page.id))],
     }
+
+
+# -- the teacher's red ink -----------------------------------------------------------------------
+def note_json(note) -> dict[str, Any]:
+    """One red note for the page: its reading, how sure, and which rule placed it where."""
+    m = note.mark
+    return {"page": note.page, "index": note.index, "text": m.text, "note": m.note, "conf": m.conf,
+            "confidence": confidence(m.conf), "bbox": list(m.bbox), "task": note.task, "rule": note.rule,
+            "rule_de": RULES_DE.get(note.rule, note.rule), "quote": note.quote}
+
+
+def _analysis_of(revision: AnalysisRevision | None, stop_marker: str | None) -> Analysis | None:
+    if revision is None:
+        return None
+    try:
+        return Analysis.model_validate(revision.sheet, context={"lenient": True}) if revision.sheet \
+            else parse(revision.text, stop_marker=stop_marker)
+    except (ValueError, AnalysisParseError):
+        return None
 
 
 # -- the analysis of a document ------------------------------------------------------------------
@@ -196,9 +227,13 @@ def analysis_view(ws: Workspace, settings: Settings, document_id: str) -> dict[s
     newest = ws.revisions.latest_analysis(doc.id, include_drafts=True)
     exam_sheet = ws.revisions.exam_sheet(doc.exam) if doc.exam else None
     sheet = _sheet_of(newest, settings.stop_marker)
-    origin = "revision" if sheet else "exam" if exam_sheet else "empty"
+    ink = red_ink(ws, doc.id)
+    drafted = red_ink_draft(ink) if newest is None else None
+    origin = "revision" if sheet else "redink" if drafted else "exam" if exam_sheet else "empty"
     if sheet is None:
-        sheet = skeleton(exam_sheet) if exam_sheet else {"title": None, "tasks": [], "extras": []}
+        sheet = (editor_sheet(drafted) if drafted else skeleton(exam_sheet) if exam_sheet
+                 else {"title": None, "tasks": [], "extras": []})
+    saved = ws.revisions.latest_analysis(doc.id)
     pages, suggestions = [], []
     for page in ws.documents.pages(doc.id):
         text = ws.revisions.page_text(page.id) or ""
@@ -213,6 +248,9 @@ def analysis_view(ws: Workspace, settings: Settings, document_id: str) -> dict[s
         "draft": ({"model": newest.model or newest.author, "when": when(newest.created_at),
                    "text": newest.text, "readable": sheet is not None and origin == "revision"}
                   if newest is not None and newest.is_draft else None),
+        "red_ink": {"notes": [note_json(n) for n in ink.notes],
+                    "total": list(ink.total) if ink.total else None, "grade": ink.grade,
+                    "checks": paper_check(ink, _analysis_of(saved, settings.stop_marker))},
         "saved": ({"author": newest.author, "when": when(newest.created_at)}
                   if newest is not None and not newest.is_draft else None),
         "exam_sheet": exam_sheet is not None,

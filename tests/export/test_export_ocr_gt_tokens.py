@@ -142,3 +142,19 @@ def test_ocr_gt_umlaut_ids_never_overwrite_each_other(exam_ws: Workspace, cli, t
     again = cli("export", "ocr-gt", out, "--workspace", exam_ws.root)
     assert f"replaced {len(listed)} files an earlier export had written in {out}" in again.stderr
     assert sum(d["reviewed"] for d in status["documents"] if not d["typed"]) == 4
+
+
+def test_ocr_gt_writes_the_red_notes_the_teachers_analysis_agrees_with(ws: Workspace, tmp_path: Path) -> None:
+    from export.ocr_gt import export_ground_truth
+    from tests.review.redink_sample import SAMPLE, add_red_ink_sample
+
+    add_red_ink_sample(ws)
+    sheet = {"tasks": [{"label": "Aufgabe 1", "max": 5, "points": 4},  # the teacher changed the red 3/5
+                       {"label": "Aufgabe 2", "max": 9, "errors": [{"comment": "falsch", "deduction": 1},
+                                                                    {"comment": "fehlt", "deduction": 2}]},
+                       {"label": "Aufgabe 3", "max": 6, "errors": [{"comment": "unbegründet", "deduction": 3}]}]}
+    ws.revisions.add_analysis(SAMPLE, "Fehleranalyse:", sheet=sheet)
+    result = export_ground_truth(ws, tmp_path / "gt")
+    texts = sorted(p.read_text(encoding="utf-8").strip() for p in (tmp_path / "gt" / "teacher").glob("*.gt.txt"))
+    assert texts == ["-1", "-3", "3/6", "6/9"]  # not 3/5 (now 4/5) nor 12/20 (now 13/20)
+    assert result.teacher_notes == 4 and len(list((tmp_path / "gt" / "teacher").glob("*.png"))) == 4

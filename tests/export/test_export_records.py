@@ -106,3 +106,20 @@ def test_user_template_override(exam_ws: Workspace, tmp_path: Path) -> None:
     exam_ws.config.export.user_template = "user.j2"
     record = collect_records(exam_ws).records[0]
     assert record.user.startswith(f"{EXAM} | ")
+
+
+def test_an_empty_analysis_is_never_exported_not_even_forced(ws: Workspace, cli, tmp_path: Path) -> None:
+    from annotate.sheets import attach_sheet
+    from tests.export.conftest import answer, typed_document
+
+    for i in range(2):
+        typed_document(ws, f"{EXAM}/s{i}", answer(i))
+        (tmp_path / f"{i}.yaml").write_text(sheet_yaml(i), encoding="utf-8")
+        attach_sheet(ws, f"{EXAM}/s{i}", tmp_path / f"{i}.yaml")
+    typed_document(ws, f"{EXAM}/leer", answer(2))
+    ws.revisions.add_analysis(f"{EXAM}/leer", "Fehleranalyse:\n\tInsgesamt:\n\t\tPunkte: 0 von 0\n",
+                              sheet={"title": None, "tasks": [], "extras": []})
+    out = tmp_path / "forced.jsonl"
+    result = cli("export", "chat", out, "--force", "--workspace", ws.root)
+    assert result.exit_code == 0 and len(read_lines(out)) == 2
+    assert "leer" in result.stderr and "analysis-empty" in result.stderr

@@ -103,3 +103,14 @@ def test_step_images_of_umlaut_ids_never_share_a_folder(ws: Workspace, exam_fold
     assert folders == ["anna", "ben", "mueller", "mueller-2"]
     originals = {f: (steps / "LK-Test" / f / "p0001-01-original.png").read_bytes() for f in ("mueller", "mueller-2")}
     assert originals["mueller"] != originals["mueller-2"]
+
+
+def test_a_page_with_red_ink_is_kept_without_it_too(ws: Workspace, tmp_path: Path, marked_page):
+    folder = tmp_path / "exams" / "LK-Rot"
+    folder.mkdir(parents=True)
+    marked_page.image.save(folder / "rot.png")
+    draw_page(["Ohne Korrektur"], width=900).image.save(folder / "blau.png")
+    scan(ws, [tmp_path / "exams"], engine=FakeEngine(), options=OPTIONS)
+    plain, red = ws.documents.pages(ws.documents.list()[0].id)  # a folder of images is one document: blau, rot
+    assert ws.path(red.image).with_name(Path(red.image).stem + ".student.jpg").is_file()
+    assert not ws.path(plain.image).with_name(Path(plain.image).stem + ".student.jpg").exists()

@@ -4,6 +4,7 @@ import cv2
 import numpy as np
 
 from ocr import ink, marks
+from ocr.notes import NoteReading
 from tests.ocr.conftest import DrawnPage
 
 
@@ -29,7 +30,7 @@ def test_struck_words_stay_readable_in_the_student_layer(marked_page: DrawnPage)
 
 def test_marks_are_found_and_mapped_to_the_words_they_mark(marked_page: DrawnPage):
     layers = ink.separate(marked_page.bgr())
-    found, teacher_text = marks.detect(layers.teacher, marked_page.lines(), reader=lambda crop: "-1")
+    found, teacher_text = marks.detect(layers.teacher, marked_page.lines(), reader=lambda crop: NoteReading("-1", "deduction", 90.0))
     by_kind = {}
     for mark in found:
         by_kind.setdefault(mark.kind, []).append(mark)

@@ -67,7 +67,9 @@
       el("div", { class: "task-head" },
         el("input", { type: "text", class: "label", value: task.label, "aria-label": "Bezeichnung der Aufgabe",
           oninput: (e) => { task.label = e.target.value; changed(); fillTargets(); } }),
-        numberInput(task, "max", "max.", path, { "aria-label": "Höchstpunkte" }),
+        numberInput(task, "points", "Punkte", path, { "aria-label": "Punkte (leer: aus den Abzügen)", class: "explicit-points",
+          placeholder: "aus Abzügen" }),
+        numberInput(task, "max", "von", path, { "aria-label": "Höchstpunkte" }),
         el("span", { class: "points muted", "data-points": "" }),
         el("span", { class: "spacer" }),
         el("button", { type: "button", class: "link", text: "+ Fehler",
@@ -163,10 +165,12 @@
     }
     lastPreview = answer.text;
     const t = answer.totals;
+    const paper = answer.problems.filter((p) => p.code === "red-total-mismatch");
     totals.replaceChildren(
       el("span", { class: "big", text: `${show(t.points)} von ${show(t.max)} Punkten` }),
       el("span", { class: "big", text: `${t.percent} %` }),
-      el("span", { class: "big grade", text: `Note ${t.grade ?? "–"}` }));
+      el("span", { class: "big grade", text: `Note ${t.grade ?? "–"}` }),
+      ...paper.map((p) => el("span", { class: "paper-check warn", "data-testid": "paper-check", text: p.message })));
     problems.replaceChildren(...answer.problems.map((p) =>
       el("li", { class: p.severity }, el("b", { text: p.label }), " – ", el("span", { class: "muted", text: p.message }))));
     text.replaceChildren(...canonical(answer.text, answer.stop_marker));
@@ -299,6 +303,24 @@
   drawHistory();
   savedJson = JSON.stringify(clean());
   changed();
-  $("state").textContent = view.draft ? "Entwurf – noch nicht gespeichert" : view.saved ? "Gespeichert" : "Noch nicht gespeichert";
+  $("state").textContent = view.draft || view.origin === "redink" ? "Entwurf – noch nicht gespeichert"
+    : view.saved ? "Gespeichert" : "Noch nicht gespeichert";
+
+  /* A red note clicked: a score placed on a task becomes that task's points (and its maximum
+     where the task has none); other notes show where they stand. */
+  document.querySelectorAll("#red-note-list .red-note").forEach((button) => button.addEventListener("click", () => {
+    const note = view.red_ink.notes[Number(button.dataset.i)];
+    const found = /^(\d+(?:,\d)?)\/(\d+)$/.exec(note.text || "");
+    const task = note.task !== null ? sheet.tasks[note.task] : null;
+    if (!found || !task || note.rule === "total") {
+      Examkit.say(`„${note.text}“ auf Seite ${note.page}: ${note.rule_de}.`, "info");
+      return;
+    }
+    task.points = Examkit.number(found[1]);
+    if (!task.max) task.max = Examkit.number(found[2]);
+    draw();
+    changed();
+    Examkit.say(`${task.label}: ${found[1]} von ${found[2]} Punkten eingesetzt.`, "ok");
+  }));
   preview();
 })();

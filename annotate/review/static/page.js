@@ -86,9 +86,27 @@
   };
   toggle("show-boxes", "boxes", "hidden");
   toggle("show-marks", "marks", "hidden");
+  const marksBox = document.getElementById("show-marks");
+  const pageImage = () => {  // the red ink itself goes with the marks: the page without it (if the scan kept one)
+    const original = document.getElementById("show-original");
+    const variant = original && original.checked ? "original" : marksBox && !marksBox.checked ? "student" : "image";
+    document.getElementById("page-img").src = `img/page/${view.page.id}.jpg?v=${variant}`;
+  };
+  if (marksBox) marksBox.addEventListener("change", pageImage);
+  /* A red note: what was read, how sure, where it was placed; corrected in place (a new revision of
+     the page's teacher text, one line per note), then the page shows the notes anew. */
+  document.querySelectorAll("#marks .note").forEach((note) => note.addEventListener("click", async () => {
+    Examkit.say(note.title, "info");
+    const text = window.prompt(`${note.title}\n\nRandnotiz korrigieren:`, note.dataset.text);
+    if (text === null || text.trim() === note.dataset.text) return;
+    const result = await Examkit.api("POST", `api/pages/${view.page.id}/notes/${note.dataset.ordinal}`,
+      { text, base: view.notes_base });
+    if (result.status === 200) window.location.reload();
+    else Examkit.explain(result);
+  }));
   const original = document.getElementById("show-original");
   if (original) original.addEventListener("change", () => {
-    document.getElementById("page-img").src = `img/page/${view.page.id}.jpg?v=${original.checked ? "original" : "image"}`;
+    pageImage();
     // word boxes refer to the processed image; on the original they would sit askew
     document.getElementById("figure").classList.toggle("original", original.checked);
   });
