@@ -139,6 +139,7 @@ def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: frozens
                 char = classes[k]
                 if char == last:
                     slot[1] = _lse(slot[1], pnb + row[k])
+                    _peak(parent, t, probs[t, k])
                     if pb == -math.inf:
                         continue
                     source = pb
@@ -148,6 +149,7 @@ def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: frozens
                 else:
                     source = total
                 child = extend(parent, k, t)
+                _peak(child, t, probs[t, k])
                 child_slot = following.setdefault(child.text, [-math.inf, -math.inf])
                 child_slot[1] = _lse(child_slot[1], source + row[k])
         ranked = sorted(following.items(), key=lambda item: _lse(*item[1]) + prefixes[item[0]].lm, reverse=True)
@@ -161,6 +163,13 @@ def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: frozens
         finals.append((_lse(pb, pnb) + prefixes[text].lm - penalty, prefixes[text]))
     finals.sort(key=lambda item: item[0], reverse=True)
     return _with_words(finals, lexicon)
+
+
+def _peak(prefix: _Prefix, step: int, prob: float) -> None:
+    """A character sits where the recogniser is surest of it (its box and its confidence)."""
+    last = prefix.chars[-1] if prefix.chars else None
+    if last is not None and prob > last.prob:
+        last.step, last.prob = step, float(prob)
 
 
 def _spans(prefix: _Prefix) -> list[tuple[int, int]]:
