@@ -43,16 +43,28 @@ class CharLM:
             for k in range(1, order + 1):
                 counts[k - 1].update(text[i:i + k] for i in range(len(text) - k + 1))
         self.chars = chars
-        #: per context length: context -> (indices of following characters, their counts, total, types)
-        self._tables: list[dict[str, tuple[np.ndarray, np.ndarray, float, int]]] = []
+        #: per context length: context -> (slice start, slice end, total count, distinct followers);
+        #: the slices index :attr:`_follow` (character indices) and :attr:`_count` (their counts)
+        self._tables: list[dict[str, tuple[int, int, float, int]]] = []
+        follow: list[int] = []
+        count: list[int] = []
         for k in range(order):
-            grouped: dict[str, dict[int, int]] = {}
+            grouped: dict[str, list[tuple[int, int]]] = {}
             for gram, n in counts[k].items():
-                grouped.setdefault(gram[:-1], {})[self.index[gram[-1]]] = n
-            self._tables.append({ctx: (np.fromiter(f.keys(), dtype=np.int64, count=len(f)),
-                                       np.fromiter(f.values(), dtype=np.float64, count=len(f)),
-                                       float(sum(f.values())), len(f)) for ctx, f in grouped.items()})
+                grouped.setdefault(gram[:-1], []).append((self.index[gram[-1]], n))
+            table = {}
+            for ctx, pairs in grouped.items():
+                start = len(follow)
+                follow.extend(i for i, _ in pairs)
+                count.extend(n for _, n in pairs)
+                table[ctx] = (start, len(follow), float(sum(n for _, n in pairs)), len(pairs))
+            self._tables.append(table)
+        self._follow = np.array(follow, dtype=np.int32)
+        self._count = np.array(count, dtype=np.float64)
         self._cache: dict[str, np.ndarray] = {}
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_cache": {}}
 
     def probs(self, context: str) -> np.ndarray:
         """P(next character | the last ``order - 1`` characters of ``context``), over :attr:`alphabet`."""
@@ -68,9 +80,9 @@ class CharLM:
         if entry is None:
             out = lower
         else:
-            idx, n, total, types = entry
+            start, end, total, types = entry
             out = lower * (types / (total + types))
-            out[idx] += n / (total + types)
+            out[self._follow[start:end]] += self._count[start:end] / (total + types)
         self._cache[context] = out
         return out
 
