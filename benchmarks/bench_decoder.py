@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +43,8 @@ from ocr.intake import discover  # noqa: E402
 from ocr.learn.recogniser import bundled_model, greedy_decode  # noqa: E402
 from ocr.page import ScanOptions  # noqa: E402
 from ocr.page import prepare as prepare_page  # noqa: E402
-from ocr.rapidocr import RapidOcrEngine, _crop  # noqa: E402
+from ocr.engine import EngineContext  # noqa: E402
+from ocr.rapidocr import RapidOcrEngine, RapidOcrOptions, _crop  # noqa: E402
 
 HANDWRITING = ROOT.parent / "shared" / "data" / "handwriting-en"
 #: The "task sheet" the real letters get: what a teacher would set for reading them (3 lines).
@@ -141,8 +142,8 @@ def load_pages(args, cache: Path) -> list[Page]:
     if key.is_file():
         return pickle.loads(key.read_bytes())
     config = Config()
-    engine = RapidOcrEngine.from_config(config)
-    engine = replace(engine, box_thresh=args.box_thresh, unclip_ratio=args.unclip_ratio)
+    engine = RapidOcrEngine.build(EngineContext(), RapidOcrOptions(box_thresh=args.box_thresh,
+                                                                    unclip_ratio=args.unclip_ratio))
     decoder = LineDecoder(bundled_model(), None)
     pages = []
     hn = args.hn2021 / "data" if args.hn2021 and (args.hn2021 / "data").is_dir() else args.hn2021

@@ -77,4 +77,5 @@ def general_text(lang: str, words: int = SAMPLE_WORDS, seed: int = 0) -> tuple[s
 def word_list(lang: str, size: int = WORD_LIST_SIZE) -> frozenset[str]:
     """The ``size`` most frequent words of each language of ``lang``, lower case."""
     wordfreq = _wordfreq()
-    return frozenset(w for code in wordfreq_codes(lang) for w in wordfreq.top_n_list(code, size))
+    return frozenset(w for code in wordfreq_codes(lang) for w in wordfreq.top_n_list(code, size)
+                     if not any(c.isdigit() for c in w))  # wordfreq writes every digit as 0
