@@ -4,11 +4,12 @@ Greedy CTC decoding takes the likeliest class at every step, letter by letter; w
 recogniser hesitates between ``i`` and ``l`` it cannot ask which word would make sense. The beam
 search keeps the ``beam`` best prefixes and scores each as
 
-    log P_ctc + alpha · log P_charLM + beta · (characters emitted) − gamma · (finished words
-    in neither the word list nor the exam's text; numbers exempt)
+    log P_ctc + alpha · log P_charLM + beta · (letters and spaces emitted) − gamma · (finished
+    words in neither the word list nor the exam's text; numbers exempt)
 
-``beta`` rewards each emitted character, or the model would drop letters to please the language
-model. Every emitted character keeps its time step and probability (word boxes and confidences),
+``beta`` rewards each emitted letter, or the model would drop letters to please the language
+model. Digits and signs are left to the recogniser (no language model, no reward): a margin's
+``-1`` is no word of any language. Every emitted character keeps its time step and probability (word boxes and confidences),
 and the final beams give each word of the best reading its *agreement*: the posterior share of
 beams that read the same word at the same place (N-best agreement, a confidence for flags).
 """
@@ -114,9 +115,11 @@ def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: frozens
             return known
         char = classes[k]
         previous = parent.text[-1:] or " "
-        score = parent.lm + params.beta
-        if lm is not None and lm_index[k] >= 0:
-            score += params.alpha * (math.log(lm.probs(parent.text)[lm_index[k]]) + case_logprob(char, previous))
+        score = parent.lm
+        if char.isalpha() or char == " ":  # digits and signs are the recogniser's call ("-1" in a margin)
+            score += params.beta
+            if lm is not None and lm_index[k] >= 0:
+                score += params.alpha * (math.log(lm.probs(parent.text)[lm_index[k]]) + case_logprob(char, previous))
         if char == " " and previous != " " and not is_known(parent.text.rsplit(" ", 1)[-1], lexicon):
             score -= params.gamma
         made = _Prefix(text, parent.chars + (Char(char, t, float(probs[t, k])),), score)

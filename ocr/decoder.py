@@ -95,6 +95,21 @@ def language_model(lang: str, exam_texts: tuple[str, ...] = ()) -> LanguageModel
     return LanguageModel(lm, word_list(lang) | frozenset(exam_words), SAMPLE_WORDS, lines, len(exam_words), weight)
 
 
+def status(ws) -> dict:
+    """What the reader's language model is built from in this workspace (``ocr status``): the
+    decoder chosen, the general text and word list of the language, the exam's text."""
+    from ocr.engine import engine_options
+    from ocr.exam_text import exam_text
+    from ocr.language import SAMPLE_WORDS, TEXT_VOCABULARY, WORD_LIST_SIZE
+    from ocr.rapidocr import RapidOcrEngine
+
+    options = engine_options(RapidOcrEngine, ws.config.ocr.engine_tables().get(RapidOcrEngine.name, {}), {})
+    known = exam_text(ws)
+    return {"decoder": options.decoder, "lang": ws.config.ocr.lang,
+            "general": f"{SAMPLE_WORDS:,} words sampled from wordfreq's {TEXT_VOCABULARY:,} most frequent",
+            "word_list": f"wordfreq's {WORD_LIST_SIZE:,} most frequent words per language", **known.describe()}
+
+
 class LineDecoder:
     """Reads line crops with one recognition model, decoding with beam search + language model."""
 
