@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from examkit.config import Config  # noqa: E402
 from ocr import images, layout, preprocess  # noqa: E402
 from ocr.ctc_beam import BeamParams, beam_search, restrict  # noqa: E402
-from ocr.decoder import LineDecoder, language_model  # noqa: E402
+from ocr.decoder import LineDecoder, language_model, unsure  # noqa: E402
 from ocr.evaluate import normalise, score  # noqa: E402
 from ocr.intake import discover  # noqa: E402
 from ocr.learn.recogniser import bundled_model, greedy_decode  # noqa: E402
@@ -46,6 +46,7 @@ from ocr.page import prepare as prepare_page  # noqa: E402
 from ocr.engine import EngineContext  # noqa: E402
 from ocr.rapidocr import RapidOcrEngine, RapidOcrOptions, _crop  # noqa: E402
 
+FLAG_BELOW = RapidOcrOptions().flag_below
 HANDWRITING = ROOT.parent / "shared" / "data" / "handwriting-en"
 #: The "task sheet" the real letters get: what a teacher would set for reading them (3 lines).
 LETTERS_TASK = ("Letters of condolence written in 1905 after the death of Jane Lathrop Stanford.\n"
@@ -200,6 +201,74 @@ def pooled(pairs) -> float:
     return sum(s.char_errors for s in scores) / max(1, sum(s.chars for s in scores))
 
 
+def flag_figures(outcomes: list[tuple[bool, bool, float]]) -> str:
+    """Misread words flagged / all words flagged, as flagged by the engine and at 30 % flagged
+    (the words with the lowest agreement first)."""
+    misread = sum(bad for _, bad, _ in outcomes)
+    flagged = [(flag, bad) for flag, bad, _ in outcomes]
+    hit = sum(f and b for f, b in flagged) / max(1, misread)
+    share = sum(f for f, _ in flagged) / max(1, len(flagged))
+    ranked = sorted(outcomes, key=lambda o: (not o[0], o[2]))[: round(0.3 * len(outcomes))]
+    at30 = sum(bad for _, bad, _ in ranked) / max(1, misread)
+    return (f"{hit:.0%} of {misread} misread words flagged, {share:.0%} of {len(outcomes)} words flagged; "
+            f"at 30 % flagged: {at30:.0%} (at most {min(1, 0.3 * len(outcomes) / max(1, misread)):.0%} possible)")
+
+
+def measure(name: str, pages: list[Page], classes: list[str], params: BeamParams) -> list[str]:
+    lines = [f"### {name}: {len(pages)} pages\n", "| decoding | page CER | WER | decoding s/page |", "|---|---|---|---|"]
+    lines.append(f"| greedy, all classes (today) | {pooled([(p.greedy, p.truth) for p in pages]):.3f} | "
+                 f"{pooled_wer([(p.greedy, p.truth) for p in pages]):.3f} | – |")
+    notes = []
+    for label, texts_of in (("(a) general LM + word list + task sheet", lambda p: (p.task,)),
+                            ("(b) (a) + the collection's other pages confirmed", lambda p: (p.task, p.others))):
+        started = time.perf_counter()
+        pairs, outcomes = [], []
+        for page in pages:
+            language = language_model(page.lang, tuple(t for t in texts_of(page) if t))
+            text, words = decode_page(page, classes, language, params)
+            pairs.append((text, page.truth))
+            bad = misread(page.truth, [w.text for w in words])
+            outcomes += [(unsure(w, FLAG_BELOW), b, w.agreement)
+                         for w, b in zip(words, bad)]
+        seconds = (time.perf_counter() - started) / len(pages)
+        lines.append(f"| beam {params.beam} + {label} | {pooled(pairs):.3f} | {pooled_wer(pairs):.3f} | {seconds:.2f} |")
+        notes.append(f"- flags, beam {label}: {flag_figures(outcomes)}")
+    return lines + [""] + notes + [""]
+
+
+def timing(args, params: BeamParams) -> list[str]:
+    """Seconds per page of the rapidocr engine's whole ``recognize``, greedy and beam alternating on
+    the same prepared pages in one process (language model built beforehand)."""
+    config = Config()
+    rows = []
+    for folder, lang in ((args.handwriting, "eng"), (args.samples / "exams" / "LK-Weimar-2024", "deu")):
+        images_ = sorted(folder.glob("*.jpg"))
+        if not images_:
+            continue
+        engines = {d: RapidOcrEngine.build(EngineContext(lang=lang), RapidOcrOptions(decoder=d, beam_width=params.beam,
+                                           lm_weight=params.alpha, char_bonus=params.beta,
+                                           unknown_word_penalty=params.gamma)) for d in ("greedy", "beam")}
+        options = ScanOptions.from_config(config, lang=lang)
+        prepared = [prepare_page(engines["greedy"], images.load_page(p, 0, dpi=options.dpi, max_pixels=options.max_pixels),
+                                 options, preprocess.Applied())[2] for p in images_]
+        engines["beam"].line_decoder()
+        engines["greedy"].recognize(prepared[0], lang=lang)  # sessions made before the clock starts
+        spent = {"greedy": 0.0, "beam": 0.0}
+        for image in prepared:
+            for decoder, engine in engines.items():
+                started = time.perf_counter()
+                engine.recognize(image, lang=lang)
+                spent[decoder] += time.perf_counter() - started
+        g, b = spent["greedy"] / len(prepared), spent["beam"] / len(prepared)
+        rows.append(f"| {folder.name} ({len(prepared)} pages) | {g:.2f} | {b:.2f} | {b / g:.2f} |")
+    return ["| pages | greedy s/page | beam + LM s/page | ratio |", "|---|---|---|---|", *rows, ""]
+
+
+def pooled_wer(pairs) -> float:
+    scores = [score(truth, text) for text, truth in pairs]
+    return sum(s.word_errors for s in scores) / max(1, sum(s.words for s in scores))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=Path, default=ROOT / "samples")
@@ -209,11 +278,22 @@ def main() -> int:
     parser.add_argument("--crop-margin", type=float, default=0.0)
     parser.add_argument("--box-thresh", type=float, default=0.5)
     parser.add_argument("--unclip-ratio", type=float, default=1.6)
+    parser.add_argument("--no-timing", action="store_true", help="leave out the greedy vs beam timing run")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    print(f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    started = time.monotonic()
+    out = [f"Decoding benchmark, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start\n"]
     pages = load_pages(args, args.cache)
-    print(f"{len(pages)} pages", file=sys.stderr)
+    classes = restricted_classes(LineDecoder(bundled_model(), None).classes)
+    params = BeamParams()
+    real = [p for p in pages if p.group == "letters"]
+    if real:
+        out += measure("handwriting-en (real cursive, English)", real, classes, params)
+    out += measure("samples (German, synthetic handwriting)", [p for p in pages if p.group != "letters"], classes, params)
+    if not args.no_timing:
+        out += timing(args, params)
+    out.append(f"Total {time.monotonic() - started:.0f} s; load average {os.getloadavg()[0]:.1f} at the end.")
+    print("\n".join(out))
     return 0
 
 

@@ -24,14 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from ocr.charlm import CharLM, Mixture
-from ocr.ctc_beam import LATIN, BeamParams, Decoded, beam_search, restrict
+from ocr.ctc_beam import LATIN, BeamParams, Decoded, DecodedWord, beam_search, restrict
 
 #: The character model's alphabet (lower case; capitals are mapped onto it).
 LM_ALPHABET = "".join(dict.fromkeys(LATIN.lower()))
 #: In-domain words at which the exam's text weighs as much as the general model.
 DOMAIN_HALF_WEIGHT = 1000
 #: The most the exam's text ever weighs against the general model.
-DOMAIN_MAX_WEIGHT = 0.7
+DOMAIN_MAX_WEIGHT = 0.9
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -50,6 +50,19 @@ class LanguageModel:
         """One line for ``ocr status``."""
         return (f"general text of {self.general_words:,} words, word list of {len(self.lexicon):,} words; "
                 f"exam text: {self.exam_lines} lines, {self.exam_words:,} words (weight {self.domain_weight:.2f})")
+
+
+def confidence(word: DecodedWord) -> float:
+    """A decoded word's confidence 0-100: the share of the final beams that read it there."""
+    return round(100 * word.agreement, 1)
+
+
+def unsure(word: DecodedWord, flag_below: float, word_list: frozenset[str] | None = None) -> bool:
+    """Flag a decoded word when the beams disagree on it, when it is in neither the word list nor
+    the exam's text, or when it does not look like a word (:func:`ocr.flags.should_flag`)."""
+    from ocr.flags import should_flag
+
+    return not word.known or should_flag(word.text, confidence(word), flag_below, word_list)
 
 
 def cache_dir() -> Path:

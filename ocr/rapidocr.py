@@ -37,7 +37,7 @@ from examkit.errors import ExamkitError, MissingDependencyError, UserInputError
 from examkit.models import Line, PageOCR, Word
 from ocr import layout
 from ocr.ctc_beam import BeamParams
-from ocr.decoder import LineDecoder, language_model
+from ocr.decoder import LineDecoder, confidence, language_model, unsure
 from ocr.engine import EngineBase, EngineContext, EngineInput
 from ocr.flags import should_flag
 from ocr.learn.recogniser import batch_width, line_width
@@ -298,10 +298,9 @@ class RapidOcrEngine(EngineBase):
         words = []
         for word in decoded.words:
             first, last = decoded.chars[word.first].step, decoded.chars[word.last].step
-            conf = round(100 * word.agreement, 1)
-            words.append(Word(text=word.text, conf=conf, bbox=_span_box(quad, crop.shape[1], first * step,
-                                                                          (last + 1) * step),
-                              flagged=not word.known or should_flag(word.text, conf, self.flag_below, self.word_list)))
+            words.append(Word(text=word.text, conf=confidence(word),
+                              bbox=_span_box(quad, crop.shape[1], first * step, (last + 1) * step),
+                              flagged=unsure(word, self.flag_below, self.word_list)))
         conf = round(100 * float(np.mean([c.prob for c in decoded.chars if c.char != " "])), 1)
         return _Read(words, conf)
 
