@@ -16,7 +16,6 @@ thousand contexts again and again); :class:`Mixture` interpolates a general and 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
@@ -30,44 +29,48 @@ CAPITAL_AFTER_CAPITAL = 0.3
 class CharLM:
     """Interpolated Witten-Bell character n-gram model over a fixed lower-case alphabet."""
 
+    #: Changes when the stored form changes (cached models of another form are rebuilt).
+    FORMAT = 2
+
     def __init__(self, lines: Iterable[str], alphabet: str, order: int = 6) -> None:
         self.order = order
         self.alphabet = "".join(dict.fromkeys(alphabet.lower()))
         self.index = {c: i for i, c in enumerate(self.alphabet)}
-        counts: list[Counter] = [Counter() for _ in range(order)]
-        chars = 0
-        for line in lines:
-            text = " " + " ".join(line.lower().split()) + " "
-            text = "".join(c for c in text if c in self.index)
-            chars += len(text)
-            for k in range(1, order + 1):
-                counts[k - 1].update(text[i:i + k] for i in range(len(text) - k + 1))
-        self.chars = chars
-        #: per context length: context -> (slice start, slice end, total count, distinct followers);
-        #: the slices index :attr:`_follow` (character indices) and :attr:`_count` (their counts)
-        self._tables: list[dict[str, tuple[int, int, float, int]]] = []
-        follow: list[int] = []
-        count: list[int] = []
-        for k in range(order):
-            grouped: dict[str, list[tuple[int, int]]] = {}
-            for gram, n in counts[k].items():
-                grouped.setdefault(gram[:-1], []).append((self.index[gram[-1]], n))
-            table = {}
-            for ctx, pairs in grouped.items():
-                start = len(follow)
-                follow.extend(i for i, _ in pairs)
-                count.extend(n for _, n in pairs)
-                table[ctx] = (start, len(follow), float(sum(n for _, n in pairs)), len(pairs))
-            self._tables.append(table)
-        self._follow = np.array(follow, dtype=np.int32)
-        self._count = np.array(count, dtype=np.float64)
+        size = len(self.alphabet)
+        text = " " + " ".join(w for line in lines for w in line.lower().split()) + " "
+        codes = np.array([self.index[c] for c in text if c in self.index], dtype=np.int64)
+        self.chars = len(codes)
+        #: per context length: context code -> (slice start, slice end, total count, distinct
+        #: followers); the slices index :attr:`_follow` (character indices) and :attr:`_count`
+        self._tables: list[dict[int, tuple[int, int, float, int]]] = []
+        follow, count, offset = [], [], 0
+        for k in range(1, order + 1):  # n-grams of length k as numbers in base ``size``, counted by numpy
+            n = len(codes) - k + 1
+            if n <= 0:
+                self._tables.append({})
+                continue
+            grams = codes[:n].copy()
+            for j in range(1, k):
+                grams = grams * size + codes[j:j + n]
+            grams, counts = np.unique(grams, return_counts=True)
+            contexts, firsts = np.unique(grams // size, return_index=True)
+            ends = np.append(firsts[1:], len(grams))
+            totals = np.add.reduceat(counts, firsts)
+            self._tables.append({int(c): (offset + int(a), offset + int(b), float(t), int(b - a))
+                                 for c, a, b, t in zip(contexts, firsts, ends, totals)})
+            follow.append(grams % size)
+            count.append(counts)
+            offset += len(grams)
+        self._follow = np.concatenate(follow).astype(np.int32) if follow else np.zeros(0, dtype=np.int32)
+        self._count = np.concatenate(count).astype(np.float64) if count else np.zeros(0)
         self._cache: dict[str, np.ndarray] = {}
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_cache": {}}
 
     def probs(self, context: str) -> np.ndarray:
-        """P(next character | the last ``order - 1`` characters of ``context``), over :attr:`alphabet`."""
+        """P(next character | the last ``order - 1`` characters of ``context``), over :attr:`alphabet`;
+        a character outside the alphabet ends the context."""
         context = context[-(self.order - 1):].lower() if self.order > 1 else ""
         cached = self._cache.get(context)
         if cached is not None:
@@ -76,7 +79,14 @@ class CharLM:
             lower = self.probs(context[1:])
         else:
             lower = np.full(len(self.alphabet), 1.0 / len(self.alphabet))
-        entry = self._tables[len(context)].get(context)
+        code = 0
+        for c in context:
+            i = self.index.get(c)
+            if i is None:
+                self._cache[context] = lower
+                return lower
+            code = code * len(self.alphabet) + i
+        entry = self._tables[len(context)].get(code)
         if entry is None:
             out = lower
         else:

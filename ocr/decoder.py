@@ -74,9 +74,10 @@ def general_model(lang: str) -> CharLM:
     """The general character model of ``lang`` (once per process; on disk between processes)."""
     from importlib.metadata import version
 
-    from ocr.language import general_text
+    from ocr.language import SAMPLE_WORDS, TEXT_VOCABULARY, general_text
 
-    key = hashlib.sha256(f"{LM_ALPHABET}|{version('wordfreq')}".encode()).hexdigest()[:12]
+    recipe = f"{CharLM.FORMAT}|{LM_ALPHABET}|{version('wordfreq')}|{SAMPLE_WORDS}|{TEXT_VOCABULARY}"
+    key = hashlib.sha256(recipe.encode()).hexdigest()[:12]
     path = cache_dir() / f"charlm-{lang}-{key}.pickle"
     if path.is_file():
         try:

@@ -37,7 +37,7 @@ from examkit.errors import ExamkitError, MissingDependencyError, UserInputError
 from examkit.models import Line, PageOCR, Word
 from ocr import layout
 from ocr.ctc_beam import BeamParams
-from ocr.decoder import LineDecoder, confidence, language_model, unsure
+from ocr.decoder import LineDecoder, confidence, general_model, language_model, unsure
 from ocr.engine import EngineBase, EngineContext, EngineInput
 from ocr.flags import should_flag
 from ocr.learn.recogniser import batch_width, line_width
@@ -192,6 +192,8 @@ class RapidOcrEngine(EngineBase):
         verify_models()
         if self.rec_model is not None:
             check_rec_model(self.rec_model)
+        if self.decoder == "beam":
+            general_model(self.lang)  # built (and stored) once here, not in every worker at once
 
     def reader(self):
         """The rapidocr pipeline on the bundled files (made once per process, one thread)."""
