@@ -237,31 +237,54 @@ def measure(name: str, pages: list[Page], classes: list[str], params: BeamParams
 
 
 def timing(args, params: BeamParams) -> list[str]:
-    """Seconds per page of the rapidocr engine's whole ``recognize``, greedy and beam alternating on
-    the same prepared pages in one process (language model built beforehand)."""
+    """The rapidocr engine's whole ``recognize`` (detection included), greedy and beam alternating
+    on the same prepared pages in one process: seconds per page and page CER. The beam engine
+    has the task sheet as its exam text (case (a)); its language model is built before the clock."""
     config = Config()
     rows = []
-    for folder, lang in ((args.handwriting, "eng"), (args.samples / "exams" / "LK-Weimar-2024", "deu")):
-        images_ = sorted(folder.glob("*.jpg"))
-        if not images_:
+    sets = [(sorted(args.handwriting.glob("*.jpg")), "eng", LETTERS_TASK, "handwriting-en")]
+    samples = sample_pages(args.samples)
+    sets.append(([(source, index, truth, exam) for _, source, index, exam, truth, _ in samples], "deu", None, "samples"))
+    for items, lang, task, label in sets:
+        if not items:
             continue
-        engines = {d: RapidOcrEngine.build(EngineContext(lang=lang), RapidOcrOptions(decoder=d, beam_width=params.beam,
-                                           lm_weight=params.alpha, char_bonus=params.beta,
-                                           unknown_word_penalty=params.gamma)) for d in ("greedy", "beam")}
         options = ScanOptions.from_config(config, lang=lang)
-        prepared = [prepare_page(engines["greedy"], images.load_page(p, 0, dpi=options.dpi, max_pixels=options.max_pixels),
-                                 options, preprocess.Applied())[2] for p in images_]
-        engines["beam"].line_decoder()
-        engines["greedy"].recognize(prepared[0], lang=lang)  # sessions made before the clock starts
+        loaded = []  # (page image, truth, exam text)
+        for item in items:
+            if isinstance(item, Path):
+                loaded.append((images.load_page(item, 0, dpi=options.dpi, max_pixels=options.max_pixels),
+                               item.with_name(item.stem + ".gt.txt").read_text(), task))
+            else:
+                source, index, truth, exam = item
+                sheet = args.samples / "ground-truth" / exam / "aufgabe.gt.txt"
+                loaded.append((images.load_page(source, index, dpi=options.dpi, max_pixels=options.max_pixels), truth,
+                               sheet.read_text() if sheet.is_file() else None))
         spent = {"greedy": 0.0, "beam": 0.0}
-        for image in prepared:
-            for decoder, engine in engines.items():
+        pairs: dict[str, list] = {"greedy": [], "beam": []}
+        engines: dict[tuple, RapidOcrEngine] = {}
+        for bgr, truth, exam_text in loaded:
+            for decoder in ("greedy", "beam"):
+                key = (decoder, exam_text if decoder == "beam" else None)
+                if key not in engines:
+                    engines[key] = RapidOcrEngine.build(
+                        EngineContext(lang=lang, exam_texts=(exam_text,) if key[1] else ()),
+                        RapidOcrOptions(decoder=decoder, beam_width=params.beam, lm_weight=params.alpha,
+                                        char_bonus=params.beta, unknown_word_penalty=params.gamma))
+                    engines[key].reader()
+                    if decoder == "beam":
+                        engines[key].line_decoder()
+                engine = engines[key]
+                image = prepare_page(engine, bgr, options, preprocess.Applied())[2]
                 started = time.perf_counter()
-                engine.recognize(image, lang=lang)
+                text = engine.recognize(image, lang=lang).text
                 spent[decoder] += time.perf_counter() - started
-        g, b = spent["greedy"] / len(prepared), spent["beam"] / len(prepared)
-        rows.append(f"| {folder.name} ({len(prepared)} pages) | {g:.2f} | {b:.2f} | {b / g:.2f} |")
-    return ["| pages | greedy s/page | beam + LM s/page | ratio |", "|---|---|---|---|", *rows, ""]
+                pairs[decoder].append((text, truth))
+        g, b = spent["greedy"] / len(loaded), spent["beam"] / len(loaded)
+        rows.append(f"| {label} ({len(loaded)} pages) | {pooled(pairs['greedy']):.3f} | {pooled(pairs['beam']):.3f} | "
+                    f"{g:.2f} | {b:.2f} | {b / g:.2f} |")
+    return ["### The engine end to end, greedy and beam alternating page by page\n",
+            "| pages | page CER greedy | page CER beam + LM (a) | greedy s/page | beam s/page | ratio |",
+            "|---|---|---|---|---|---|", *rows, ""]
 
 
 def pooled_wer(pairs) -> float:
