@@ -20,6 +20,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
+#: Contexts whose probabilities are kept (about 40 MiB); past that the cache starts afresh, so a
+#: worker reading thousands of pages does not grow without end.
+CACHE_LIMIT = 100_000
 #: Probability of a capital letter inside a word right after a small letter (``GeSchichte``).
 CAPITAL_INSIDE = 0.02
 #: Probability of a capital after a capital inside a word (abbreviations, words in capitals).
@@ -83,7 +86,7 @@ class CharLM:
         for c in context:
             i = self.index.get(c)
             if i is None:
-                self._cache[context] = lower
+                _remember(self._cache, context, lower)
                 return lower
             code = code * len(self.alphabet) + i
         entry = self._tables[len(context)].get(code)
@@ -93,7 +96,7 @@ class CharLM:
             start, end, total, types = entry
             out = lower * (types / (total + types))
             out[self._follow[start:end]] += self._count[start:end] / (total + types)
-        self._cache[context] = out
+        _remember(self._cache, context, out)
         return out
 
 
@@ -112,8 +115,14 @@ class Mixture:
         cached = self._cache.get(context)
         if cached is None:
             cached = self.weight * self.domain.probs(context) + (1 - self.weight) * self.general.probs(context)
-            self._cache[context] = cached
+            _remember(self._cache, context, cached)
         return cached
+
+
+def _remember(cache: dict[str, np.ndarray], context: str, probs: np.ndarray) -> None:
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[context] = probs
 
 
 def case_logprob(char: str, previous: str) -> float:

@@ -127,3 +127,14 @@ def test_wordfreq_lists_load_offline() -> None:
     lines = general_text("deu", 2_000)
     assert lines == general_text("deu", 2_000)  # the same sample every time
     assert sum(len(x.split()) for x in lines) == 2_000
+
+
+def test_the_probability_cache_is_bounded(monkeypatch) -> None:
+    from ocr import charlm
+
+    monkeypatch.setattr(charlm, "CACHE_LIMIT", 10)
+    lm = CharLM(["der kaiser kam"], ALPHABET, order=4)
+    for context in ("der", "kai", "kam", "ser", "er ", "aiser", "xyz", "ka", "k", "d", "de", "e"):
+        lm.probs(context)
+    assert 0 < len(lm._cache) <= 10
+    assert lm.probs("kai").sum() == pytest.approx(1.0)
