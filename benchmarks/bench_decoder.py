@@ -13,7 +13,7 @@ the other pages of the HN2021 set (``--hn2021``: a checkout of
 PSL-Chartes-HTR-Students/HN2021-Memorials_Jane_Lathrop_Stanford, outside the repository), for
 samples the other students' pages of the same exam.
 
-Run: .venv/bin/python benchmarks/bench_decoder.py [--hn2021 DIR] [--grid]
+Run: .venv/bin/python benchmarks/bench_decoder.py [--hn2021 DIR] [--no-timing] [--crop-margin F --box-thresh F --unclip-ratio F]
 """
 
 from __future__ import annotations
