@@ -22,7 +22,6 @@ import argparse
 import difflib
 import os
 import pickle
-import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -38,12 +37,12 @@ from examkit.config import Config  # noqa: E402
 from ocr import images, layout, preprocess  # noqa: E402
 from ocr.ctc_beam import BeamParams, beam_search, restrict  # noqa: E402
 from ocr.decoder import LineDecoder, language_model, unsure  # noqa: E402
+from ocr.engine import EngineContext  # noqa: E402
 from ocr.evaluate import normalise, score  # noqa: E402
 from ocr.intake import discover  # noqa: E402
 from ocr.learn.recogniser import bundled_model, greedy_decode  # noqa: E402
 from ocr.page import ScanOptions  # noqa: E402
 from ocr.page import prepare as prepare_page  # noqa: E402
-from ocr.engine import EngineContext  # noqa: E402
 from ocr.rapidocr import RapidOcrEngine, RapidOcrOptions, _crop  # noqa: E402
 
 FLAG_BELOW = RapidOcrOptions().flag_below

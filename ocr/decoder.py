@@ -115,9 +115,10 @@ def status(ws) -> dict:
     from ocr.engine import engine_options
     from ocr.exam_text import exam_text
     from ocr.language import SAMPLE_WORDS, TEXT_VOCABULARY, WORD_LIST_SIZE
-    from ocr.rapidocr import RapidOcrEngine
+    from ocr.rapidocr import RapidOcrEngine, RapidOcrOptions
 
     options = engine_options(RapidOcrEngine, ws.config.ocr.engine_tables().get(RapidOcrEngine.name, {}), {})
+    assert isinstance(options, RapidOcrOptions)
     known = exam_text(ws)
     return {"decoder": options.decoder, "lang": ws.config.ocr.lang,
             "general": f"{SAMPLE_WORDS:,} words sampled from wordfreq's {TEXT_VOCABULARY:,} most frequent",
@@ -127,12 +128,12 @@ def status(ws) -> dict:
 class LineDecoder:
     """Reads line crops with one recognition model, decoding with beam search + language model."""
 
-    def __init__(self, model: Path, language: LanguageModel | None, params: BeamParams = BeamParams()) -> None:
+    def __init__(self, model: Path, language: LanguageModel | None, params: BeamParams | None = None) -> None:
         from ocr.learn.recogniser import LineReader
 
         self.reader = LineReader(model, threads=1)
         self.language = language
-        self.params = params
+        self.params = params or BeamParams()
 
     @cached_property
     def classes(self) -> list[str]:

@@ -225,7 +225,7 @@ class RapidOcrEngine(EngineBase):
         quads = self.detect(bgr)
         pieces = self._read_pieces(bgr, quads)
         lines = []
-        for number, group in enumerate(layout.group_pieces(quads, width)):
+        for group in layout.group_pieces(quads, width):
             members = [pieces[i] for i in group.members]
             words = [w for piece in members for w in piece.words]
             piece_quads = [quads[i] for i in group.members]

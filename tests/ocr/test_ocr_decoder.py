@@ -49,10 +49,10 @@ def test_unseen_characters_keep_some_probability() -> None:
 def test_mixture_weighs_the_domain_model() -> None:
     general = CharLM(["kaiser"] * 3, ALPHABET, order=3)
     domain = CharLM(["kalender"] * 3, ALPHABET, order=3)
-    i, l = general.index["i"], general.index["l"]
+    i, ell = general.index["i"], general.index["l"]
     mixed = Mixture(general, domain, 0.9)
-    assert mixed.probs("ka")[l] > mixed.probs("ka")[i]
-    assert Mixture(general, domain, 0.1).probs("ka")[i] > Mixture(general, domain, 0.1).probs("ka")[l]
+    assert mixed.probs("ka")[ell] > mixed.probs("ka")[i]
+    assert Mixture(general, domain, 0.1).probs("ka")[i] > Mixture(general, domain, 0.1).probs("ka")[ell]
     assert mixed.probs("ka").sum() == pytest.approx(1.0)
 
 

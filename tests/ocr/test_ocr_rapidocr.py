@@ -240,3 +240,17 @@ def test_read_line_decodes_with_the_same_decoder(engine, no_network, monkeypatch
     monkeypatch.setattr(LineDecoder, "decode", lambda self, scores: calls.append(1) or real(self, scores))
     line = engine.read_line(image[y0:y1, x0:x1], lang="deu")
     assert calls and "Thesen" in line.text
+
+
+# -- the seam: scanning with another engine needs no Tesseract ---------------------------------
+def test_a_scan_with_a_non_tesseract_engine_does_not_need_tesseract(ws, exam_folder, monkeypatch):
+    from ocr.batch import scan
+    from ocr.page import ScanOptions
+    from ocr.tesseract import TesseractEngine
+
+    real_which = shutil.which
+    monkeypatch.setattr(programs.shutil, "which", lambda cmd, *a, **k: None if cmd == "tesseract" else real_which(cmd))
+    with pytest.raises(MissingDependencyError, match="tesseract"):
+        TesseractEngine().check()
+    report = scan(ws, [exam_folder], engine=FakeEngine(), options=ScanOptions(workers=1))
+    assert report.pages_read == 3 and not report.failed
