@@ -97,8 +97,10 @@ def general_model(lang: str) -> CharLM:
     return model
 
 
-def language_model(lang: str, exam_texts: tuple[str, ...] = ()) -> LanguageModel:
-    """The general model of ``lang`` with ``exam_texts`` interpolated in, and the lexicon."""
+def language_model(lang: str, exam_texts: tuple[str, ...] = (),
+                   own_words: frozenset[str] | None = None) -> LanguageModel:
+    """The general model of ``lang`` with ``exam_texts`` interpolated in, and the lexicon: wordfreq's
+    list, the exam's words and ``own_words`` (a person's ``--word-list``, lower case)."""
     from ocr.language import SAMPLE_WORDS, word_list
 
     general = general_model(lang)
@@ -106,7 +108,8 @@ def language_model(lang: str, exam_texts: tuple[str, ...] = ()) -> LanguageModel
     weight = min(DOMAIN_MAX_WEIGHT, len(exam_words) / (len(exam_words) + DOMAIN_HALF_WEIGHT))
     lm = Mixture(general, CharLM(exam_texts, LM_ALPHABET, general.order), weight) if exam_words else general
     lines = sum(len([x for x in text.splitlines() if x.strip()]) for text in exam_texts)
-    return LanguageModel(lm, word_list(lang) | frozenset(exam_words), SAMPLE_WORDS, lines, len(exam_words), weight)
+    lexicon = word_list(lang) | frozenset(exam_words) | (own_words or frozenset())
+    return LanguageModel(lm, lexicon, SAMPLE_WORDS, lines, len(exam_words), weight)
 
 
 def status(ws) -> dict:

@@ -215,7 +215,7 @@ class RapidOcrEngine(EngineBase):
         the exam's text (built once per process; see :mod:`ocr.decoder`)."""
         if self._decoder is None:
             model = self.rec_model or verify_models()["rec"]
-            self._decoder = LineDecoder(model, language_model(self.lang, self.exam_texts), self.beam)
+            self._decoder = LineDecoder(model, language_model(self.lang, self.exam_texts, self.word_list), self.beam)
         return self._decoder
 
     # -- reading -------------------------------------------------------------------------------
