@@ -15,6 +15,11 @@ A page is read in two steps, so lines exist even where recognition reads little:
    confidences, and :mod:`ocr.flags` decides which to flag. A line whose text is empty or unsure
    is kept and flagged.
 
+Decoding (``decoder``): ``beam`` (the default) runs the recognition model itself and decodes its
+per-step probabilities with :mod:`ocr.decoder`: beam search with a language model of ``lang``
+and the exam's own text (``exam_texts``, filled by :func:`ocr.factory.engine_for`); a word's
+confidence is then the beams' agreement on it. ``greedy`` keeps rapidocr's letter-by-letter text.
+
 :meth:`RapidOcrEngine.read_line` reads one line crop without detection (the review page's line
 editor after a person moves a line's outline). ``[ocr.rapidocr] rec_model`` swaps in another
 recognition model file (a model learned from a school's own pages). One inference thread per
@@ -130,7 +135,7 @@ class RapidOcrOptions(BaseModel):
                                                "(the exam's language and its text); greedy: letter by letter")
     beam_width: int = Field(16, ge=1, le=256, description="decoder: prefixes kept at each step")
     lm_weight: float = Field(0.45, ge=0, le=5, description="decoder: weight of the character language model")
-    char_bonus: float = Field(2.0, ge=0, le=10, description="decoder: reward per read character")
+    char_bonus: float = Field(2.0, ge=0, le=10, description="decoder: reward per read letter or space")
     unknown_word_penalty: float = Field(1.5, ge=0, le=20,
                                         description="decoder: penalty per word in neither the word list nor the exam's text")
 
