@@ -193,6 +193,7 @@ def test_another_recognition_model_file_is_used_for_reading(tmp_path, no_network
     line = engine.read_line(draw_page(["Augsburg 1555"], size=40, width=500).bgr()[60:140], lang="deu")
     assert line.text == "Augsburg 1555"
     assert engine.reader().cfg.Rec.model_path == str(mine)
+    assert engine.decoder == "beam" and engine.line_decoder().reader.model == mine  # the decoder reads with it
 
 
 def test_the_engine_pickles_without_its_sessions(engine):
