@@ -79,12 +79,14 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
 
     Example: examkit ocr status --json | jq '.failures'
     """
+    from ocr.decoder import status as language_status
     from ocr.learn.store import status_line
     from ocr.views import status as build
 
     with open_workspace(workspace) as ws:
         data = build(ws)
         data["reader"] = status_line(ws.root)
+        data["language_model"] = language_status(ws)
     if json:
         out_json(data)
         return
@@ -98,6 +100,10 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
     reader = data["reader"]
     note(f"reader: learned {reader['model']}, held-out CER {reader['before_cer']:.3f} -> {reader['held_out_cer']:.3f}"
          if reader["model"] else "reader: bundled (no learned reader adopted; see `examkit ocr learn`)")
+    lm = data["language_model"]
+    note(f"decoder: beam search with the language model of {lm['lang']}: {lm['general']}, {lm['word_list']}; "
+         f"exam text: {lm['task_sheets']} task sheets, {lm['confirmed_lines']} confirmed lines, {lm['words']:,} words"
+         if lm["decoder"] == "beam" else "decoder: greedy (no language model; [ocr.rapidocr] decoder)")
     totals = data["totals"]
     out(f"{totals['documents']} documents, {totals['pages']} pages, {totals['ocr']} ocr'd "
         f"({totals['empty']} with nothing read), {totals['reviewed']} reviewed, {totals['failures']} failures")

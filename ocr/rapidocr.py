@@ -15,6 +15,11 @@ A page is read in two steps, so lines exist even where recognition reads little:
    confidences, and :mod:`ocr.flags` decides which to flag. A line whose text is empty or unsure
    is kept and flagged.
 
+Decoding (``decoder``): ``beam`` (the default) runs the recognition model itself and decodes its
+per-step probabilities with :mod:`ocr.decoder`: beam search with a language model of ``lang``
+and the exam's own text (``exam_texts``, filled by :func:`ocr.factory.engine_for`); a word's
+confidence is then the beams' agreement on it. ``greedy`` keeps rapidocr's letter-by-letter text.
+
 :meth:`RapidOcrEngine.read_line` reads one line crop without detection (the review page's line
 editor after a person moves a line's outline). ``[ocr.rapidocr] rec_model`` swaps in another
 recognition model file (a model learned from a school's own pages). One inference thread per
@@ -36,8 +41,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from examkit.errors import ExamkitError, MissingDependencyError, UserInputError
 from examkit.models import Line, PageOCR, Word
 from ocr import layout
+from ocr.ctc_beam import BeamParams
+from ocr.decoder import LineDecoder, confidence, general_model, language_model, unsure
 from ocr.engine import EngineBase, EngineContext, EngineInput
 from ocr.flags import should_flag
+from ocr.learn.recogniser import batch_width, line_width
 
 #: The model files examkit uses from rapidocr's wheel (rapidocr 3.10), with their SHA-256.
 BUNDLED_MODELS: dict[str, tuple[str, str]] = {
@@ -123,6 +131,13 @@ class RapidOcrOptions(BaseModel):
     max_side: int = Field(1600, ge=640, le=4000, description="detector: longest side the page is shrunk to")
     box_thresh: float = Field(0.5, gt=0, lt=1, description="detector: lowest score of a text piece")
     unclip_ratio: float = Field(1.6, gt=0, le=4, description="detector: how far outlines grow around the ink")
+    decoder: Literal["beam", "greedy"] = Field("beam", description="beam: beam search with the language model "
+                                               "(the exam's language and its text); greedy: letter by letter")
+    beam_width: int = Field(16, ge=1, le=256, description="decoder: prefixes kept at each step")
+    lm_weight: float = Field(0.45, ge=0, le=5, description="decoder: weight of the character language model")
+    char_bonus: float = Field(2.0, ge=0, le=10, description="decoder: reward per read letter or space")
+    unknown_word_penalty: float = Field(1.5, ge=0, le=20,
+                                        description="decoder: penalty per word in neither the word list nor the exam's text")
 
 
 @dataclass
@@ -138,11 +153,16 @@ class RapidOcrEngine(EngineBase):
     box_thresh: float = 0.5  #: detector: lowest mean score of a text piece
     unclip_ratio: float = 1.6  #: detector: how far a piece's outline is grown around its ink
     word_list: frozenset[str] | None = field(default=None, repr=False)
+    decoder: Literal["beam", "greedy"] = "beam"
+    beam: BeamParams = BeamParams()
+    exam_texts: tuple[str, ...] = field(default=(), repr=False)  #: task sheets, confirmed lines (the LM's text)
     name: str = "rapidocr"
     reads_lines = True
     learns = True
+    uses_exam_text = True
     Options = RapidOcrOptions
     _reader: object | None = field(default=None, init=False, repr=False, compare=False)
+    _decoder: LineDecoder | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, context: EngineContext, options: RapidOcrOptions) -> RapidOcrEngine:
@@ -152,14 +172,16 @@ class RapidOcrEngine(EngineBase):
                    steps=check_steps(options.preprocess, "ocr.rapidocr.preprocess"),
                    rec_model=Path(options.rec_model).expanduser() if options.rec_model else None,
                    max_side=options.max_side, box_thresh=options.box_thresh, unclip_ratio=options.unclip_ratio,
-                   word_list=context.word_list)
+                   word_list=context.word_list, decoder=options.decoder, exam_texts=context.exam_texts,
+                   beam=BeamParams(beam=options.beam_width, alpha=options.lm_weight, beta=options.char_bonus,
+                                   gamma=options.unknown_word_penalty))
 
     def with_model(self, model: Path | None) -> RapidOcrEngine:
         return self if model == self.rec_model else replace(self, rec_model=model)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_reader"] = None
+        state["_reader"] = state["_decoder"] = None
         return state
 
     @property
@@ -175,6 +197,8 @@ class RapidOcrEngine(EngineBase):
         verify_models()
         if self.rec_model is not None:
             check_rec_model(self.rec_model)
+        if self.decoder == "beam":
+            general_model(self.lang)  # built (and stored) once here, not in every worker at once
 
     def reader(self):
         """The rapidocr pipeline on the bundled files (made once per process, one thread)."""
@@ -191,6 +215,14 @@ class RapidOcrEngine(EngineBase):
             })
         return self._reader
 
+    def line_decoder(self) -> LineDecoder:
+        """The beam-search decoder on the model that reads, with the language model of ``lang`` and
+        the exam's text (built once per process; see :mod:`ocr.decoder`)."""
+        if self._decoder is None:
+            model = self.rec_model or verify_models()["rec"]
+            self._decoder = LineDecoder(model, language_model(self.lang, self.exam_texts, self.word_list), self.beam)
+        return self._decoder
+
     # -- reading -------------------------------------------------------------------------------
     def recognize(self, image: np.ndarray, *, lang: str) -> PageOCR:
         bgr = _bgr(image)
@@ -198,7 +230,7 @@ class RapidOcrEngine(EngineBase):
         quads = self.detect(bgr)
         pieces = self._read_pieces(bgr, quads)
         lines = []
-        for number, group in enumerate(layout.group_pieces(quads, width)):
+        for group in layout.group_pieces(quads, width):
             members = [pieces[i] for i in group.members]
             words = [w for piece in members for w in piece.words]
             piece_quads = [quads[i] for i in group.members]
@@ -239,6 +271,8 @@ class RapidOcrEngine(EngineBase):
         if not quads:
             return []
         crops = [_crop(bgr, q) for q in quads]
+        if self.decoder == "beam":
+            return [self._decoded_piece(crop, quad) for crop, quad in zip(crops, quads)]
         reader = self.reader()
         reader.update_params(return_word_box=True)
         try:
@@ -258,6 +292,24 @@ class RapidOcrEngine(EngineBase):
                      for t, c, b in word_boxes(text, info, crops[i].shape[1], quad, conf)]
             out.append(_Read(words, conf))
         return out
+
+    def _decoded_piece(self, crop: np.ndarray, quad: np.ndarray) -> _Read:
+        """One piece read by beam search: a word's confidence is the beams' agreement on it (0-100),
+        and a word in neither the word list nor the exam's text is flagged too."""
+        decoder = self.line_decoder()
+        scores = decoder.scores(crop)
+        decoded = decoder.decode(scores)
+        if not decoded.words:
+            return _Read([], 0.0)
+        step = batch_width([crop]) / scores.shape[0] * crop.shape[1] / line_width(crop)
+        words = []
+        for word in decoded.words:
+            first, last = decoded.chars[word.first].step, decoded.chars[word.last].step
+            words.append(Word(text=word.text, conf=confidence(word),
+                              bbox=_span_box(quad, crop.shape[1], first * step, (last + 1) * step),
+                              flagged=unsure(word, self.flag_below, self.word_list)))
+        conf = round(100 * float(np.mean([c.prob for c in decoded.chars if c.char != " "])), 1)
+        return _Read(words, conf)
 
 
 def word_boxes(text: str, info, crop_width: int, quad: np.ndarray, line_conf: float):
@@ -287,7 +339,6 @@ def word_boxes(text: str, info, crop_width: int, quad: np.ndarray, line_conf: fl
             current.append(i)
     if current:
         runs.append(current)
-    q = np.asarray(quad, dtype=np.float64)
     total = max(1, len(text.strip()))
     out = []
     for run in runs:
@@ -300,13 +351,19 @@ def word_boxes(text: str, info, crop_width: int, quad: np.ndarray, line_conf: fl
             start = len(text[: run[0]].lstrip())
             a, b = crop_width * start / total, crop_width * (start + len(run)) / total
             conf = line_conf
-        a, b = max(0.0, a) / max(1, crop_width), min(float(crop_width), b) / max(1, crop_width)
-        points = np.array([q[0] + (q[1] - q[0]) * a, q[0] + (q[1] - q[0]) * b,
-                           q[3] + (q[2] - q[3]) * b, q[3] + (q[2] - q[3]) * a])
-        bbox = (int(points[:, 0].min()), int(points[:, 1].min()), int(np.ceil(points[:, 0].max())),
-                int(np.ceil(points[:, 1].max())))
-        out.append((word, max(0.0, min(100.0, conf)), bbox))
+        out.append((word, max(0.0, min(100.0, conf)), _span_box(quad, crop_width, a, b)))
     return out
+
+
+def _span_box(quad: np.ndarray, crop_width: int, a: float, b: float) -> tuple[int, int, int, int]:
+    """The page-pixel box of the part of a piece between crop columns ``a`` and ``b``, mapped along
+    the piece's quadrilateral."""
+    q = np.asarray(quad, dtype=np.float64)
+    a, b = max(0.0, a) / max(1, crop_width), min(float(crop_width), b) / max(1, crop_width)
+    points = np.array([q[0] + (q[1] - q[0]) * a, q[0] + (q[1] - q[0]) * b,
+                       q[3] + (q[2] - q[3]) * b, q[3] + (q[2] - q[3]) * a])
+    return (int(points[:, 0].min()), int(points[:, 1].min()), int(np.ceil(points[:, 0].max())),
+            int(np.ceil(points[:, 1].max())))
 
 
 @dataclass

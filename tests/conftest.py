@@ -1,7 +1,7 @@
 """Shared fixtures. Tests never touch the user's files or the network.
 
-An autouse fixture points the workspace at a temporary folder and removes the OpenAI settings
-of whoever runs the tests, so no test can reach a real account.
+An autouse fixture points the workspace and the cache (the decoder's language models) at temporary
+folders and removes the OpenAI settings of whoever runs the tests, so no test can reach a real account.
 """
 
 from __future__ import annotations
@@ -15,9 +15,15 @@ from typer.testing import CliRunner
 from examkit.workspace import Workspace
 
 
+@pytest.fixture(scope="session")
+def _cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _cache_home: Path) -> None:
     monkeypatch.setenv("EXAMKIT_WORKSPACE", str(tmp_path_factory.mktemp("default-ws")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_home))
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -192,14 +193,55 @@ def test_another_recognition_model_file_is_used_for_reading(tmp_path, no_network
     line = engine.read_line(draw_page(["Augsburg 1555"], size=40, width=500).bgr()[60:140], lang="deu")
     assert line.text == "Augsburg 1555"
     assert engine.reader().cfg.Rec.model_path == str(mine)
+    assert engine.decoder == "beam" and engine.line_decoder().reader.model == mine  # the decoder reads with it
 
 
 def test_the_engine_pickles_without_its_sessions(engine):
     import pickle
 
     engine.reader()
+    engine.line_decoder()
     copy = pickle.loads(pickle.dumps(engine))
-    assert copy._reader is None and copy.lang == engine.lang
+    assert copy._reader is None and copy._decoder is None and copy.lang == engine.lang
+
+
+# -- the decoder: beam search with the exam's language and words (issue 29) -------------------
+def test_decoder_options_reach_the_engine_and_the_exam_text_reaches_its_language_model(configured_ws):
+    from ocr.factory import engine_for
+
+    ws = configured_ws('[ocr.rapidocr]\ndecoder = "greedy"\nlm_weight = 0.7\n')
+    engine = engine_for(ws, "rapidocr")
+    assert engine.decoder == "greedy" and engine.beam.alpha == 0.7
+    assert engine_for(ws, "rapidocr", decoder="beam").decoder == "beam"
+    beam = RapidOcrEngine(lang="deu", exam_texts=("Die Wormser Reichstagsakte nennt Luther.",),
+                          word_list=frozenset({"ablasshandel"}))
+    language = beam.line_decoder().language
+    assert {"reichstagsakte", "ablasshandel"} <= language.lexicon and language.exam_words == 5
+    assert "5 words" in language.describe()
+
+
+def test_beam_reads_a_clean_line_as_well_as_greedy_and_words_get_boxes_and_agreement(engine, no_network):
+    truth = "Luther schrieb seine Thesen in Wittenberg 1517"
+    image = draw_page([truth], font=HAND_FONT, size=44, width=1400).bgr()
+    beam = engine.recognize(image, lang="deu").lines[0]
+    greedy = replace(engine, decoder="greedy").recognize(image, lang="deu").lines[0]
+    assert Levenshtein.distance(beam.text, truth) <= Levenshtein.distance(greedy.text, truth), (beam.text, greedy.text)
+    lefts = [w.bbox[0] for w in beam.words]
+    assert lefts == sorted(lefts) and all(w.bbox[2] > w.bbox[0] for w in beam.words)
+    assert all(0 <= w.conf <= 100 for w in beam.words)
+    assert not any(w.flagged for w in beam.words if w.text in ("Luther", "seine"))
+
+
+def test_read_line_decodes_with_the_same_decoder(engine, no_network, monkeypatch):
+    from ocr.decoder import LineDecoder
+
+    image = draw_page(["Luther schrieb seine Thesen"], font=HAND_FONT, size=44, width=1000).bgr()
+    x0, y0, x1, y1 = engine.recognize(image, lang="deu").lines[0].bbox
+    calls = []
+    real = LineDecoder.decode
+    monkeypatch.setattr(LineDecoder, "decode", lambda self, scores: calls.append(1) or real(self, scores))
+    line = engine.read_line(image[y0:y1, x0:x1], lang="deu")
+    assert calls and "Thesen" in line.text
 
 
 # -- the seam: scanning with another engine needs no Tesseract ---------------------------------

@@ -1,0 +1,81 @@
+"""What examkit knows of a language before any page is read: general text and a word list.
+
+Both come from ``wordfreq`` (PyPI, MIT; its frequency lists ship inside the wheel, so nothing is
+fetched): the general text is a sample of its most frequent words drawn by frequency, with
+commas, full stops and numbers sprinkled in at rates typical of prose, so that a character model
+learns which letter sequences the language makes; the word list is its top words (lower case),
+for the decoder's out-of-lexicon penalty and for flags. examkit's ``lang`` is Tesseract's code
+(``deu``, ``eng``, ``deu+eng``); each part maps to a wordfreq language.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from examkit.errors import MissingDependencyError, UserInputError
+
+#: examkit (Tesseract) language code -> wordfreq language code.
+WORDFREQ_CODES = {"deu": "de", "eng": "en", "fra": "fr", "ita": "it", "spa": "es", "nld": "nl", "por": "pt",
+                  "pol": "pl", "tur": "tr", "swe": "sv", "dan": "da", "nor": "nb", "fin": "fi", "ces": "cs"}
+#: Words of the general text sampled (about 3.5 M characters; measured: more than 200,000 helps a little).
+SAMPLE_WORDS = 500_000
+#: Most frequent words the general text is drawn from, and the word list's length.
+TEXT_VOCABULARY = 100_000
+WORD_LIST_SIZE = 200_000
+#: After a word: P(","), P("."); P(a number instead of a word).
+COMMA, FULL_STOP, NUMBER = 0.06, 0.05, 0.01
+
+
+def wordfreq_codes(lang: str) -> tuple[str, ...]:
+    """``deu+eng`` -> ``("de", "en")``; an unknown code is one clear line."""
+    codes = []
+    for part in filter(None, lang.split("+")):
+        if part not in WORDFREQ_CODES:
+            raise UserInputError(f"no language model for the language {part!r} (ocr.lang)",
+                                 advice=f'Use one of {", ".join(WORDFREQ_CODES)}, or set [ocr.rapidocr] decoder = "greedy".')
+        codes.append(WORDFREQ_CODES[part])
+    if not codes:
+        raise UserInputError("no language given (ocr.lang)", advice='Set [ocr] lang, e.g. "deu".')
+    return tuple(codes)
+
+
+def _wordfreq():
+    try:
+        import wordfreq
+    except ModuleNotFoundError as exc:
+        raise MissingDependencyError("the wordfreq Python package (language model for reading handwriting)",
+                                     install="pip install 'wordfreq>=3.1'") from exc
+    return wordfreq
+
+
+@lru_cache(maxsize=4)
+def general_text(lang: str, words: int = SAMPLE_WORDS, seed: int = 0) -> tuple[str, ...]:
+    """Lines of text in ``lang`` sampled from wordfreq (the same lines for the same arguments)."""
+    wordfreq = _wordfreq()
+    codes = wordfreq_codes(lang)
+    rng = np.random.default_rng(seed)
+    lines = []
+    for code in codes:
+        vocabulary = [w for w in wordfreq.top_n_list(code, TEXT_VOCABULARY) if w.isalpha() or "'" in w]
+        freqs = np.array([wordfreq.word_frequency(w, code) for w in vocabulary])
+        drawn = rng.choice(len(vocabulary), size=words // len(codes), p=freqs / freqs.sum())
+        after = rng.random(len(drawn))
+        numbers = rng.random(len(drawn)) < NUMBER
+        tokens = []
+        for i, (k, u, number) in enumerate(zip(drawn, after, numbers)):
+            word = str(rng.integers(1, 2000)) if number else vocabulary[k]
+            tokens.append(word + ("," if u < COMMA else "." if u < COMMA + FULL_STOP else ""))
+            if len(tokens) == 12 or i == len(drawn) - 1:
+                lines.append(" ".join(tokens))
+                tokens = []
+    return tuple(lines)
+
+
+@lru_cache(maxsize=4)
+def word_list(lang: str, size: int = WORD_LIST_SIZE) -> frozenset[str]:
+    """The ``size`` most frequent words of each language of ``lang``, lower case."""
+    wordfreq = _wordfreq()
+    return frozenset(w for code in wordfreq_codes(lang) for w in wordfreq.top_n_list(code, size)
+                     if not any(c.isdigit() for c in w))  # wordfreq writes every digit as 0
