@@ -13,7 +13,6 @@ form (:meth:`AuditRecord.to_json`) is the ``annotate check --json`` contract (do
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Literal

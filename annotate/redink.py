@@ -288,7 +288,7 @@ def red_ink_draft(ink: RedInk, title: str | None = None) -> Analysis | None:
 def paper_check(ink: RedInk, analysis: Analysis | None) -> list[str]:
     """Where the total or grade on the paper disagrees with the task scores read, or with the
     analysis: one German sentence each (the review page shows them beside the total)."""
-    out = []
+    out: list[str] = []
     if ink.total is None:
         return out
     points, maximum = ink.total

@@ -35,9 +35,9 @@ def red_mask(
 ) -> np.ndarray:
     """255 where a pixel is red ink, 0 elsewhere; tiny specks are dropped."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    mask = np.zeros(bgr.shape[:2], np.uint8)
+    mask: np.ndarray = np.zeros(bgr.shape[:2], np.uint8)
     for low, high in hues:
-        mask |= cv2.inRange(hsv, (int(low), min_saturation, min_value), (int(high), 255, 255))
+        mask = cv2.bitwise_or(mask, cv2.inRange(hsv, (int(low), min_saturation, min_value), (int(high), 255, 255)))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     specks = stats[:, cv2.CC_STAT_AREA] < min_area
     specks[0] = False
@@ -59,8 +59,9 @@ def separate(bgr: np.ndarray, hues: Sequence[Sequence[int]] = DEFAULT_RED_HUES) 
     student[grown > 0] = 255
     # Where the red crossed dark student ink, restore the strokes from their surroundings.
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    around = cv2.dilate(grown, np.ones((5, 5), np.uint8)) & ~grown
-    crossing = cv2.dilate(((grey < 110) & (around > 0)).astype(np.uint8), np.ones((15, 15), np.uint8)) & (grown > 0)
+    around = cv2.bitwise_and(cv2.dilate(grown, np.ones((5, 5), np.uint8)), cv2.bitwise_not(grown))
+    dark = ((grey < 110) & (around > 0)).astype(np.uint8)
+    crossing = np.logical_and(cv2.dilate(dark, np.ones((15, 15), np.uint8)) > 0, grown > 0)
     if crossing.any():
         student = cv2.inpaint(student, (crossing > 0).astype(np.uint8) * 255, 3, cv2.INPAINT_TELEA)
     return InkLayers(student=student, teacher=mask)

@@ -142,12 +142,12 @@ def _split(notes: np.ndarray, box: BBox, word_h: float) -> list[BBox]:
     x0, y0, x1, y1 = x0 + int(cols.min()), y0 + int(rows.min()), x0 + int(cols.max()) + 1, y0 + int(rows.max()) + 1
     ink = notes[y0:y1, x0:x1] > 0
     if y1 - y0 > 1.2 * word_h:
-        rows = _rows(ink)
-        if len(rows) > 1:
-            return [box for top, bottom in rows for box in _split(notes, (x0, y0 + top, x1, y0 + bottom), word_h)]
+        stacked = _rows(ink)
+        if len(stacked) > 1:
+            return [box for top, bottom in stacked for box in _split(notes, (x0, y0 + top, x1, y0 + bottom), word_h)]
     if y1 - y0 < 0.125 * word_h or np.count_nonzero(ink) < 0.02 * word_h * word_h:
         return []
-    filled = ink.any(axis=0)
+    filled = np.asarray(ink.any(axis=0))
     gap, run = max(4, int(0.33 * (y1 - y0))), 0
     for i, has_ink in enumerate(filled):
         if not has_ink:
@@ -181,7 +181,7 @@ def _rows(ink: np.ndarray) -> list[tuple[int, int]]:
 def _comma(ink: np.ndarray) -> bool:
     """Whether the ink's last mark (its rightmost run of columns) is a comma or full stop: small
     and low, so a gap beside it is inside a number (``16,5/22``), not between notes."""
-    filled = ink.any(axis=0)
+    filled = np.asarray(ink.any(axis=0))
     end = len(filled)
     start = end
     while start > 0 and filled[start - 1]:

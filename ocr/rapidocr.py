@@ -71,7 +71,7 @@ def model_status() -> list[dict]:
         path = folder / name if folder else None
         present = bool(path and path.is_file())
         rows.append({"role": role, "name": name, "path": str(path) if path else None, "present": present,
-                     "ok": present and _sha256(str(path), path.stat().st_mtime_ns) == digest})
+                     "ok": present and path is not None and _sha256(str(path), path.stat().st_mtime_ns) == digest})
     return rows
 
 
@@ -329,7 +329,8 @@ def word_boxes(text: str, info, crop_width: int, quad: np.ndarray, line_conf: fl
     placed = [i for i, ch in enumerate(chars) if not ch.isspace()]
     exact = len(confs) == len(chars) and len(cols) == len(placed) and length > 0
     column = dict(zip(placed, cols))
-    runs, current = [], []
+    runs: list[list[int]] = []
+    current: list[int] = []
     for i, ch in enumerate(chars):
         if ch.isspace():
             if current:

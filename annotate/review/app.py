@@ -10,6 +10,7 @@ where a person opened an address rather than a script.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from html import escape
 from pathlib import Path
@@ -86,7 +87,7 @@ def create_app(state: ReviewState) -> LocalGuard:
 
 
 def _german(request: Request, status: int, message: str, *, technical: str,
-            headers: dict[str, str] | None = None) -> Response:
+            headers: Mapping[str, str] | None = None) -> Response:
     """A refusal in German: JSON for the page's scripts (``/api/``, anything but GET), else a page."""
     route = request.url.path[len(request.scope.get("root_path", "")):]
     if route.startswith("/api/") or request.method not in ("GET", "HEAD"):

@@ -11,7 +11,6 @@ Numbers are written the German way (``16,5``) by :func:`annotate.model.fmt_numbe
 from __future__ import annotations
 
 import math
-
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -156,7 +155,8 @@ def field_name(loc: Sequence[int | str], sheet: Any) -> str:
     i = 0
     while i < len(items):
         key = items[i]
-        index = items[i + 1] if i + 1 < len(items) and isinstance(items[i + 1], int) else None
+        following = items[i + 1] if i + 1 < len(items) else None
+        index = following if isinstance(following, int) else None
         child = _child(_child(node, key), index) if index is not None else _child(node, key)
         if key == "tasks" and index is not None:
             label = child.get("label") if isinstance(child, dict) else None

@@ -175,12 +175,13 @@ def import_folder(ws: Workspace, folder: Path) -> ImportResult:
                 if isinstance(known, PageEntry):
                     ws.documents.page(known.page_id)  # NotFoundError for a page that is gone
                     text = content if known.final_newline or not content.endswith("\n") else content[:-1]
-                    revision = ws.revisions.add_text(known.page_id, text, source="import", base=known.base)
+                    revision_id = ws.revisions.add_text(known.page_id, text, source="import", base=known.base).id
                 else:
                     ws.documents.get(known.document_id)
                     analysis = load_sheet(path, stop_marker=settings.stop_marker)
-                    revision = ws.revisions.add_analysis(known.document_id, canonical_text(analysis, settings),
-                                                         sheet=analysis.model_dump(), source="teacher", base=known.base)
+                    revision_id = ws.revisions.add_analysis(known.document_id, canonical_text(analysis, settings),
+                                                            sheet=analysis.model_dump(), source="teacher",
+                                                            base=known.base).id
             except RevisionConflict as exc:
                 result.failed.append((name, f"changed in the workspace since the export (now revision "
                                             f"{exc.current_revision}); your file was not stored"))
@@ -188,8 +189,8 @@ def import_folder(ws: Workspace, folder: Path) -> ImportResult:
             except ExamkitError as exc:
                 result.failed.append((name, exc.one_line()))
                 continue
-            raw.update(base=revision.id, written=_digest(content))
-            result.stored.append((name, revision.id))
+            raw.update(base=revision_id, written=_digest(content))
+            result.stored.append((name, revision_id))
     finally:  # what was stored is recorded even if the batch stops part-way
         atomic_write_text(manifest_path, json.dumps(manifest, indent=1))
     return result

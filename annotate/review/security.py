@@ -22,9 +22,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import secrets
-from collections.abc import Awaitable, Callable
-from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from annotate.model import MAX_DEPTH, MAX_NESTING, MAX_POINTS, nested_deeper
 
@@ -42,10 +42,6 @@ SECURITY_HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def _page(title: str, text: str) -> str:
@@ -157,7 +153,7 @@ class LocalGuard:
             await self.app(scope, receive, send)
             return
 
-        async def send_with_headers(event: dict[str, Any]) -> None:
+        async def send_with_headers(event: Message) -> None:
             if event["type"] == "http.response.start":
                 event = {**event, "headers": [*event.get("headers", []), *SECURITY_HEADERS]}
             await send(event)
@@ -285,7 +281,7 @@ class BodyLimit:
             return
         replayed = False
 
-        async def replay() -> dict[str, Any]:
+        async def replay() -> Message:
             nonlocal replayed
             if not replayed:
                 replayed = True
