@@ -39,15 +39,13 @@ from rapidfuzz.fuzz import ratio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from examkit.config import Config  # noqa: E402
 from examkit.workspace import Workspace  # noqa: E402
 from ocr.batch import scan  # noqa: E402
 from ocr.evaluate import normalise, score  # noqa: E402
+from ocr.factory import engine_for  # noqa: E402
 from ocr.flags import should_flag  # noqa: E402
 from ocr.intake import discover  # noqa: E402
 from ocr.page import ScanOptions  # noqa: E402
-from ocr.rapidocr import RapidOcrEngine  # noqa: E402
-from ocr.tesseract import TesseractEngine  # noqa: E402
 
 HANDWRITING = ROOT.parent / "shared" / "data" / "handwriting-en"
 THRESHOLDS = (50, 60, 70, 80, 85, 90, 95)
@@ -103,8 +101,10 @@ def plain_tesseract(docs, work: Path, lang: str):
     return list(zip(texts, truths)), time.monotonic() - started
 
 
-def examkit_scan(docs, work: Path, engine, lang: str, workers: int, tag: str):
+def examkit_scan(docs, work: Path, name: str, lang: str, workers: int, tag: str):
+    """A scan with the engine ``name`` as a teacher's workspace builds it (``ocr.factory.engine_for``)."""
     ws = Workspace.open(work / f"ws-{tag}-{workers}")
+    engine = engine_for(ws, name, lang=lang)
     started = time.monotonic()
     report = scan(ws, [source for _, source, _, _ in docs], engine=engine,
                   options=ScanOptions.from_config(ws.config, lang=lang, workers=workers))
@@ -115,7 +115,7 @@ def examkit_scan(docs, work: Path, engine, lang: str, workers: int, tag: str):
         match = [d for d in ws.documents.list() if d.id.endswith(name)]
         readings[doc_id] = [ws.documents.latest_ocr(p.id) for p in ws.documents.pages(match[0].id)] if match else []
     ws.close()
-    return readings, report, seconds
+    return readings, report, seconds, engine
 
 
 def cer_wer(pairs) -> tuple[float, float]:
@@ -170,14 +170,11 @@ def measure(name: str, docs, work: Path, lang: str) -> list[str]:
     pairs, seconds = plain_tesseract(docs, work, lang)
     cer, wer = cer_wer(pairs)
     lines.append(f"| plain `tesseract -l {lang}` (original pages) | {cer:.3f} | {wer:.3f} | {seconds / pages:.2f} | – | – |")
-    config = Config()
-    engines = {"tesseract": TesseractEngine.from_config(config, lang=lang),
-               "rapidocr": RapidOcrEngine.from_config(config, lang=lang)}
     notes = []
-    for tag, engine in engines.items():
+    for tag in ("tesseract", "rapidocr"):
         timing, memory, readings = {}, 0, {}
         for workers in (1, 2):
-            readings, report, secs = examkit_scan(docs, work, engine, lang, workers, f"{name[:8]}-{tag}")
+            readings, report, secs, engine = examkit_scan(docs, work, tag, lang, workers, f"{name[:8]}-{tag}")
             timing[workers] = secs / max(1, report.pages_read)
             memory = report.peak_rss_kb  # the 2-worker run's: fresh worker processes, not this one
         pairs = [(r.text if r else "", gt) for doc_id, _, truth, _ in docs for r, gt in zip(readings[doc_id], truth)]

@@ -35,11 +35,10 @@ sys.path.insert(0, str(ROOT))
 from annotate.model import fmt_number, task_points  # noqa: E402
 from annotate.redink import deduction_of, read_document, red_ink_draft  # noqa: E402
 from annotate.sheets import load_sheet  # noqa: E402
-from examkit.config import Config  # noqa: E402
 from examkit.workspace import Workspace  # noqa: E402
 from ocr.batch import scan  # noqa: E402
+from ocr.factory import engine_for  # noqa: E402
 from ocr.page import ScanOptions  # noqa: E402
-from ocr.rapidocr import RapidOcrEngine  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 
@@ -61,7 +60,7 @@ def scanned(fresh: bool) -> tuple[Workspace, float | None]:
     shutil.rmtree(folder, ignore_errors=True)
     ws = Workspace.open(folder / "ws")
     started = time.monotonic()
-    scan(ws, [SAMPLES / "exams"], engine=RapidOcrEngine.from_config(Config(), lang="deu"),
+    scan(ws, [SAMPLES / "exams"], engine=engine_for(ws, "rapidocr", lang="deu"),
          options=ScanOptions.from_config(ws.config, workers=1))
     (folder / "done").write_text("ok")
     return ws, time.monotonic() - started
