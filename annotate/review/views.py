@@ -48,7 +48,9 @@ def overview(ws: Workspace, settings: Settings) -> dict[str, Any]:
         exams.append({
             "name": exam or "Ohne Klausurordner", "exam": exam, "documents": docs,
             "pages": pages, "reviewed": reviewed, "students": len(students), "analysed": analysed,
-            "has_sheet": ws.revisions.exam_sheet(exam) is not None,
+            "has_sheet": ws.revisions.exam_sheet(exam) is not None or analysed > 0,
+            "sheet_unchecked": [d["name"] for d in docs if d["kind"] == "task" and not d["typed"]
+                                and d["reviewed"] < d["pages"]],
             "progress": round(100 * (reviewed + analysed) / max(1, pages + len(students))),
         })
     return {

@@ -9,7 +9,7 @@ import pytest
 
 from annotate.review import ReviewState
 from examkit.models import Line, Word
-from tests.review.conftest import page_ids, serving
+from tests.review.conftest import EXAM, STUDENT, page_ids, serving
 from tests.review.test_review_browser import browser, context, open_page, pytestmark  # noqa: F401
 
 
@@ -66,3 +66,41 @@ def test_an_empty_new_line_after_the_last_goes_when_left(context, reading_server
     page.wait_for_function("() => document.querySelectorAll('.line-row').length === 3")
     assert active_line(page) == 2
     assert len(review_ws.lines.current(first)) == 3
+
+
+def test_a_new_error_starts_without_a_deduction(context, reading_server, review_ws) -> None:
+    page = open_page(context, reading_server, f"/analysis/{STUDENT}")
+    page.get_by_test_id("analysis-preview").get_by_text("13 von 13 Punkten").wait_for()
+    page.locator("fieldset.task").first.get_by_role("button", name="+ Fehler").click()
+    row = page.locator("fieldset.task").first.locator(".error-row").last
+    assert row.get_by_label("Punktabzug").input_value() == ""
+    row.locator(".comment").fill("ungenau")
+    page.wait_for_timeout(400)
+    page.get_by_test_id("analysis-preview").get_by_text("13 von 13 Punkten").wait_for()  # nothing taken off unasked
+
+
+def test_a_suggestion_already_taken_in_other_spelling_is_not_offered_again(context, reading_server, review_ws) -> None:
+    page = open_page(context, reading_server, f"/analysis/{STUDENT}")
+    suggestions = page.locator("#suggestion-list")
+    assert "Textart: Quasi" in suggestions.inner_text()
+    page.locator("fieldset.task").first.get_by_role("button", name="+ Fehler").click()
+    page.locator(".error-row .quote").last.fill("Textart – Quasie")  # the teacher's spelling of the same words
+    page.wait_for_function("() => document.getElementById('suggestions').hidden")
+
+
+def test_tasks_for_the_whole_exam_are_applied_only_after_a_yes(context, reading_server, review_ws) -> None:
+    before = review_ws.revisions.exam_sheet(EXAM)
+    page = open_page(context, reading_server, f"/analysis/{STUDENT}")
+    page.get_by_test_id("analysis-preview").get_by_text("13 von 13 Punkten").wait_for()
+    page.locator("fieldset.task").first.get_by_label("Höchstpunkte").fill("9")
+    page.get_by_role("button", name="Aufgaben für die ganze Klausur übernehmen").click()
+    page.wait_for_timeout(300)
+    assert any("für alle Arbeiten der Klausur" in message for message in page.dialogs)  # asked, and answered no
+    assert review_ws.revisions.exam_sheet(EXAM) == before
+
+
+def test_the_overview_says_when_a_scanned_task_sheet_is_unchecked(client, review_ws) -> None:
+    assert "Aufgabenblatt noch nicht geprüft" in client.get("/").text
+    [sheet_page] = page_ids(review_ws, f"{EXAM}/aufgabe")
+    review_ws.revisions.mark_reviewed(sheet_page)
+    assert "Aufgabenblatt noch nicht geprüft" not in client.get("/").text

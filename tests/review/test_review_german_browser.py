@@ -92,7 +92,7 @@ def test_an_invalid_deduction_is_marked_and_not_counted(context, server, review_
     preview.get_by_text("11,5 von 13 Punkten").wait_for()
     assert deduction.get_attribute("aria-invalid") is None
     assert page.locator("fieldset.task").first.locator("[data-points]").first.inner_text() == "= 6,5 P."
-    assert "Ende" in preview.locator(".stop-marker").inner_text()
+    assert preview.locator(".stop-marker").inner_text() == "ENDSTOP"  # what the training file will contain
     page.get_by_test_id("save").click()
     page.get_by_text("Fehleranalyse gespeichert.").wait_for()
     assert "(-1,5 Punkte)" in review_ws.revisions.latest_analysis(STUDENT).text
@@ -107,7 +107,9 @@ def test_a_suggestion_after_a_correction_carries_the_corrected_words(context, se
     assert "Textart: Quelle" in suggestions.inner_text() and "Quasi" not in suggestions.inner_text()
     suggestions.get_by_role("button", name="Übernehmen").click()
     assert page.locator(".error-row .quote").last.input_value() == "Textart: Quelle"
+    assert page.locator(".error-row").last.get_by_label("Punktabzug").input_value() == ""  # the teacher decides
     page.locator(".error-row .comment").last.fill("ungenau")
+    page.locator(".error-row").last.get_by_label("Punktabzug").fill("1")
     page.get_by_test_id("analysis-preview").get_by_text("12 von 13 Punkten").wait_for()
     assert "Zitat nicht im Schülertext gefunden" not in page.get_by_test_id("analysis-preview").inner_text()
 

@@ -54,7 +54,7 @@
   function errorRow(task, error, index, path) {
     return el("div", { class: "error-row" },
       el("input", { type: "text", class: "quote", placeholder: "„Zitat“ (optional)", value: error.quote || "",
-        "aria-label": "Zitat", oninput: (e) => { error.quote = e.target.value; changed(); } }),
+        "aria-label": "Zitat", oninput: (e) => { error.quote = e.target.value; changed(); drawSuggestions(); } }),
       el("input", { type: "text", class: "comment", placeholder: "Kommentar", value: error.comment || "",
         "aria-label": "Kommentar", oninput: (e) => { error.comment = e.target.value; changed(); } }),
       numberInput(error, "deduction", "−", path, { "aria-label": "Punktabzug", class: "deduction" }),
@@ -73,7 +73,7 @@
         el("span", { class: "points muted", "data-points": "" }),
         el("span", { class: "spacer" }),
         el("button", { type: "button", class: "link", text: "+ Fehler",
-          onclick: () => { task.errors.push({ quote: null, comment: "", deduction: 1 }); draw(); changed(); focusLast(task); } }),
+          onclick: () => { task.errors.push({ quote: null, comment: "", deduction: null }); draw(); changed(); focusLast(task); } }),
         el("button", { type: "button", class: "link", text: "+ Teilaufgabe",
           onclick: () => { task.tasks.push(newTask(task.tasks.length, true)); draw(); changed(); } }),
         el("button", { type: "button", class: "icon", title: "Aufgabe entfernen", "aria-label": "Aufgabe entfernen", text: "✕",
@@ -182,7 +182,7 @@
     const trimmed = body.trimEnd();
     if (!marker || !trimmed.endsWith(marker)) return [document.createTextNode(body)];
     return [document.createTextNode(trimmed.slice(0, -marker.length).trimEnd() + " "),
-      el("span", { class: "stop-marker", text: "Ende", title: "Endmarke: hier hört das Modell auf zu schreiben" })];
+      el("span", { class: "stop-marker", text: marker, title: `Endmarke „${marker}“: steht so in der Trainingsdatei; hier hört das Modell auf zu schreiben` })];
   }
 
   /* ---- quotes from the student's text ----
@@ -210,7 +210,7 @@
   function addError(quote) {
     const task = targetTask();
     if (!task) { Examkit.say("Legen Sie zuerst eine Aufgabe an („+ Aufgabe“).", "warn"); $("add-task").focus(); return; }
-    task.errors.push({ quote: quote || null, comment: "", deduction: 1 });
+    task.errors.push({ quote: quote || null, comment: "", deduction: null });  /* the teacher decides the deduction */
     draw();
     changed();
     focusLast(task);
@@ -227,7 +227,13 @@
   const dismissed = new Set(JSON.parse(localStorage.getItem(dismissedKey) || "[]"));
   function drawSuggestions() {
     const quotes = allTasks().flatMap((t) => t.errors.map((e) => (e.quote || "").trim())).filter(Boolean);
-    const taken = (text) => quotes.some((q) => q.includes(text) || text.includes(q));
+    const words = (text) => text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, " ").split(/\s+/).filter(Boolean);
+    const alike = (a, b) => a === b || (a.length > 3 && b.length > 3 && (a.startsWith(b.slice(0, 4)) || b.startsWith(a.slice(0, 4))));
+    /* taken: most of its words (spelled alike: the OCR's "neur" is the corrected "neuer") are in a quote already */
+    const taken = (text) => quotes.some((q) => {
+      const mine = words(text), theirs = words(q);
+      return mine.length > 0 && mine.filter((w) => theirs.some((t) => alike(w, t))).length >= 0.6 * mine.length;
+    });
     const open = view.suggestions.filter((s) => !dismissed.has(s.text) && !taken(s.text));
     $("suggestions").hidden = open.length === 0;
     $("suggestion-list").replaceChildren(...open.map((s) => el("li", {},
@@ -282,6 +288,8 @@
   }
 
   async function saveExam() {
+    if (!confirm(`Aufgaben und Höchstpunkte dieser Analyse für alle Arbeiten der Klausur „${view.document.exam}“ übernehmen? ` +
+                 "Neue Analysen dieser Klausur beginnen dann mit diesen Aufgaben; bereits gespeicherte bleiben, wie sie sind.")) return;
     const result = await Examkit.api("POST", "api/exam-sheet", { exam: view.document.exam, sheet: clean() });
     if (result.status === 200) Examkit.say("Aufgaben und Höchstpunkte gelten jetzt für alle Arbeiten dieser Klausur.", "ok");
     else { if (result.status === 422 && result.data) markAll(result.data.errors); Examkit.explain(result); }
