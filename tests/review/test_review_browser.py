@@ -81,6 +81,7 @@ def test_select_a_phrase_add_an_error_and_the_preview_updates(context, server) -
         page.keyboard.press("Shift+ArrowRight")
     page.keyboard.press("Alt+f")
     page.locator(".error-row .comment").last.fill("ist falsch. Die Textart = Brief")
+    page.locator(".error-row").last.get_by_label("Punktabzug").fill("1")  # a new error starts without one
     preview.get_by_text("12 von 13 Punkten").wait_for()
     assert '"Textart: Quasi" ist falsch. Die Textart = Brief (-1 Punkt)' in preview.inner_text()
     assert page.locator("#suggestions").is_hidden()  # the underline it came from is taken

@@ -48,6 +48,7 @@
   function build() {
     const focused = rows.findIndex((r) => r.input === document.activeElement);
     const focusedId = focused >= 0 ? rows[focused].line.id : undefined;
+    const selection = focused >= 0 ? [rows[focused].input.selectionStart, rows[focused].input.selectionEnd] : null;
     rows.forEach((r) => { if (r.line.id !== null && r.input.value !== r.line.text) drafts.set(r.line.id, r.input.value); });
     list.replaceChildren();
     rows = [];
@@ -88,7 +89,10 @@
       mark(entry);
     });
     const again = focusedId === undefined ? -1 : rows.findIndex((r) => r.line.id === focusedId);
-    if (again >= 0) rows[again].input.focus();
+    if (again >= 0) {
+      rows[again].input.focus();
+      if (selection) rows[again].input.setSelectionRange(selection[0], selection[1]);
+    }
   }
 
   const changed = (r) => r.input.value !== r.line.text || (r.line.id === null && r.input.value !== "");
