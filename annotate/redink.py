@@ -312,6 +312,8 @@ def red_ink(ws: Workspace, document_id: str) -> RedInk:
     tasks (the exam's tasks where the exam has a sheet, else the student's headings or the order
     of the notes)."""
     doc = ws.documents.get(document_id)
+    if not ws.documents.has_margin_notes(document_id):
+        return RedInk(notes=[])
     pages = [(p.number, corrected(r, ws.revisions.latest_text(p.id, "teacher")))
              for p in ws.documents.pages(doc.id) if (r := ws.documents.latest_ocr(p.id)) is not None]
     sheet = ws.revisions.exam_sheet(doc.exam) if doc.exam else None

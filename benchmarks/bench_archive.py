@@ -113,7 +113,7 @@ def timed(name: str, target: str, work: Callable[[], Any], rows: list[tuple[str,
 
 
 def measure(ws: Workspace, out: Path) -> list[tuple[str, str, str, str]]:
-    from annotate.review.views import overview, page_view
+    from annotate.review.views import analysis_view, overview, page_view
     from annotate.sheets import settings_from
     from annotate.sources import audit_path
     from export.pipeline import ExportOptions, export_training, validation_options
@@ -127,6 +127,8 @@ def measure(ws: Workspace, out: Path) -> list[tuple[str, str, str, str]]:
     last = ws.documents.list()[-1]
     page = ws.documents.pages(last.id)[0]
     timed("open one page", "≤ 300 ms", lambda: page_view(ws, page), rows)
+    typed = next(d for d in ws.documents.list(kind="student") if d.typed)
+    timed("open one analysis", "≤ 300 ms", lambda: analysis_view(ws, settings, typed.id), rows)
     line = ws.lines.current(page.id)[0]
     timed("save one line", "≤ 20 ms", lambda: ws.lines.save(line.id, base=line.revision, text="Gespeichert"), rows)
     target = out / "archive.jsonl"

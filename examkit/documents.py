@@ -128,6 +128,18 @@ class Documents:
         with self.ws.transaction() as db:
             return _add_ocr(db, page_id, result)
 
+    def has_margin_notes(self, document_id: str) -> bool:
+        """Whether the newest reading of any page of the document holds a teacher's margin note
+        (asked in SQL, so the overview parses no reading of a page without red ink)."""
+        return self.ws.db.execute(
+            """SELECT 1 FROM pages p JOIN ocr_results o ON o.id = (SELECT MAX(id) FROM ocr_results WHERE page_id = p.id)
+               WHERE p.document_id = ? AND EXISTS (SELECT 1 FROM json_each(o.data, '$.marks') m
+                                                   WHERE json_extract(m.value, '$.kind') = 'margin') LIMIT 1""",
+            (document_id,)).fetchone() is not None
+
+    def has_reading(self, page_id: int) -> bool:
+        return self.ws.db.execute("SELECT 1 FROM ocr_results WHERE page_id = ? LIMIT 1", (page_id,)).fetchone() is not None
+
     def reading_id(self, document_id: str, number: int) -> int | None:
         """The id of the newest OCR reading of a page (None: none yet); a new reading changes it."""
         row = self.ws.db.execute(

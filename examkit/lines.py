@@ -102,7 +102,10 @@ class Lines:
 
     def nothing_read(self, page_id: int) -> bool:
         """The page has no line: the reader found none and nobody typed or drew one yet."""
-        return not self.current(page_id)
+        found = self.ws.db.execute(
+            "SELECT 1 FROM line_revisions WHERE id IN (SELECT MAX(id) FROM line_revisions WHERE page_id = ? "
+            "GROUP BY line_id) AND deleted = 0 LIMIT 1", (page_id,)).fetchone()
+        return found is None
 
     def has_lines(self, page_id: int) -> bool:
         return self.ws.db.execute("SELECT 1 FROM lines WHERE page_id = ? LIMIT 1", (page_id,)).fetchone() is not None

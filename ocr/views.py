@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from examkit.confirmation import is_confirmed
 from examkit.files import FileNames, atomic_write_text
+from examkit.progress import document_progress
 from examkit.workspace import Workspace
 from ocr import sheets
 from ocr.batch import STAGE
@@ -23,15 +23,12 @@ def status(ws: Workspace) -> dict:
     type it or draw its lines (:meth:`examkit.lines.Lines.nothing_read`)."""
     documents = []
     for doc in ws.documents.list():
-        pages = ws.documents.pages(doc.id)
-        read_pages = [p for p in pages if ws.documents.latest_ocr(p.id) is not None]
-        read = len(read_pages)
-        empty = sum(1 for p in read_pages if ws.lines.nothing_read(p.id))
-        reviewed = sum(1 for p in pages if is_confirmed(ws, p))
-        state = ("reviewed" if pages and reviewed == len(pages) else "nothing read" if empty else
-                 "ocr'd" if pages and read == len(pages) else "partly ocr'd" if read else "not read")
-        documents.append({"id": doc.id, "exam": doc.exam, "kind": doc.kind, "typed": doc.typed, "pages": len(pages),
-                          "ocr": read, "empty": empty, "reviewed": reviewed, "state": state, "source": doc.source})
+        done = document_progress(ws, doc.id)
+        state = ("reviewed" if done.pages and done.reviewed == done.pages else "nothing read" if done.empty else
+                 "ocr'd" if done.pages and done.read == done.pages else "partly ocr'd" if done.read else "not read")
+        documents.append({"id": doc.id, "exam": doc.exam, "kind": doc.kind, "typed": doc.typed, "pages": done.pages,
+                          "ocr": done.read, "empty": done.empty, "reviewed": done.reviewed, "state": state,
+                          "source": doc.source})
     failures = [{"path": f.path, "document_id": f.document_id, "reason": f.reason, "when": f.created_at.isoformat()}
                 for f in ws.documents.failures(STAGE)]
     found = sheets.found(ws)

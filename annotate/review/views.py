@@ -17,8 +17,8 @@ from annotate.review.german import audit_problems
 from annotate.review.images import image_size, source_path
 from annotate.review.suggestions import MARK_DE, page_suggestions
 from annotate.sheets import Settings
-from examkit.confirmation import is_confirmed
 from examkit.models import AnalysisRevision, Page, PageLine, TextRevision
+from examkit.progress import document_progress
 from examkit.workspace import Workspace
 
 
@@ -61,13 +61,10 @@ def overview(ws: Workspace, settings: Settings) -> dict[str, Any]:
 
 
 def _document_state(ws: Workspace, settings: Settings, doc, failed: bool) -> dict[str, Any]:
-    pages = ws.documents.pages(doc.id)
-    read_pages = [p for p in pages if ws.documents.latest_ocr(p.id) is not None]
-    reviewed = sum(1 for p in pages if is_confirmed(ws, p))
+    done = document_progress(ws, doc.id)
     state: dict[str, Any] = {"id": doc.id, "name": name_of(doc.id), "kind": doc.kind, "typed": doc.typed,
-                             "pages": len(pages), "ocr": len(read_pages), "reviewed": reviewed, "failed": failed,
-                             "empty": sum(1 for p in read_pages if ws.lines.nothing_read(p.id)),
-                             "first_page": pages[0].id if pages else None, "analysis": "none", "problems": [],
+                             "pages": done.pages, "ocr": done.read, "reviewed": done.reviewed, "failed": failed,
+                             "empty": done.empty, "first_page": done.first_page, "analysis": "none", "problems": [],
                              "draft": False}
     if doc.kind != "student":
         state["analysis"] = "n/a"
