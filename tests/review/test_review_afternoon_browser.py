@@ -104,3 +104,15 @@ def test_the_overview_says_when_a_scanned_task_sheet_is_unchecked(client, review
     [sheet_page] = page_ids(review_ws, f"{EXAM}/aufgabe")
     review_ws.revisions.mark_reviewed(sheet_page)
     assert "Aufgabenblatt noch nicht geprüft" not in client.get("/").text
+
+
+def test_ganze_seite_fits_the_whole_page_in_the_window(context, reading_server, review_ws) -> None:
+    page = open_page(context, reading_server, f"/page/{page_ids(review_ws)[0]}")
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.locator("#page-img").wait_for()
+    inner_scroll = "() => { const p = document.querySelector('.image-pane'); return p.scrollHeight - p.clientHeight; }"
+    assert page.evaluate(inner_scroll) > 100  # a scan is taller than the window: its foot needs scrolling in its box
+    page.get_by_test_id("fit-page").check()
+    assert page.evaluate(inner_scroll) <= 1  # the whole page in view, its bottom edge too, to draw a missed line
+    page.reload()
+    assert page.get_by_test_id("fit-page").is_checked()  # kept for the next page

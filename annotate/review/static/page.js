@@ -86,6 +86,14 @@
   };
   toggle("show-boxes", "boxes", "hidden");
   toggle("show-marks", "marks", "hidden");
+  /* "Ganze Seite": the picture fits the window, so its bottom edge can be reached to draw a line
+     there; the choice is kept for the next page. */
+  const fitBox = document.getElementById("fit-page");
+  const fit = () => { document.getElementById("figure").closest(".image-pane").classList.toggle("fit", fitBox.checked);
+                      localStorage.setItem("examkit-fit-page", fitBox.checked ? "1" : ""); };
+  fitBox.checked = localStorage.getItem("examkit-fit-page") === "1";
+  fitBox.addEventListener("change", fit);
+  fit();
   const marksBox = document.getElementById("show-marks");
   const pageImage = () => {  // the red ink itself goes with the marks: the page without it (if the scan kept one)
     const original = document.getElementById("show-original");
