@@ -116,3 +116,11 @@ def test_ganze_seite_fits_the_whole_page_in_the_window(context, reading_server, 
     assert page.evaluate(inner_scroll) <= 1  # the whole page in view, its bottom edge too, to draw a missed line
     page.reload()
     assert page.get_by_test_id("fit-page").is_checked()  # kept for the next page
+
+
+def test_after_plus_aufgabe_the_caret_is_in_the_new_tasks_name(context, reading_server, review_ws) -> None:
+    page = open_page(context, reading_server, f"/analysis/{STUDENT}")
+    page.get_by_test_id("analysis-preview").get_by_text("13 von 13 Punkten").wait_for()
+    page.locator("#add-task").click()
+    page.keyboard.type("C")
+    assert page.locator("fieldset.task").last.locator(".label").input_value() == "C"

@@ -297,7 +297,14 @@
 
   $("title").value = sheet.title || "";
   $("title").addEventListener("input", (e) => { sheet.title = e.target.value || null; changed(); });
-  $("add-task").addEventListener("click", () => { sheet.tasks.push(newTask(sheet.tasks.length, false)); draw(); changed(); });
+  $("add-task").addEventListener("click", () => {
+    const task = newTask(sheet.tasks.length, false);
+    sheet.tasks.push(task);
+    draw();
+    changed();
+    const label = task._box && task._box.querySelector(".label");  /* the next keystroke names the new task */
+    if (label) { label.focus(); label.select(); }
+  });
   $("add-extra").addEventListener("click", () => { sheet.extras.push({ label: "Form", points: 0, max: 2 }); draw(); changed(); });
   $("save").addEventListener("click", save);
   if ($("save-exam")) $("save-exam").addEventListener("click", saveExam);
