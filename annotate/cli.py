@@ -19,6 +19,7 @@ from annotate.infer import infer_scale
 from annotate.model import fmt_number, sheet_data, sheet_schema
 from annotate.parse import parse_text
 from annotate.render import render as render_text
+from annotate.review.german import audit_message
 from annotate.scales import list_scales
 from annotate.sheets import Settings, attach_sheet, load_sheet, settings_from
 from annotate.sources import audit_path
@@ -26,6 +27,7 @@ from annotate.textfiles import read_text
 from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, read_workspace_config
 from examkit.console import note, out, out_json, warn
 from examkit.errors import UserInputError
+from examkit.i18n import _, german
 
 app = typer.Typer(help="The Fehleranalyse: render, parse, check, attach, draft.", no_args_is_help=True)
 
@@ -86,12 +88,14 @@ def parse(
 
 def _report(records: list[AuditRecord]) -> None:
     """One line per problem on stderr, written in one go (rich per line costs seconds on 10,000 records)."""
-    lines = [f"{rec.source}:{rec.record}: {p.severity} {p.code}: {p.message}\n" for rec in records for p in rec.problems]
+    said = audit_message if german() else (lambda p: p.message)  # the audit's German sentences where the reader reads German
+    lines = [f"{rec.source}:{rec.record}: {_(p.severity)} {p.code}: {said(p)}\n" for rec in records for p in rec.problems]
     sys.stderr.write("".join(lines))
     sys.stderr.flush()
     bad = sum(r.has_errors for r in records)
     warned = sum(1 for r in records if r.problems and not r.has_errors)
-    note(f"{len(records)} records: {len(records) - bad - warned} clean, {warned} with warnings only, {bad} with errors")
+    note(_("{records} records: {clean} clean, {warned} with warnings only, {bad} with errors").format(
+        records=len(records), clean=len(records) - bad - warned, warned=warned, bad=bad))
 
 
 def _token_counter(model: str, max_tokens: int | None):

@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from examkit import __version__
 from examkit.cli_common import ROOT_WORKSPACE, WorkspaceOpt, open_workspace
 from examkit.console import err, labelled, out
+from examkit.i18n import _
 from examkit.service_messages import redact
 
 VERBOSE_FLAGS = ("--verbose", "-v")
@@ -44,21 +45,21 @@ class ExamkitGroup(TyperGroup):
             return super().invoke(ctx)
         except ExamkitError as exc:
             _report(verbose)
-            labelled("error:", "red", exc.one_line())
+            labelled(_("error:"), "red", exc.one_line())
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except OSError as exc:
             _report(verbose)
             where = f"{exc.filename}: " if exc.filename else ""
-            labelled("error:", "red", f"{where}{exc.strerror or exc}")
+            labelled(_("error:"), "red", f"{where}{exc.strerror or exc}")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(130) from None
         except Exception as exc:  # a bug: still one line, the traceback on request
             _report(verbose)
-            labelled("internal error:", "red",
+            labelled(_("internal error:"), "red",
                      f"{type(exc).__name__}: {exc} (run with --verbose for the traceback and report it)")
             raise typer.Exit(1) from None
 

@@ -28,6 +28,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from examkit.i18n import _
 from examkit.service_messages import redact
 
 T = TypeVar("T")
@@ -73,7 +74,7 @@ def out_json(data: Any) -> None:
 
 def warn(message: str) -> None:
     """A warning line on stderr."""
-    labelled("warning:", "yellow", message)
+    labelled(_("warning:"), "yellow", message)
 
 
 def labelled(label: str, colour: str, message: str) -> None:

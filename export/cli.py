@@ -15,6 +15,7 @@ from examkit.cli_common import JsonOpt, WorkspaceOpt, open_workspace, read_works
 from examkit.console import note, out, out_json, warn
 from examkit.errors import BatchIncomplete, InputFileError, UserInputError
 from examkit.files import sha256_file
+from examkit.i18n import _
 from examkit.workspace import Workspace
 from export.pipeline import ExportOptions, ExportResult, export_training, read_manifest, validation_options
 from export.validate import Report, Role
@@ -61,13 +62,13 @@ def _finish(result: ExportResult, include_unreviewed: bool) -> None:
     for message in result.warnings:
         warn(message)
     for skipped in result.skipped:
-        warn(f"left out {skipped.document_id}: {skipped.reason}")
+        warn(_("left out {document}: {reason}").format(document=skipped.document_id, reason=skipped.reason))
     for report in result.reports:
         _show(report)
     for line in result.left_out():
         warn(line)
     for path in result.replaced:
-        warn(f"replaced {path} (written by an earlier export)")
+        warn(_("replaced {path} (written by an earlier export)").format(path=path))
     if include_unreviewed:
         records = sum(r.n_examples for r in result.reports)
         warn(f"--include-unreviewed: {result.ocr_only} of {records} records contain OCR text nobody reviewed "
@@ -178,8 +179,8 @@ def notenliste(
     with open_workspace(workspace) as ws:
         path, rows = write_notenliste(ws, out_path)
     graded = sum(row.points is not None for row in rows)
-    note(f"{len(rows)} students, {graded} with points, {len(rows) - graded} without (see the column "
-         "'Stand der Analyse')")
+    note(_("{students} students, {graded} with points, {without} without (see the column 'Stand der Analyse')").format(
+        students=len(rows), graded=graded, without=len(rows) - graded))
     out(str(path))
 
 

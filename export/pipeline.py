@@ -27,6 +27,7 @@ from examkit.clock import now
 from examkit.config import Config
 from examkit.errors import UserInputError
 from examkit.files import FileNames, atomic_write_text, sha256_file
+from examkit.i18n import _
 from examkit.openai_finetuning import MIN_EXAMPLES
 from export.formats import write_csv, write_jsonl, write_xlsx
 from export.privacy import Roster
@@ -73,7 +74,7 @@ class ExportResult:
     def left_out(self) -> list[str]:
         """``"13 left out: pages not reviewed"``, one line per reason, most frequent first."""
         counts = Counter(s.kind or s.reason for s in self.skipped)
-        return [f"{n} left out: {kind}" for kind, n in counts.most_common()]
+        return [_("{count} left out: {reason}").format(count=n, reason=kind) for kind, n in counts.most_common()]
 
 
 def manifest_path(path: Path) -> Path:

@@ -10,6 +10,7 @@ import typer
 from examkit.cli_common import JsonOpt, OptionPairs, WorkspaceOpt, open_workspace, parse_options
 from examkit.console import err, note, out, out_json, shown
 from examkit.errors import BatchIncomplete
+from examkit.i18n import _
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -66,9 +67,10 @@ def scan(
         reader = engine_for(ws, engine, lang=options.lang, word_list=word_list, reader=reader_model,
                             **{**parse_options(option), "model": model, "base_url": base_url})
         report = run_scan(ws, paths, engine=reader, options=options, yes=yes, attach_sheet=attach_sheet)
-    note(f"{report.documents} documents: {report.pages_read} pages read, {report.pages_skipped} already done, "
-         f"{report.typed} typed, {len(report.skipped_files)} files skipped, {len(report.failed)} failed "
-         f"({report.seconds:.1f} s)")
+    note(_("{documents} documents: {read} pages read, {done} already done, {typed} typed, {skipped} files skipped, "
+           "{failed} failed ({seconds:.1f} s)").format(
+        documents=report.documents, read=report.pages_read, done=report.pages_skipped, typed=report.typed,
+        skipped=len(report.skipped_files), failed=len(report.failed), seconds=report.seconds))
     if report.failed:
         raise BatchIncomplete(report.failed, advice="See `examkit ocr status`; fix the files and scan again.")
 
@@ -92,21 +94,27 @@ def status(json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
         return
     err.print(status_table(data["documents"]))
     for item in data["failures"]:
-        err.print(f"failed: {shown(item['path'])}: {item['reason']}", markup=False, soft_wrap=True)
+        err.print(_("failed: {path}: {reason}").format(path=shown(item["path"]), reason=item["reason"]),
+                  markup=False, soft_wrap=True)
     for item in data["skipped"]:
-        err.print(f"skipped: {shown(item['path'])}: {item['reason']}", markup=False, soft_wrap=True)
+        err.print(_("skipped: {path}: {reason}").format(path=shown(item["path"]), reason=item["reason"]),
+                  markup=False, soft_wrap=True)
     for item in data["sheets"]:
-        err.print(f"analysis: {shown(item['path'])} -> {shown(item['document_id'])}", markup=False, soft_wrap=True)
+        err.print(_("analysis: {path} -> {document}").format(path=shown(item["path"]), document=shown(item["document_id"])),
+                  markup=False, soft_wrap=True)
     reader = data["reader"]
-    note(f"reader: learned {reader['model']}, held-out CER {reader['before_cer']:.3f} -> {reader['held_out_cer']:.3f}"
-         if reader["model"] else "reader: bundled (no learned reader adopted; see `examkit ocr learn`)")
+    note(_("reader: learned {model}, held-out CER {before:.3f} -> {after:.3f}").format(
+        model=reader["model"], before=reader["before_cer"], after=reader["held_out_cer"])
+         if reader["model"] else _("reader: bundled (no learned reader adopted; see `examkit ocr learn`)"))
     lm = data["language_model"]
-    note(f"decoder: beam search with the language model of {lm['lang']}: {lm['general']}, {lm['word_list']}; "
-         f"exam text: {lm['task_sheets']} task sheets, {lm['confirmed_lines']} confirmed lines, {lm['words']:,} words"
-         if lm["decoder"] == "beam" else "decoder: greedy (no language model; [ocr.rapidocr] decoder)")
+    note(_("decoder: beam search with the language model of {lang}: {general}, {word_list}; exam text: {sheets} task "
+           "sheets, {lines} confirmed lines, {words:,} words").format(
+        lang=lm["lang"], general=lm["general"], word_list=lm["word_list"], sheets=lm["task_sheets"],
+        lines=lm["confirmed_lines"], words=lm["words"])
+         if lm["decoder"] == "beam" else _("decoder: greedy (no language model; [ocr.rapidocr] decoder)"))
     totals = data["totals"]
-    out(f"{totals['documents']} documents, {totals['pages']} pages, {totals['ocr']} ocr'd "
-        f"({totals['empty']} with nothing read), {totals['reviewed']} reviewed, {totals['failures']} failures")
+    out(_("{documents} documents, {pages} pages, {ocr} ocr'd ({empty} with nothing read), {reviewed} reviewed, "
+          "{failures} failures").format(**totals))
 
 
 def status_table(documents: list[dict]) -> Table:
@@ -114,13 +122,13 @@ def status_table(documents: list[dict]) -> Table:
     long ids fold onto a second line instead of squeezing the short columns."""
     from rich.table import Table
 
-    table = Table("document", "kind", "pages", "ocr'd", "reviewed", "state")
+    table = Table(_("document"), _("kind"), _("pages"), _("ocr'd"), _("reviewed"), _("state"))
     table.columns[0].overflow = "fold"
     for column in table.columns[1:]:
         column.no_wrap, column.min_width = True, len(str(column.header))
     for doc in documents:
-        table.add_row(doc["id"], doc["kind"] + (" (typed)" if doc["typed"] else ""), str(doc["pages"]),
-                      str(doc["ocr"]), str(doc["reviewed"]), doc["state"])
+        table.add_row(doc["id"], _(doc["kind"]) + (_(" (typed)") if doc["typed"] else ""), str(doc["pages"]),
+                      str(doc["ocr"]), str(doc["reviewed"]), _(doc["state"]))
     return table
 
 

@@ -13,6 +13,7 @@ from annotate.review.app import create_app
 from annotate.review.state import LineReader, ReviewState
 from examkit.console import note, out, warn
 from examkit.errors import UserInputError
+from examkit.i18n import _
 from examkit.workspace import resolve_path
 
 
@@ -45,8 +46,8 @@ def run(workspace: Path | None, *, host: str = "127.0.0.1", port: int | None = N
     import uvicorn
 
     if not is_loopback(host):
-        warn(f"--host {host} is not a loopback address: other machines on the network can reach this page "
-             "(they still need the token). Use 127.0.0.1 unless you mean it.")
+        warn(_("--host {host} is not a loopback address: other machines on the network can reach this page "
+               "(they still need the token). Use 127.0.0.1 unless you mean it.").format(host=host))
     try:
         port = free_port(host, port or 0)
     except OSError as exc:
@@ -54,8 +55,8 @@ def run(workspace: Path | None, *, host: str = "127.0.0.1", port: int | None = N
                              advice="Leave out --port to take a free one.") from exc
     state = ReviewState(resolve_path(workspace), line_reader=line_reader)
     url = url_for(host, port, state.base_path, state.token)
-    note(f"examkit review for {state.root}")
-    note("Open this address in your browser (Ctrl-C stops the server):")
+    note(_("examkit review for {workspace}").format(workspace=state.root))
+    note(_("Open this address in your browser (Ctrl-C stops the server):"))
     out(url)
     config = uvicorn.Config(create_app(state), host=host, port=port, log_level="warning", access_log=False,
                             lifespan="on")
