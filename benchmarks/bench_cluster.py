@@ -82,8 +82,9 @@ def timed_scans(rounds: int, work: Path) -> tuple[list[tuple[str, float, int]], 
     return runs, startup
 
 
-def queued_memory(count: int, work: Path, cluster: str | None) -> int:
-    """Peak RSS (KiB) of a scanning process with ``count`` pages queued."""
+def queued_memory(count: int, work: Path, cluster: str | None) -> tuple[int, float]:
+    """Peak RSS (KiB) of a scanning process with ``count`` pages queued, and the pages it received
+    and stored per second (the engine reads nothing: the ceiling of the one writer behind a runner)."""
     folder = work / f"pages-{count}" / "LK-Bench"
     if not folder.exists():
         folder.mkdir(parents=True)
@@ -97,7 +98,7 @@ def queued_memory(count: int, work: Path, cluster: str | None) -> int:
         raise SystemExit(done.stderr)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["pages_read"] == count, result
-    return result["peak_rss_kb"]
+    return result["peak_rss_kb"], count / result["seconds"]
 
 
 def child(workspace: Path, folder: Path, cluster: str | None) -> None:
@@ -106,7 +107,7 @@ def child(workspace: Path, folder: Path, cluster: str | None) -> None:
     options = ScanOptions(workers=2, cluster=cluster, steps=(), red_ink=False)
     with Workspace.open(workspace) as ws:
         report = scan(ws, [folder], engine=Engine(), options=options)
-    print(json.dumps({"pages_read": report.pages_read,
+    print(json.dumps({"pages_read": report.pages_read, "seconds": report.seconds,
                       "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
@@ -154,10 +155,12 @@ def main() -> int:
         if args.queued:
             address, processes = dask_programs(work)
             try:
-                print("| scanning process, peak memory | " + " | ".join(f"{n} pages queued" for n in args.queued) + " |")
+                print("| scanning process: peak memory, pages stored per second | "
+                      + " | ".join(f"{n} pages queued" for n in args.queued) + " |")
                 print("|---|" + "---|" * len(args.queued), flush=True)
                 for name, cluster in (("local pool, 2 workers", None), ("Dask cluster (2 x 1 thread)", address)):
-                    figures = [f"{queued_memory(count, work, cluster) / 1024:.0f} MiB" for count in args.queued]
+                    figures = [f"{kb / 1024:.0f} MiB, {rate:.1f} pages/s"
+                               for kb, rate in (queued_memory(count, work, cluster) for count in args.queued)]
                     print(f"| {name} | " + " | ".join(figures) + " |", flush=True)
             finally:
                 for process in processes:
