@@ -93,23 +93,36 @@ def confirmed_lines(ws: Workspace) -> list[ConfirmedLine]:
     reader's language model learns the class's words from.
     """
     pages = ws.documents.every_page()
-    whole: dict[int, bool] = {}
     out = []
-    for line in ws.lines.every_current():
-        if not line.text.strip():
-            continue
-        if not line.by_person:
-            if line.page_id not in whole:
-                whole[line.page_id] = is_confirmed(ws, pages[line.page_id])
-            if not whole[line.page_id]:
+    for page_id in sorted(_pages_a_person_touched(ws)):
+        whole: bool | None = None
+        for line in ws.lines.current(page_id):
+            if not line.text.strip():
                 continue
-        page = pages[line.page_id]
-        out.append(ConfirmedLine(
-            document_id=page.document_id, page_id=line.page_id, page_number=page.number, line_id=line.id,
-            revision=line.revision, polygon=line.polygon, baseline=line.baseline, layer=line.layer,
-            text=line.text, image=page.image))
+            if not line.by_person:
+                whole = is_confirmed(ws, pages[page_id]) if whole is None else whole
+                if not whole:
+                    continue
+            page = pages[page_id]
+            out.append(ConfirmedLine(
+                document_id=page.document_id, page_id=line.page_id, page_number=page.number, line_id=line.id,
+                revision=line.revision, polygon=line.polygon, baseline=line.baseline, layer=line.layer,
+                text=line.text, image=page.image))
     out.sort(key=lambda c: (c.document_id, c.page_number))  # stable: line order within a page kept
     return out
+
+
+def _pages_a_person_touched(ws: Workspace) -> set[int]:
+    """The only pages that can hold a confirmed line: a person saved a line or a page text there,
+    marked it, or it is typed. The rest is a reader's text nobody looked at (in an archive, most
+    pages): skipping them keeps this quick at 10⁵ pages."""
+    rows = ws.db.execute(
+        """SELECT page_id FROM line_revisions WHERE source != 'ocr'
+           UNION SELECT page_id FROM text_revisions WHERE layer = 'student'
+           UNION SELECT page_id FROM page_reviews
+           UNION SELECT p.id FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.typed = 1
+           UNION SELECT page_id FROM ocr_results WHERE engine = ?""", (TYPED_ENGINE,))
+    return {row[0] for row in rows}
 
 
 def document_confirmation(ws: Workspace, document_id: str) -> list[PageConfirmation]:

@@ -118,11 +118,6 @@ class Lines:
         ).fetchone()
         return row[0]
 
-    def every_current(self) -> list[PageLine]:
-        """The current state of every line of every page, deleted ones left out (page, then order)."""
-        rows = self.ws.db.execute(_CURRENT.format(where="1 = 1")).fetchall()
-        return [line for line in map(_line, rows) if not line.deleted]
-
     # -- writing one line -------------------------------------------------------------------
     def save(
         self,
