@@ -99,7 +99,8 @@ def learn_command(
         out_json({"model": report.model_id, "adopted": report.adopted, "reason": report.reason,
                   "lines_train": report.lines_train, "lines_held_out": report.lines_held_out,
                   "before": report.before.to_json(), "after": report.after.to_json(),
-                  "bundled": report.bundled.to_json(), "seconds": round(report.seconds, 1)})
+                  "bundled": report.bundled.to_json(), "learned_from": report.selection.to_json(),
+                  "seconds": round(report.seconds, 1)})
         return
     for kind, cer in report.after.by_kind.items():
         note(f"  {kind}: {report.before.by_kind.get(kind, float('nan')):.3f} -> {cer:.3f}")
