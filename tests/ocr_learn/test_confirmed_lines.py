@@ -25,14 +25,16 @@ def test_lines_are_cut_along_their_outline_and_missing_pages_are_named(tmp_path,
              _line("p1.png", "oben", [(0, 0), (10, 0), (10, 10)]),
              _line("gone.png", "fehlt", box, page=2),
              _line("gone.png", "fehlt auch", box, page=2),
-             _line("", "ohne Bild", box, page=3)]
+             _line("", "ohne Bild", box, page=3),
+             _line("p1.png", "getippt, ohne Umriss", [], page=1)]
     monkeypatch.setattr("ocr.learn.confirmed.confirmed_lines", lambda ws: lines)
     ws = SimpleNamespace(path=lambda rel: tmp_path / rel)
     samples, warnings = confirmed_samples(ws)
     assert [s.text for s in samples] == ["Hallo Welt", "oben"]
     assert samples[0].page == "kl8/anna#1" and samples[0].kind == "student"
     assert samples[0].image.shape[:2] == (35, 165)  # box of the outline plus a 2-pixel margin
-    assert len(warnings) == 1 and warnings[0].startswith("gone.png:")
+    assert len(warnings) == 2 and warnings[0].startswith("gone.png:")
+    assert warnings[1].startswith("2 confirmed lines have no outline")
 
 
 def test_outside_the_outline_is_white():
