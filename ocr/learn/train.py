@@ -17,12 +17,11 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ocr.learn.augment import altered
 from ocr.learn.recogniser import batch_width, line_tensor
 from ocr.learn.samples import LineSample
 
@@ -49,7 +48,6 @@ class TrainOptions:
     part: str = "neck"
     seed: int = 0
     warmup: float = 0.1
-    augment: int = 0  # altered copies of each line learned from besides the line itself (ocr.learn.augment)
 
 
 #: Learning rates that worked per part: the backbone needs a gentle one, the neck takes more.
@@ -86,7 +84,6 @@ def fine_tune(net: OnnxRecogniser, samples: list[LineSample], classes: list[str]
     net.to(device).train()
     batches = []
     usable = [s for s in samples if encode(s.text, index)]
-    usable += [replace(s, image=altered(s.image, rng)) for _ in range(options.augment) for s in usable]
     began = time.monotonic()
     for group in _batches(usable, options.batch):
         width = batch_width([s.image for s in group])
