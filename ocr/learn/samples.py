@@ -61,11 +61,9 @@ def split_by_page(samples: list[LineSample], holdout: float, seed: int = 0
     while len(held) < count:
         left = [p for p in pages if p not in held]
         training = Counter(writer[p] for p in left)
-
-        def rank(page: str) -> tuple:
-            return (kinds[page] in {kinds[h] for h in held}, writer[page] in {writer[h] for h in held},
-                    training[writer[page]] < 2, tiebreak[page])
-        held.append(min(left, key=rank))
+        held_kinds, held_writers = {kinds[h] for h in held}, {writer[h] for h in held}
+        held.append(min(left, key=lambda p: (kinds[p] in held_kinds, writer[p] in held_writers,
+                                             training[writer[p]] < 2, tiebreak[p])))
     return [s for s in samples if s.page not in held], [s for s in samples if s.page in held]
 
 

@@ -57,7 +57,7 @@ def test_held_out_pages_cover_each_kind_and_writer_first():
     samples += [SimpleNamespace(page=f"{doc}#{n}", kind="handwritten") for doc, pages in (("anna", 2), ("ben", 1))
                 for n in range(1, pages + 1) for _ in range(3)]
     for seed in range(5):
-        train, held = split_by_page(samples, 0.15, seed=seed)
+        _, held = split_by_page(samples, 0.15, seed=seed)
         held_pages = {s.page for s in held}
         assert len(held_pages) == 2 and {s.kind for s in held} == {"printed", "handwritten"}
         assert held_pages & {"anna#1", "anna#2"} and "ben#1" not in held_pages
