@@ -60,7 +60,7 @@ def _check_adopted(root: Path) -> None:
 def learn_command(
     epochs: Annotated[int, typer.Option(min=1, max=100, help="Passes over the confirmed lines.")] = 5,
     holdout: Annotated[float, typer.Option(min=0.01, max=0.5, help="Share of pages held out to measure on.")] = 0.1,
-    part: Annotated[Part, typer.Option(help="What is trained: neck (default: neck and output layer), last-stage (also the backbone's last stage, slower) or full (slowest).")] = "neck",
+    part: Annotated[Part, typer.Option(help="What is trained: last-stage (default: the backbone's last stage, neck and output layer), neck (neck and output layer only, faster) or full (slowest).")] = "last-stage",
     json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
