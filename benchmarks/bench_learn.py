@@ -222,7 +222,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="end-to-end: folder for the pages and the workspace (kept)")
     parser.add_argument("--pages", default="5,10,20,30", help="outlines: training pages per point")
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--part", default="neck")
+    parser.add_argument("--part", default="last-stage")
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--learn-args", nargs="*", default=[], help="end-to-end: options for `ocr learn`")
     args = parser.parse_args()
