@@ -38,24 +38,32 @@ def _kind(label: str) -> str:
     return "handwritten" if label.endswith(HANDWRITTEN_TYPES) else PRINTED
 
 
-def read_page(xml: Path) -> list[LineSample]:
+def _lines(xml: Path) -> list[tuple[list[tuple[float, float]], str, str]]:
+    """(outline, text, kind) of each transcribed line with an outline, in the file's order."""
     ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
     root = ET.parse(xml).getroot()
     labels = {t.get("ID"): t.get("LABEL", "") for t in root.iterfind(".//a:OtherTag", ns)}
-    image = cv2.imread(str(xml.with_suffix(".jpg")), cv2.IMREAD_COLOR)
-    if image is None:
-        raise FileNotFoundError(f"{xml.with_suffix('.jpg')}: page image missing")
-    samples = []
+    out = []
     for line in root.iterfind(".//a:TextLine", ns):
         polygon = line.find("a:Shape/a:Polygon", ns)
         text = " ".join(s.get("CONTENT", "") for s in line.iterfind("a:String", ns)).strip()
         if polygon is None or not text:
             continue
         values = [float(v) for v in polygon.get("POINTS", "").split()]
-        points = list(zip(values[0::2], values[1::2]))
-        samples.append(LineSample(crop_line(image, points), text, xml.stem,
-                                  _kind(labels.get(line.get("TAGREFS", ""), ""))))
-    return samples
+        out.append((list(zip(values[0::2], values[1::2])), text, _kind(labels.get(line.get("TAGREFS", ""), ""))))
+    return out
+
+
+def page_text(xml: Path) -> str:
+    """The page's transcription, one written line per line (what a teacher would type in)."""
+    return "\n".join(text for _, text, _ in _lines(xml))
+
+
+def read_page(xml: Path) -> list[LineSample]:
+    image = cv2.imread(str(xml.with_suffix(".jpg")), cv2.IMREAD_COLOR)
+    if image is None:
+        raise FileNotFoundError(f"{xml.with_suffix('.jpg')}: page image missing")
+    return [LineSample(crop_line(image, points), text, xml.stem, kind) for points, text, kind in _lines(xml)]
 
 
 def load(folder: Path) -> dict[str, list[LineSample]]:

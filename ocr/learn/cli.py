@@ -60,7 +60,7 @@ def _check_adopted(root: Path) -> None:
 def learn_command(
     epochs: Annotated[int, typer.Option(min=1, max=100, help="Passes over the confirmed lines.")] = 5,
     holdout: Annotated[float, typer.Option(min=0.01, max=0.5, help="Share of pages held out to measure on.")] = 0.1,
-    part: Annotated[Part, typer.Option(help="What is trained: neck (default: neck and output layer), last-stage (also the backbone's last stage, slower) or full (slowest).")] = "neck",
+    part: Annotated[Part, typer.Option(help="What is trained: last-stage (default: the backbone's last stage, neck and output layer), neck (neck and output layer only, faster) or full (slowest).")] = "last-stage",
     json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -99,7 +99,8 @@ def learn_command(
         out_json({"model": report.model_id, "adopted": report.adopted, "reason": report.reason,
                   "lines_train": report.lines_train, "lines_held_out": report.lines_held_out,
                   "before": report.before.to_json(), "after": report.after.to_json(),
-                  "bundled": report.bundled.to_json(), "seconds": round(report.seconds, 1)})
+                  "bundled": report.bundled.to_json(), "learned_from": report.selection.to_json(),
+                  "seconds": round(report.seconds, 1)})
         return
     for kind, cer in report.after.by_kind.items():
         note(f"  {kind}: {report.before.by_kind.get(kind, float('nan')):.3f} -> {cer:.3f}")

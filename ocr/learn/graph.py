@@ -222,7 +222,7 @@ class OnnxRecogniser(nn.Module):
             op, inputs, outputs, attrs = self._nodes[index]
             args = [values[i] if i else None for i in inputs]
             if log_probs and index == self._final_softmax:
-                values[outputs[0]] = torch.log_softmax(args[0], dim=attrs.get("axis", -1))
+                values[outputs[0]] = torch.log_softmax(values[inputs[0]], dim=attrs.get("axis", -1))
             else:
                 values[outputs[0]] = _OPS[op](*args, **attrs)
             for name in self._last_use.get(index, ()):  # frees activations early (memory)

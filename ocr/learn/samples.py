@@ -8,6 +8,8 @@ forgetting guard (a model may be adopted only if no kind of held-out line reads 
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,7 +28,7 @@ class LineSample:
     kind: str = "handwritten"
 
 
-def crop_line(page: np.ndarray, polygon: list[tuple[float, float]], margin: int = 2) -> np.ndarray:
+def crop_line(page: np.ndarray, polygon: Sequence[tuple[float, float]], margin: int = 2) -> np.ndarray:
     """The line's bounding box cut from ``page``, with everything outside its outline painted white."""
     points = np.round(np.asarray(polygon, dtype=np.float64)).astype(np.int32)
     height, width = page.shape[:2]
@@ -41,12 +43,28 @@ def crop_line(page: np.ndarray, polygon: list[tuple[float, float]], margin: int 
 
 def split_by_page(samples: list[LineSample], holdout: float, seed: int = 0
                   ) -> tuple[list[LineSample], list[LineSample]]:
-    """(training, held-out): a share ``holdout`` of the pages (at least one) held out whole."""
+    """(training, held-out): a share ``holdout`` of the pages (at least one) held out whole.
+
+    Pages are not drawn blindly: a random 10 % of HN2021 pages was mostly print, so the reader was
+    judged on the easy kind. Each pick prefers, in order, a kind of line not yet held out (a page's
+    kind is that of most of its lines), a writer (document, ``<document>#<page>``) not yet held
+    out, and a writer with another page left to learn from: as the teacher's next pages are.
+    """
     pages = sorted({s.page for s in samples})
     if len(pages) < 2:
         raise ValueError("at least two pages with confirmed lines are needed (one is held out)")
     count = min(len(pages) - 1, max(1, round(len(pages) * holdout)))
-    held = set(random.Random(seed).sample(pages, count))
+    kinds = {p: Counter(s.kind for s in samples if s.page == p).most_common(1)[0][0] for p in pages}
+    writer = {p: p.rsplit("#", 1)[0] for p in pages}
+    rng = random.Random(seed)
+    tiebreak = {p: rng.random() for p in pages}
+    held: list[str] = []
+    while len(held) < count:
+        left = [p for p in pages if p not in held]
+        training = Counter(writer[p] for p in left)
+        held_kinds, held_writers = {kinds[h] for h in held}, {writer[h] for h in held}
+        held.append(min(left, key=lambda p: (kinds[p] in held_kinds, writer[p] in held_writers,
+                                             training[writer[p]] < 2, tiebreak[p])))
     return [s for s in samples if s.page not in held], [s for s in samples if s.page in held]
 
 
@@ -59,7 +77,7 @@ def render_line(text: str, size: int = 28) -> np.ndarray:
     """``text`` typeset in black on white (grey image), for printed-line checks and tests."""
     font = _font(size)
     left, top, right, bottom = font.getbbox(text)
-    image = Image.new("L", (right - left + 16, bottom - top + 16), 255)
+    image = Image.new("L", (int(right - left) + 16, int(bottom - top) + 16), 255)
     ImageDraw.Draw(image).text((8 - left, 8 - top), text, fill=0, font=font)
     return np.asarray(image)
 

@@ -1,4 +1,8 @@
-"""One learning run: split by page, measure, fine-tune, write, measure again, adopt only if better.
+"""One learning run: select, split by page, measure, fine-tune, write, measure again, adopt only if better.
+
+Lines whose text is far from what the bundled reader sees are left out first, and the run says
+what it learns from (:mod:`ocr.learn.selection`); the held-out pages cover each kind of line and
+writer first (:func:`ocr.learn.samples.split_by_page`).
 
 The decision rule lives here and only here (:func:`better`): the candidate must read the held-out
 lines with a lower CER than the reader in use, and no kind of line may read worse by more than
@@ -18,11 +22,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from examkit.errors import UserInputError
 from examkit.files import sha256_file
 from ocr.learn import store
 from ocr.learn.recogniser import bundled_model, classes_of
 from ocr.learn.samples import LineSample, printed_guard, split_by_page
-from ocr.learn.scoring import Figures, measure
+from ocr.learn.scoring import Figures, measure, read_all
+from ocr.learn.selection import Selection, select
 from ocr.learn.train import Progress, TrainOptions
 from ocr.rapidocr import BUNDLED_MODELS
 
@@ -52,6 +58,7 @@ class LearnReport:
     reason: str
     seconds: float
     model_dir: Path
+    selection: Selection
 
 
 def better(candidate: Figures, current: Figures) -> tuple[bool, str]:
@@ -115,17 +122,24 @@ def _learn(root: Path, samples: list[LineSample], options: LearnOptions, check: 
     from ocr.learn.train import fine_tune
 
     began = time.monotonic()
-    train, held = split_by_page(samples, options.holdout)
-    guard = printed_guard() if options.guard else []
     base_path = bundled_model()
+    base = onnx_io.load(base_path)
+    classes = classes_of({p.key: p.value for p in base.metadata_props})
+    note(f"reading the {len(samples)} confirmed lines with the bundled reader (to find mismatched texts)")
+    selection = select(samples, classes, read_all(base_path, samples, progress=lambda *_: check()))
+    for line in selection.describe():
+        note(line)
+    if len({s.page for s in selection.kept}) < 2:
+        raise UserInputError(f"{len(selection.kept)} usable lines on fewer than two pages: too few to learn from",
+                             advice="Confirm lines on two or more pages, with the text that is on each line.")
+    train, held = split_by_page(selection.kept, options.holdout)
+    guard = printed_guard() if options.guard else []
     current = store.adopted(root)
     note(f"{len(train)} lines from {len({s.page for s in train})} pages to learn from, "
          f"{len(held)} lines from {len({s.page for s in held})} pages held out")
     note("reading the held-out lines with the reader in use")
     bundled = _measure(base_path, held, guard, check)
     before = _measure(current.model, held, guard, check) if current else bundled
-    base = onnx_io.load(base_path)
-    classes = classes_of({p.key: p.value for p in base.metadata_props})
 
     def progressed(p: Progress) -> None:
         check()
@@ -149,6 +163,7 @@ def _learn(root: Path, samples: list[LineSample], options: LearnOptions, check: 
             "base_model": BUNDLED_MODELS["rec"][0], "base_sha256": base_hash,
             "lines_train": len(train), "lines_held_out": len(held),
             "pages_train": sorted({s.page for s in train}), "pages_held_out": sorted({s.page for s in held}),
+            "learned_from": selection.to_json(),
             "training": asdict(options.train), "guard_lines": len(guard),
             "held_out": {"bundled": bundled.to_json(), "before": before.to_json(), "after": after.to_json()},
             "adopted": adopt, "reason": reason, "seconds": round(time.monotonic() - began, 1),
@@ -162,4 +177,4 @@ def _learn(root: Path, samples: list[LineSample], options: LearnOptions, check: 
     if adopt:
         store.adopt(root, model_id, round(after.cer, 4), round(before.cer, 4), len(train))
     return LearnReport(model_id, len(train), len(held), len({s.page for s in train}), len({s.page for s in held}),
-                       before, after, bundled, adopt, reason, time.monotonic() - began, final)
+                       before, after, bundled, adopt, reason, time.monotonic() - began, final, selection)

@@ -65,7 +65,8 @@ def test_tiny_fine_tune(ws):
     assert not store.models_dir(tmp_path).exists() or not any(store.models_dir(tmp_path).iterdir())
 
     # A learning rate far too high wrecks the reader: it must be measured worse and not adopted.
-    options = LearnOptions(holdout=0.25, train=TrainOptions(epochs=1, lr=0.05, batch=2), guard=False)
+    # (The neck: at this rate the last stage goes to NaN, which reads nothing and is refused too.)
+    options = LearnOptions(holdout=0.25, train=TrainOptions(epochs=1, lr=0.05, batch=2, part="neck"), guard=False)
     report = learn(tmp_path, samples, options)
     assert report.after.cer > report.before.cer
     assert not report.adopted and "not better" in report.reason
