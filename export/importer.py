@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from annotate.audit import audit_text
 from annotate.parse import AnalysisParseError, parse
 from annotate.sheets import Settings, canonical_text, settings_from
-from examkit.console import progress
+from examkit.console import progress, shown
 from examkit.errors import InputFileError, RevisionConflict
 from examkit.files import require_file, sha256_bytes
 from examkit.models import Document
@@ -69,6 +69,9 @@ def import_files(ws: Workspace, paths: list[Path]) -> ImportResult:
                 raise InputFileError(path, "not a CSV, Excel or Word (.docx) file")
         except InputFileError as exc:
             result.failures.append(exc.one_line())
+    # an id or file name from a sheet may hold a line break: each message stays one line
+    result.failures[:] = [shown(message) for message in result.failures]
+    result.warnings[:] = [shown(message) for message in result.warnings]
     return result
 
 

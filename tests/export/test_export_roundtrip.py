@@ -216,3 +216,15 @@ def test_a_control_character_xlsx_cannot_hold_is_named_not_an_internal_error() -
     rows = [{"document_id": "LK/anna", "revision": 3, "prompt": "Die Refor\x01mation", "completion": "x"}]
     with pytest.raises(UserInputError, match=r"LK/anna: the prompt holds a control character \(U\+0001\)"):
         xlsx_bytes(rows)
+
+
+def test_an_id_with_a_line_break_is_named_on_one_line(exam_ws, tmp_path):
+    # found by the fuzz of issue 26 (hypothesis seed 8): an id "0\n0" split its warning in two
+    from export.formats import csv_bytes
+    from export.importer import import_files
+
+    sheet = tmp_path / "blatt.csv"
+    sheet.write_bytes(csv_bytes([{"document_id": "0\n0", "revision": "", "prompt": "", "completion": ""}]))
+    result = import_files(exam_ws, [sheet])
+    messages = result.failures + result.warnings
+    assert messages and all("\n" not in m for m in messages) and any("0\\n0" in m for m in messages)
