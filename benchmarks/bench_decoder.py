@@ -11,9 +11,11 @@ Language models per page: (a) general model + word list + the exam's task sheet;
 confirmed text of the *other* pages of the collection (never the page's own): for the real pages
 the other pages of the HN2021 set (``--hn2021``: a checkout of
 PSL-Chartes-HTR-Students/HN2021-Memorials_Jane_Lathrop_Stanford, outside the repository), for
-samples the other students' pages of the same exam.
+samples the other students' pages of the same exam. ``--reader MODEL`` reads with another
+recognition model instead of the bundled one: (c) is (b) with the reader that ``ocr learn`` made
+from the collection's other pages, as a teacher who confirmed them has both.
 
-Run: .venv/bin/python benchmarks/bench_decoder.py [--hn2021 DIR] [--no-timing] [--crop-margin F --box-thresh F --unclip-ratio F]
+Run: .venv/bin/python benchmarks/bench_decoder.py [--hn2021 DIR] [--no-timing] [--crop-margin F --box-thresh F --unclip-ratio F --trim F] [--reader MODEL]
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from examkit.config import Config  # noqa: E402
+from examkit.files import sha256_file  # noqa: E402
 from ocr import images, layout, preprocess  # noqa: E402
 from ocr.ctc_beam import BeamParams, beam_search, restrict  # noqa: E402
 from ocr.decoder import LineDecoder, language_model, unsure  # noqa: E402
@@ -107,15 +110,6 @@ def sample_pages(samples: Path) -> list[tuple[str, Path, int, str, str, str]]:
     return out
 
 
-def grown(quad: np.ndarray, margin: float) -> np.ndarray:
-    """The piece's outline grown up and down by ``margin`` × its height (tall ascenders)."""
-    q = np.asarray(quad, dtype=np.float32).copy()
-    down = (q[3] - q[0] + q[2] - q[1]) / 2 * margin
-    q[:2] -= down
-    q[2:] += down
-    return q
-
-
 def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, options: ScanOptions,
               margin: float = 0.0) -> Page:
     """Detect, group and score one page (the expensive part, cached)."""
@@ -128,7 +122,7 @@ def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, opt
     page = Page("", "", "", "")
     greedy_lines = []
     for group in layout.group_pieces(quads, grey.shape[1]):
-        scores = [decoder.scores(_crop(grey, grown(quads[i], margin))) for i in group.members]
+        scores = [decoder.scores(_crop(grey, layout.tightened(quads[i], engine.trim - margin))) for i in group.members]
         page.pieces.append([restrict(s, decoder.classes)[0].astype(np.float32) for s in scores])
         greedy_lines.append(" ".join(filter(None, (greedy_decode(s, decoder.classes).strip() for s in scores))))
     page.greedy = "\n".join(greedy_lines)
@@ -138,13 +132,14 @@ def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, opt
 
 
 def load_pages(args, cache: Path) -> list[Page]:
-    key = cache / f"pages-{args.crop_margin}-{args.box_thresh}-{args.unclip_ratio}.pickle"
+    reader = args.reader or bundled_model()
+    key = cache / f"pages-{args.crop_margin}-{args.box_thresh}-{args.unclip_ratio}-{args.trim}-{sha256_file(reader)[:12]}.pickle"
     if key.is_file():
         return pickle.loads(key.read_bytes())
     config = Config()
     engine = RapidOcrEngine.build(EngineContext(), RapidOcrOptions(box_thresh=args.box_thresh,
-                                                                    unclip_ratio=args.unclip_ratio))
-    decoder = LineDecoder(bundled_model(), None)
+                                                                    unclip_ratio=args.unclip_ratio, trim=args.trim))
+    decoder = LineDecoder(reader, None)
     pages = []
     hn = args.hn2021 / "data" if args.hn2021 and (args.hn2021 / "data").is_dir() else args.hn2021
     for name, path, group, truth, others, lang in real_pages(args.handwriting, hn) if args.handwriting.is_dir() else []:
@@ -268,7 +263,8 @@ def timing(args, params: BeamParams) -> list[str]:
                     engines[key] = RapidOcrEngine.build(
                         EngineContext(lang=lang, exam_texts=(exam_text,) if key[1] else ()),
                         RapidOcrOptions(decoder=decoder, beam_width=params.beam, lm_weight=params.alpha,
-                                        char_bonus=params.beta, unknown_word_penalty=params.gamma))
+                                        char_bonus=params.beta, unknown_word_penalty=params.gamma)
+                    ).with_model(args.reader)
                     engines[key].reader()
                     if decoder == "beam":
                         engines[key].line_decoder()
@@ -300,11 +296,15 @@ def main() -> int:
     parser.add_argument("--crop-margin", type=float, default=0.0)
     parser.add_argument("--box-thresh", type=float, default=0.5)
     parser.add_argument("--unclip-ratio", type=float, default=1.6)
+    parser.add_argument("--trim", type=float, default=RapidOcrOptions().trim, help="the engine's trim (0: as outlined)")
+    parser.add_argument("--reader", type=Path, default=None,
+                        help="another recognition model file (e.g. learned by `ocr learn` from the collection's other pages)")
     parser.add_argument("--no-timing", action="store_true", help="leave out the greedy vs beam timing run")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    out = [f"Decoding benchmark, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start\n"]
+    out = [f"Decoding benchmark, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start; "
+           f"reader {args.reader or 'bundled'}\n"]
     pages = load_pages(args, args.cache)
     classes = restricted_classes(LineDecoder(bundled_model(), None).classes)
     params = BeamParams()
