@@ -153,7 +153,7 @@ def end_to_end(args: argparse.Namespace, test: list[LineSample], bundled: list[s
     held = report["after"]
     print(f"# end to end in {work}: scan {scan_minutes:.1f} min, learn {learn_minutes:.1f} min "
           f"(load {os.getloadavg()[0]:.1f}); learned from {report['learned_from']}")
-    print(f"# held out: {report['lines_held_out']} lines, CER {report['before']['cer']:.3f} -> {held['cer']:.3f} "
+    print(f"# checked: {report['lines_held_out']} lines, each read by a reader that did not learn from it, CER {report['before']['cer']:.3f} -> {held['cer']:.3f} "
           f"(by kind {held['by_kind']}); adopted: {report['adopted']}")
     _row("end to end (detected outlines, imported texts)", report["lines_train"], lines_before, lines_after,
          before, after, learn_minutes)

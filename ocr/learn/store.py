@@ -74,6 +74,15 @@ def adopted(root: Path) -> Adopted | None:
     return found if model.is_file() else None
 
 
+def learned_pages(current: Adopted) -> set[str]:
+    """The pages the adopted reader learned from (its manifest); unknown counts as none."""
+    try:
+        manifest = json.loads((current.model.parent / MANIFEST).read_text("utf-8"))
+        return {str(page) for page in manifest.get("pages_train", [])}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()
+
+
 def adopt(root: Path, model_id: str, held_out_cer: float, before_cer: float, lines: int) -> None:
     atomic_write_text(models_dir(root) / ADOPTED, json.dumps(
         {"id": model_id, "held_out_cer": held_out_cer, "before_cer": before_cer, "lines": lines}, indent=2) + "\n")
