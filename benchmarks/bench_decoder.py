@@ -15,7 +15,7 @@ samples the other students' pages of the same exam. ``--reader MODEL`` reads wit
 recognition model instead of the bundled one: (c) is (b) with the reader that ``ocr learn`` made
 from the collection's other pages, as a teacher who confirmed them has both.
 
-Run: .venv/bin/python benchmarks/bench_decoder.py [--hn2021 DIR] [--no-timing] [--crop-margin F --box-thresh F --unclip-ratio F --trim F] [--reader MODEL]
+Run: .venv/bin/python benchmarks/bench_decoder.py [--hn2021 DIR] [--no-timing] [--crop-margin F --box-thresh F --unclip-ratio F] [--reader MODEL] [--collection]
 """
 
 from __future__ import annotations
@@ -79,6 +79,15 @@ def real_pages(folder: Path, hn2021: Path | None) -> list[tuple[str, np.ndarray,
     return out
 
 
+def collection_pages(hn2021: Path, shared: Path) -> list[tuple[str, Path, str, str]]:
+    """(name, image, truth, others) of the HN2021 pages that are not among the shared ones: the
+    same collection read by the same rules, a check that a setting is not tuned to ten pages."""
+    texts = hn2021_texts(hn2021)
+    taken = {p.stem.removeprefix("jls_") for p in shared.glob("*.jpg")}
+    return [(image.stem, image, texts[image.stem], "\n".join(t for name, t in texts.items() if name != image.stem))
+            for image in sorted(hn2021.rglob("*.jpg")) if image.stem in texts and image.stem not in taken]
+
+
 def hn2021_texts(folder: Path) -> dict[str, str]:
     """Page name -> its transcription, from the ALTO files of the HN2021 set."""
     ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
@@ -110,6 +119,15 @@ def sample_pages(samples: Path) -> list[tuple[str, Path, int, str, str, str]]:
     return out
 
 
+def grown(quad: np.ndarray, margin: float) -> np.ndarray:
+    """The piece's outline grown up and down by ``margin`` × its height (tall ascenders)."""
+    q = np.asarray(quad, dtype=np.float32).copy()
+    down = (q[3] - q[0] + q[2] - q[1]) / 2 * margin
+    q[:2] -= down
+    q[2:] += down
+    return q
+
+
 def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, options: ScanOptions,
               margin: float = 0.0) -> Page:
     """Detect, group and score one page (the expensive part, cached)."""
@@ -122,7 +140,7 @@ def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, opt
     page = Page("", "", "", "")
     greedy_lines = []
     for group in layout.group_pieces(quads, grey.shape[1]):
-        scores = [decoder.scores(_crop(grey, layout.tightened(quads[i], engine.trim - margin))) for i in group.members]
+        scores = [decoder.scores(_crop(grey, grown(quads[i], margin))) for i in group.members]
         page.pieces.append([restrict(s, decoder.classes)[0].astype(np.float32) for s in scores])
         greedy_lines.append(" ".join(filter(None, (greedy_decode(s, decoder.classes).strip() for s in scores))))
     page.greedy = "\n".join(greedy_lines)
@@ -133,12 +151,13 @@ def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, opt
 
 def load_pages(args, cache: Path) -> list[Page]:
     reader = args.reader or bundled_model()
-    key = cache / f"pages-{args.crop_margin}-{args.box_thresh}-{args.unclip_ratio}-{args.trim}-{sha256_file(reader)[:12]}.pickle"
+    key = cache / (f"pages-{args.crop_margin}-{args.box_thresh}-{args.unclip_ratio}-{sha256_file(reader)[:12]}"
+                   f"{'-collection' if args.collection else ''}.pickle")
     if key.is_file():
         return pickle.loads(key.read_bytes())
     config = Config()
     engine = RapidOcrEngine.build(EngineContext(), RapidOcrOptions(box_thresh=args.box_thresh,
-                                                                    unclip_ratio=args.unclip_ratio, trim=args.trim))
+                                                                    unclip_ratio=args.unclip_ratio))
     decoder = LineDecoder(reader, None)
     pages = []
     hn = args.hn2021 / "data" if args.hn2021 and (args.hn2021 / "data").is_dir() else args.hn2021
@@ -147,6 +166,13 @@ def load_pages(args, cache: Path) -> list[Page]:
         page = read_page(engine, decoder, images.load_page(path, 0, dpi=options.dpi, max_pixels=options.max_pixels), options,
                          args.crop_margin)
         page.name, page.group, page.lang, page.truth, page.task, page.others = name, group, lang, truth, LETTERS_TASK, others
+        pages.append(page)
+        print(f"read {name}", file=sys.stderr)
+    for name, path, truth, others in collection_pages(hn, args.handwriting) if args.collection and hn else []:
+        options = ScanOptions.from_config(config, lang="eng")
+        page = read_page(engine, decoder, images.load_page(path, 0, dpi=options.dpi, max_pixels=options.max_pixels), options,
+                         args.crop_margin)
+        page.name, page.group, page.lang, page.truth, page.task, page.others = name, "collection", "eng", truth, LETTERS_TASK, others
         pages.append(page)
         print(f"read {name}", file=sys.stderr)
     samples = sample_pages(args.samples)
@@ -296,9 +322,10 @@ def main() -> int:
     parser.add_argument("--crop-margin", type=float, default=0.0)
     parser.add_argument("--box-thresh", type=float, default=0.5)
     parser.add_argument("--unclip-ratio", type=float, default=1.6)
-    parser.add_argument("--trim", type=float, default=RapidOcrOptions().trim, help="the engine's trim (0: as outlined)")
     parser.add_argument("--reader", type=Path, default=None,
                         help="another recognition model file (e.g. learned by `ocr learn` from the collection's other pages)")
+    parser.add_argument("--collection", action="store_true",
+                        help="also read the HN2021 pages that are not among the shared ones (--hn2021 with its images)")
     parser.add_argument("--no-timing", action="store_true", help="leave out the greedy vs beam timing run")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -311,7 +338,11 @@ def main() -> int:
     real = [p for p in pages if p.group == "letters"]
     if real:
         out += measure("handwriting-en (real cursive, English)", real, classes, params)
-    out += measure("samples (German, synthetic handwriting)", [p for p in pages if p.group != "letters"], classes, params)
+    collection = [p for p in pages if p.group == "collection"]
+    if collection:
+        out += measure("HN2021, the collection's other pages (real, English)", collection, classes, params)
+    out += measure("samples (German, synthetic handwriting)", [p for p in pages if p.group not in ("letters", "collection")],
+                   classes, params)
     if not args.no_timing:
         out += timing(args, params)
     out.append(f"Total {time.monotonic() - started:.0f} s; load average {os.getloadavg()[0]:.1f} at the end.")

@@ -108,20 +108,6 @@ def group_pieces(quads: list[np.ndarray] | np.ndarray, page_width: int) -> list[
     return sorted(groups, key=lambda g: (g.margin, top(g)))
 
 
-def tightened(quad: np.ndarray, share: float) -> np.ndarray:
-    """The piece's quadrilateral with ``share`` of its height cut off above and below.
-
-    The detector grows each outline around the ink (``unclip_ratio``) so that it finds whole
-    pieces; the recogniser reads lines cut closer (BENCHMARKS.md, issue 29). The left and right
-    edges stay where they are.
-    """
-    q = np.asarray(quad, dtype=np.float32).reshape(4, 2).copy()
-    down = (q[3] - q[0] + q[2] - q[1]) / 2 * share
-    q[:2] += down
-    q[2:] -= down
-    return q
-
-
 def outline(quads: list[np.ndarray]) -> list[tuple[int, int]]:
     """One polygon around the pieces of a line (clockwise from the top-left): the pieces' top edges
     left to right, then their bottom edges right to left. One piece gives its own quadrilateral."""

@@ -131,8 +131,6 @@ class RapidOcrOptions(BaseModel):
     max_side: int = Field(1600, ge=640, le=4000, description="detector: longest side the page is shrunk to")
     box_thresh: float = Field(0.5, gt=0, lt=1, description="detector: lowest score of a text piece")
     unclip_ratio: float = Field(1.6, gt=0, le=4, description="detector: how far outlines grow around the ink")
-    trim: float = Field(0.1, ge=0, lt=0.5, description="reader: share of a piece's height cut off above and below "
-                        "(the detector's outlines are grown around the ink)")
     decoder: Literal["beam", "greedy"] = Field("beam", description="beam: beam search with the language model "
                                                "(the exam's language and its text); greedy: letter by letter")
     beam_width: int = Field(16, ge=1, le=256, description="decoder: prefixes kept at each step")
@@ -154,7 +152,6 @@ class RapidOcrEngine(EngineBase):
     max_side: int = 1600  #: detector: the page is shrunk to this longest side (memory and time)
     box_thresh: float = 0.5  #: detector: lowest mean score of a text piece
     unclip_ratio: float = 1.6  #: detector: how far a piece's outline is grown around its ink
-    trim: float = 0.1  #: reader: share of a piece's height cut off above and below (:func:`ocr.layout.tightened`)
     word_list: frozenset[str] | None = field(default=None, repr=False)
     decoder: Literal["beam", "greedy"] = "beam"
     beam: BeamParams = BeamParams()
@@ -175,8 +172,7 @@ class RapidOcrEngine(EngineBase):
                    steps=check_steps(options.preprocess, "ocr.rapidocr.preprocess"),
                    rec_model=Path(options.rec_model).expanduser() if options.rec_model else None,
                    max_side=options.max_side, box_thresh=options.box_thresh, unclip_ratio=options.unclip_ratio,
-                   trim=options.trim, word_list=context.word_list, decoder=options.decoder,
-                   exam_texts=context.exam_texts,
+                   word_list=context.word_list, decoder=options.decoder, exam_texts=context.exam_texts,
                    beam=BeamParams(beam=options.beam_width, alpha=options.lm_weight, beta=options.char_bonus,
                                    gamma=options.unknown_word_penalty))
 
@@ -231,11 +227,10 @@ class RapidOcrEngine(EngineBase):
     def recognize(self, image: np.ndarray, *, lang: str) -> PageOCR:
         bgr = _bgr(image)
         height, width = bgr.shape[:2]
-        found = self.detect(bgr)
-        quads = [layout.tightened(q, self.trim) for q in found]
+        quads = self.detect(bgr)
         pieces = self._read_pieces(bgr, quads)
         lines = []
-        for group in layout.group_pieces(found, width):
+        for group in layout.group_pieces(quads, width):
             members = [pieces[i] for i in group.members]
             words = [w for piece in members for w in piece.words]
             piece_quads = [quads[i] for i in group.members]
@@ -255,8 +250,7 @@ class RapidOcrEngine(EngineBase):
         return result
 
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
-        """The detector's text pieces as 4x2 quadrilaterals in the page's pixels, as outlined (lines
-        are grouped on these; :meth:`recognize` reads and stores them :func:`~ocr.layout.tightened`)."""
+        """The detector's text pieces as 4x2 quadrilaterals in the page's pixels."""
         found = self.reader()(bgr, use_det=True, use_cls=False, use_rec=False, return_word_box=False,
                               box_thresh=self.box_thresh, unclip_ratio=self.unclip_ratio)
         boxes = getattr(found, "boxes", None)

@@ -83,7 +83,9 @@ def render_line(text: str, size: int = 28) -> np.ndarray:
 
 
 #: Typed German lines read before and after learning: full fine-tuning can make a reader forget
-#: print while it learns handwriting, and exam sheets carry printed task text.
+#: print while it learns handwriting, and exam sheets carry printed task text. No fill-in line
+#: (``____``): its 16 like glyphs were 13 of a learned reader's 21 errors here, one glyph's quirk
+#: deciding the verdict on print (BENCHMARKS.md, issue 27).
 PRINTED_GUARD_TEXTS = (
     "Aufgabe 1: Beschreibe die Karikatur in eigenen Worten.",
     "Lies den Text und beantworte die Fragen (8 Punkte).",
@@ -92,7 +94,7 @@ PRINTED_GUARD_TEXTS = (
     "Die Schülerin fasst den Inhalt präzise zusammen.",
     "Klassenarbeit Nr. 3 – Deutsch, Klasse 8b",
     "Übersetze die folgenden Sätze ins Englische.",
-    "Name: ________________  Datum: 14.03.2025",
+    "Name: Lena Fischer  Datum: 14.03.2025",
     "Rechtschreibung, Grammatik und Zeichensetzung",
     "Begründe deine Meinung mit zwei Argumenten.",
     "Hilfsmittel: Wörterbuch, Taschenrechner",

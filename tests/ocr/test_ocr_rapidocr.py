@@ -59,14 +59,6 @@ def test_outline_and_baseline_of_a_joined_line():
     assert layout.baseline([second, first]) == [(100, 150), (300, 150), (400, 154), (600, 154)]
 
 
-def test_a_tightened_piece_loses_a_share_of_its_height_above_and_below_and_keeps_its_ends():
-    slanted = quad(100, 100, 300, 150, slope=0.1)
-    tight = layout.tightened(slanted, 0.1)
-    assert np.allclose(tight[:, 0], slanted[:, 0])
-    assert np.allclose(tight[:2, 1], slanted[:2, 1] + 5) and np.allclose(tight[2:, 1], slanted[2:, 1] - 5)
-    assert np.array_equal(layout.tightened(slanted, 0.0), slanted)
-
-
 def test_words_take_their_columns_and_their_least_sure_letter():
     from types import SimpleNamespace
 
@@ -161,10 +153,6 @@ def test_the_real_engine_reads_a_sample_page_offline(engine, no_network, tmp_pat
         assert all(line.bbox[0] - 2 <= w.bbox[0] and w.bbox[2] <= line.bbox[2] + 2 for w in line.words)
     tops = [line.bbox[1] for line in result.lines if line.layer == "student"]
     assert tops == sorted(tops)
-    # lines are read and stored as the detector's pieces tightened: what learning cuts is what was read
-    pieces = [layout.tightened(q, engine.trim) for q in engine.detect(image if image.ndim == 3 else np.dstack([image] * 3))]
-    stored = {tuple(line.polygon[:2]) for line in result.lines}
-    assert engine.trim > 0 and any(tuple(map(tuple, np.round(p[:2]).astype(int).tolist())) in stored for p in pieces)
 
 
 def test_a_page_with_a_blank_area_still_yields_every_line_and_unreadable_ink_is_kept_flagged(engine, no_network):
