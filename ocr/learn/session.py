@@ -16,8 +16,8 @@ How a candidate is judged (``check``):
 
 The decision rule lives here and only here (:func:`better`): the candidate must read the checked
 lines with a lower CER than the reader in use (the bundled one when the reader in use learned
-from some of these pages: it cannot be judged on lines it learned from), and no kind of line may read worse by more than
-one point, typed lines included (:func:`ocr.learn.samples.printed_guard`): full fine-tuning
+from some of these pages: it cannot be judged on lines it learned from), and no kind of line
+may read worse by more than one point, typed lines included (:func:`ocr.learn.samples.printed_guard`): full fine-tuning
 measurably made print worse while handwriting improved. Ctrl-C, an error or a worse model leave
 ``models/reader.json`` as it was; an unfinished model folder is removed.
 """
@@ -90,14 +90,13 @@ def better(candidate: Figures, current: Figures) -> tuple[bool, str]:
     return True, f"held-out CER {current.cer:.3f} -> {candidate.cer:.3f}: the learned reader is used from now on"
 
 
-def _measure(model: Path, held: list[LineSample], guard: list[LineSample], check: Callable[[], None]) -> Figures:
-    """Held-out figures, with the typed guard lines as one more kind (not in the overall CER)."""
-    figures = measure(model, held, progress=lambda *_: check())
+def _guarded(found: Figures, model: Path, guard: list[LineSample], check: Callable[[], None]) -> Figures:
+    """``found`` with the typed guard lines, read by ``model``, as one more kind (not in the overall CER)."""
     check()
     if guard:
-        figures.by_kind[GUARD_KIND] = measure(model, guard, progress=lambda *_: check()).cer
+        found.by_kind[GUARD_KIND] = measure(model, guard, progress=lambda *_: check()).cer
         check()
-    return figures
+    return found
 
 
 @contextmanager
@@ -159,14 +158,13 @@ def _learn(root: Path, samples: list[LineSample], options: LearnOptions, check: 
     learned_from = kept if options.check == "folds" else rounds[0][0]
     guard = printed_guard() if options.guard else []
     bundled_reading = {id(s): r for s, r in zip(samples, readings)}
-    bundled = figures(checked, [bundled_reading[id(s)] for s in checked])
-    if guard:
-        bundled.by_kind[GUARD_KIND] = measure(base_path, guard, progress=lambda *_: check()).cer
+    bundled = _guarded(figures(checked, [bundled_reading[id(s)] for s in checked]), base_path, guard, check)
     current = store.adopted(root)
     if current is not None and store.learned_pages(current) & {s.page for s in checked}:
         note("the reader in use learned from some of these pages: the new one is compared with the bundled reader")
         current = None
-    before = _measure(current.model, checked, guard, check) if current else bundled
+    before = (_guarded(measure(current.model, checked, progress=lambda *_: check()), current.model, guard, check)
+              if current else bundled)
 
     def progressed(p: Progress) -> None:
         check()
@@ -192,10 +190,7 @@ def _learn(root: Path, samples: list[LineSample], options: LearnOptions, check: 
             net = fine_tune(OnnxRecogniser(base), kept + printed_rehearsal(kept), classes, options.train, progressed)
             check()
             onnx_io.write_with_weights(base, net.onnx_weights(), model_file, metadata)
-        after = figures(checked, [cross[id(s)] for s in checked])
-        if guard:
-            after.by_kind[GUARD_KIND] = measure(model_file, guard, progress=lambda *_: check()).cer
-            check()
+        after = _guarded(figures(checked, [cross[id(s)] for s in checked]), model_file, guard, check)
         adopt, reason = better(after, before)
         manifest = {
             "id": model_id, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
