@@ -79,12 +79,13 @@ def real_pages(folder: Path, hn2021: Path | None) -> list[tuple[str, np.ndarray,
     return out
 
 
-def collection_pages(hn2021: Path, shared: Path) -> list[tuple[str, Path, str, str]]:
-    """(name, image, truth, others) of the HN2021 pages that are not among the shared ones: the
+def collection_pages(hn2021: Path, shared: Path) -> list[tuple[str, Path, str, str, str, str]]:
+    """The HN2021 pages that are not among the shared ones, shaped as :func:`real_pages`: the
     same collection read by the same rules, a check that a setting is not tuned to ten pages."""
     texts = hn2021_texts(hn2021)
     taken = {p.stem.removeprefix("jls_") for p in shared.glob("*.jpg")}
-    return [(image.stem, image, texts[image.stem], "\n".join(t for name, t in texts.items() if name != image.stem))
+    return [(image.stem, image, "collection", texts[image.stem],
+             "\n".join(t for name, t in texts.items() if name != image.stem), "eng")
             for image in sorted(hn2021.rglob("*.jpg")) if image.stem in texts and image.stem not in taken]
 
 
@@ -161,18 +162,14 @@ def load_pages(args, cache: Path) -> list[Page]:
     decoder = LineDecoder(reader, None)
     pages = []
     hn = args.hn2021 / "data" if args.hn2021 and (args.hn2021 / "data").is_dir() else args.hn2021
-    for name, path, group, truth, others, lang in real_pages(args.handwriting, hn) if args.handwriting.is_dir() else []:
+    letters = real_pages(args.handwriting, hn) if args.handwriting.is_dir() else []
+    if args.collection and hn:
+        letters += collection_pages(hn, args.handwriting)
+    for name, path, group, truth, others, lang in letters:
         options = ScanOptions.from_config(config, lang=lang)
         page = read_page(engine, decoder, images.load_page(path, 0, dpi=options.dpi, max_pixels=options.max_pixels), options,
                          args.crop_margin)
         page.name, page.group, page.lang, page.truth, page.task, page.others = name, group, lang, truth, LETTERS_TASK, others
-        pages.append(page)
-        print(f"read {name}", file=sys.stderr)
-    for name, path, truth, others in collection_pages(hn, args.handwriting) if args.collection and hn else []:
-        options = ScanOptions.from_config(config, lang="eng")
-        page = read_page(engine, decoder, images.load_page(path, 0, dpi=options.dpi, max_pixels=options.max_pixels), options,
-                         args.crop_margin)
-        page.name, page.group, page.lang, page.truth, page.task, page.others = name, "collection", "eng", truth, LETTERS_TASK, others
         pages.append(page)
         print(f"read {name}", file=sys.stderr)
     samples = sample_pages(args.samples)
