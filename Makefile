@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 # the browser tests, and the fonts the tests and the samples generator draw pages with.
 APT_PACKAGES := python3-venv tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils chromium fonts-dejavu-core
 APT_PACKAGES += fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-kristi
+# Debian's German word lists (today's spelling and before 1996): the reader's language model takes "ß" from them.
+APT_PACKAGES += wngerman wogerman
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 

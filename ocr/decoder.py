@@ -74,9 +74,10 @@ def general_model(lang: str) -> CharLM:
     """The general character model of ``lang`` (once per process; on disk between processes)."""
     from importlib.metadata import version
 
-    from ocr.language import SAMPLE_WORDS, TEXT_VOCABULARY, general_text
+    from ocr.language import SAMPLE_WORDS, TEXT_VOCABULARY, general_text, spelling_sources
 
-    recipe = f"{CharLM.FORMAT}|{LM_ALPHABET}|{version('wordfreq')}|{SAMPLE_WORDS}|{TEXT_VOCABULARY}"
+    recipe = (f"{CharLM.FORMAT}|{LM_ALPHABET}|{version('wordfreq')}|{SAMPLE_WORDS}|{TEXT_VOCABULARY}"
+              f"|{spelling_sources(lang)}")
     key = hashlib.sha256(recipe.encode()).hexdigest()[:12]
     path = cache_dir() / f"charlm-{lang}-{key}.pickle"
     if path.is_file():
@@ -117,15 +118,18 @@ def status(ws) -> dict:
     decoder chosen, the general text and word list of the language, the exam's text."""
     from ocr.engine import engine_options
     from ocr.exam_text import exam_text
-    from ocr.language import SAMPLE_WORDS, TEXT_VOCABULARY, WORD_LIST_SIZE
+    from ocr.language import SAMPLE_WORDS, TEXT_VOCABULARY, WORD_LIST_SIZE, spelling_sources
     from ocr.rapidocr import RapidOcrEngine, RapidOcrOptions
 
     options = engine_options(RapidOcrEngine, ws.config.ocr.engine_tables().get(RapidOcrEngine.name, {}), {})
     assert isinstance(options, RapidOcrOptions)
     known = exam_text(ws)
+    spelling = spelling_sources(ws.config.ocr.lang)
     return {"decoder": options.decoder, "lang": ws.config.ocr.lang,
             "general": f"{SAMPLE_WORDS:,} words sampled from wordfreq's {TEXT_VOCABULARY:,} most frequent",
-            "word_list": f"wordfreq's {WORD_LIST_SIZE:,} most frequent words per language", **known.describe()}
+            "word_list": f"wordfreq's {WORD_LIST_SIZE:,} most frequent words per language"
+                         + "".join(f", spelt as in {path}" for path in spelling),
+            "spelling": spelling, **known.describe()}
 
 
 class LineDecoder:

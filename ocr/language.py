@@ -6,11 +6,17 @@ commas, full stops and numbers sprinkled in at rates typical of prose, so that a
 learns which letter sequences the language makes; the word list is its top words (lower case),
 for the decoder's out-of-lexicon penalty and for flags. examkit's ``lang`` is Tesseract's code
 (``deu``, ``eng``, ``deu+eng``); each part maps to a wordfreq language.
+
+wordfreq folds case with Unicode's rules, which write German "ß" as "ss": its German lists hold
+"ausserdem" and "heisst", never "außerdem". Debian's German word lists (today's spelling and the
+spelling before 1996, installed by ``make setup``) say which words are written with "ß"; the general
+text is sampled in that spelling and the word list holds both, so that the decoder can read "ß".
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -26,6 +32,8 @@ TEXT_VOCABULARY = 100_000
 WORD_LIST_SIZE = 200_000
 #: After a word: P(","), P("."); P(a number instead of a word).
 COMMA, FULL_STOP, NUMBER = 0.06, 0.05, 0.01
+#: Word lists that spell what wordfreq folds (Debian's wngerman and wogerman, for "ß").
+SPELLING_LISTS = {"de": (Path("/usr/share/dict/ngerman"), Path("/usr/share/dict/ogerman"))}
 
 
 def wordfreq_codes(lang: str) -> tuple[str, ...]:
@@ -58,6 +66,7 @@ def general_text(lang: str, words: int = SAMPLE_WORDS, seed: int = 0) -> tuple[s
     rng = np.random.default_rng(seed)
     lines = []
     for code in codes:
+        spellings = folded_spellings(code)
         vocabulary = [w for w in wordfreq.top_n_list(code, TEXT_VOCABULARY) if w.isalpha() or "'" in w]
         freqs = np.array([wordfreq.word_frequency(w, code) for w in vocabulary])
         drawn = rng.choice(len(vocabulary), size=words // len(codes), p=freqs / freqs.sum())
@@ -65,7 +74,7 @@ def general_text(lang: str, words: int = SAMPLE_WORDS, seed: int = 0) -> tuple[s
         numbers = rng.random(len(drawn)) < NUMBER
         tokens = []
         for i, (k, u, number) in enumerate(zip(drawn, after, numbers)):
-            word = str(rng.integers(1, 2000)) if number else vocabulary[k]
+            word = str(rng.integers(1, 2000)) if number else written(vocabulary[k], spellings)
             tokens.append(word + ("," if u < COMMA else "." if u < COMMA + FULL_STOP else ""))
             if len(tokens) == 12 or i == len(drawn) - 1:
                 lines.append(" ".join(tokens))
@@ -77,5 +86,38 @@ def general_text(lang: str, words: int = SAMPLE_WORDS, seed: int = 0) -> tuple[s
 def word_list(lang: str, size: int = WORD_LIST_SIZE) -> frozenset[str]:
     """The ``size`` most frequent words of each language of ``lang``, lower case."""
     wordfreq = _wordfreq()
-    return frozenset(w for code in wordfreq_codes(lang) for w in wordfreq.top_n_list(code, size)
-                     if not any(c.isdigit() for c in w))  # wordfreq writes every digit as 0
+    words: set[str] = set()
+    for code in wordfreq_codes(lang):
+        spellings = folded_spellings(code)
+        for word in wordfreq.top_n_list(code, size):
+            if not any(c.isdigit() for c in word):  # wordfreq writes every digit as 0
+                words.add(word)  # "ausserdem" too: typed in ASCII, or written in Switzerland
+                words.update(spellings.get(word, ()))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=4)
+def folded_spellings(code: str) -> dict[str, tuple[str, ...]]:
+    """A word as wordfreq folds it -> its spellings in the word lists of :data:`SPELLING_LISTS`
+    (lower case), for the words those lists write with "ß": ``ausserdem`` -> (``außerdem``,),
+    ``dass`` -> (``dass``, ``daß``). Empty where no list is installed."""
+    known: set[str] = set()
+    for path in SPELLING_LISTS.get(code, ()):
+        if path.is_file():
+            known.update(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines())
+    forms: dict[str, set[str]] = {}
+    for word in known:
+        if "ß" in word:
+            forms.setdefault(word.replace("ß", "ss"), {word}).add(word)
+    return {folded: tuple(sorted(spelt | ({folded} & known))) for folded, spelt in forms.items()}
+
+
+def written(word: str, spellings: dict[str, tuple[str, ...]]) -> str:
+    """How a folded word is written in running text: with "ß" where the lists know it only so."""
+    forms = spellings.get(word)
+    return word if not forms or word in forms else forms[0]
+
+
+def spelling_sources(lang: str) -> list[str]:
+    """The installed word lists that restore folded spellings for ``lang`` (for ``ocr status``)."""
+    return [str(path) for code in wordfreq_codes(lang) for path in SPELLING_LISTS.get(code, ()) if path.is_file()]

@@ -129,6 +129,49 @@ def test_wordfreq_lists_load_offline() -> None:
     assert sum(len(x.split()) for x in lines) == 2_000
 
 
+@pytest.fixture
+def spelling_lists(tmp_path, monkeypatch):
+    """Debian-style German word lists made here (today's spelling, and before 1996), with the
+    language module's caches emptied so that they are read."""
+    from ocr import language
+
+    today, before = tmp_path / "ngerman", tmp_path / "ogerman"
+    today.write_text("Außerdem\ndass\nMasse\nMaße\nStraße\n", encoding="utf-8")
+    before.write_text("daß\nStraße\n", encoding="utf-8")
+    monkeypatch.setitem(language.SPELLING_LISTS, "de", (today, before))
+    caches = (language.folded_spellings, language.word_list, language.general_text)
+    for cached in caches:
+        cached.cache_clear()
+    yield language
+    for cached in caches:
+        cached.cache_clear()
+
+
+def test_german_words_keep_the_eszett_that_wordfreq_folds_away(spelling_lists) -> None:
+    pytest.importorskip("wordfreq")
+    language = spelling_lists
+    spellings = language.folded_spellings("de")
+    assert spellings["ausserdem"] == ("außerdem",)
+    assert spellings["dass"] == ("dass", "daß")
+    assert language.written("ausserdem", spellings) == "außerdem"
+    assert language.written("dass", spellings) == "dass"  # today's spelling stays
+    assert language.written("masse", spellings) == "masse"  # two words: the lists cannot tell which
+    words = language.word_list("deu", 20_000)
+    assert {"außerdem", "ausserdem", "daß", "dass", "straße", "strasse"} <= words
+    text = " ".join(language.general_text("deu", 50_000)).split()
+    assert "außerdem" in text and "ausserdem" not in text
+    assert language.spelling_sources("deu+eng") == [str(path) for path in language.SPELLING_LISTS["de"]]
+
+
+def test_without_the_lists_wordfreq_is_taken_as_it_is(spelling_lists, tmp_path, monkeypatch) -> None:
+    pytest.importorskip("wordfreq")
+    language = spelling_lists
+    monkeypatch.setitem(language.SPELLING_LISTS, "de", (tmp_path / "missing",))
+    assert language.folded_spellings("de") == {}
+    assert "außerdem" not in language.word_list("deu", 20_000)
+    assert language.spelling_sources("deu") == []
+
+
 def test_the_probability_cache_is_bounded(monkeypatch) -> None:
     from ocr import charlm
 
