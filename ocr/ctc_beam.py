@@ -17,7 +17,9 @@ beams that read the same word at the same place (N-best agreement, a confidence 
 from __future__ import annotations
 
 import math
+from collections.abc import Container
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -81,14 +83,30 @@ def _lse(a: float, b: float) -> float:
     return max(a, b) + math.log1p(math.exp(-abs(a - b)))
 
 
-def is_known(word: str, lexicon: frozenset[str] | set[str] | None) -> bool:
-    """A word counts as known when it is in the lexicon (case-blind, edge punctuation stripped),
-    holds a digit, or is no word at all (punctuation); with no lexicon every word is known."""
+class Words(Protocol):
+    """A lexicon: the words it holds (lower case), and how doubtful a word it does not hold is."""
+
+    def __contains__(self, word: object) -> bool: ...
+
+    def doubt(self, word: str) -> float: ...
+
+
+def doubt(word: str, lexicon: Container[str] | Words | None) -> float:
+    """How far a word is from known: 0 when it is in the lexicon (case-blind, edge punctuation
+    stripped), holds a digit, or is no word at all (punctuation), or when there is no lexicon; 1
+    when it is unknown; a :class:`Words` lexicon may say less (a compound of known words)."""
     core = word.strip(EDGE)
     if lexicon is None or not core or any(c.isdigit() for c in core) or not any(c.isalpha() for c in core):
-        return True
+        return 0.0
     core = core.lower()
-    return core in lexicon or all(part in lexicon for part in core.split("-") if part)
+    if core in lexicon or all(part in lexicon for part in core.split("-") if part):
+        return 0.0
+    return lexicon.doubt(core) if hasattr(lexicon, "doubt") else 1.0
+
+
+def is_known(word: str, lexicon: Container[str] | Words | None) -> bool:
+    """A word is known when the lexicon does not doubt it fully (see :func:`doubt`)."""
+    return doubt(word, lexicon) < 1.0
 
 
 class _Prefix:
@@ -98,7 +116,7 @@ class _Prefix:
         self.text, self.chars, self.lm = text, chars, lm
 
 
-def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: frozenset[str] | None = None,
+def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: Container[str] | Words | None = None,
                 params: BeamParams = BeamParams()) -> Decoded:
     """The best reading of one line's (steps × classes) probabilities; class 0 is the blank."""
     steps = probs.shape[0]
@@ -120,8 +138,8 @@ def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: frozens
             score += params.beta
             if lm is not None and lm_index[k] >= 0:
                 score += params.alpha * (math.log(lm.probs(parent.text)[lm_index[k]]) + case_logprob(char, previous))
-        if char == " " and previous != " " and not is_known(parent.text.rsplit(" ", 1)[-1], lexicon):
-            score -= params.gamma
+        if char == " " and previous != " ":
+            score -= params.gamma * doubt(parent.text.rsplit(" ", 1)[-1], lexicon)
         made = _Prefix(text, parent.chars + (Char(char, t, float(probs[t, k])),), score)
         prefixes[text] = made
         return made
@@ -162,7 +180,7 @@ def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: frozens
     for text, (pb, pnb) in beams.items():
         stripped = text.rstrip(" ")
         last_word = stripped.rsplit(" ", 1)[-1] if stripped else ""
-        penalty = 0.0 if not last_word or text.endswith(" ") or is_known(last_word, lexicon) else params.gamma
+        penalty = 0.0 if not last_word or text.endswith(" ") else params.gamma * doubt(last_word, lexicon)
         finals.append((_lse(pb, pnb) + prefixes[text].lm - penalty, prefixes[text]))
     finals.sort(key=lambda item: item[0], reverse=True)
     return _with_words(finals, lexicon)
@@ -190,7 +208,7 @@ def _spans(prefix: _Prefix) -> list[tuple[int, int]]:
     return spans
 
 
-def _with_words(finals: list[tuple[float, _Prefix]], lexicon: frozenset[str] | None) -> Decoded:
+def _with_words(finals: list[tuple[float, _Prefix]], lexicon: Container[str] | Words | None) -> Decoded:
     """The best prefix as a reading, each word with its N-best agreement."""
     best = finals[0][1]
     top = finals[0][0]

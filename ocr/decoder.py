@@ -25,6 +25,7 @@ import numpy as np
 
 from ocr.charlm import CharLM, Mixture
 from ocr.ctc_beam import LATIN, BeamParams, Decoded, DecodedWord, beam_search, restrict
+from ocr.language import Lexicon
 
 #: The character model's alphabet (lower case; capitals are mapped onto it).
 LM_ALPHABET = "".join(dict.fromkeys(LATIN.lower()))
@@ -40,7 +41,7 @@ class LanguageModel:
     """What the decoder knows: the character model, the lexicon, and what they were built from."""
 
     lm: CharLM | Mixture
-    lexicon: frozenset[str]
+    lexicon: Lexicon
     general_words: int
     exam_lines: int
     exam_words: int
@@ -109,7 +110,7 @@ def language_model(lang: str, exam_texts: tuple[str, ...] = (),
     weight = min(DOMAIN_MAX_WEIGHT, len(exam_words) / (len(exam_words) + DOMAIN_HALF_WEIGHT))
     lm = Mixture(general, CharLM(exam_texts, LM_ALPHABET, general.order), weight) if exam_words else general
     lines = sum(len([x for x in text.splitlines() if x.strip()]) for text in exam_texts)
-    lexicon = word_list(lang) | frozenset(exam_words) | (own_words or frozenset())
+    lexicon = Lexicon.of(lang, word_list(lang) | frozenset(exam_words) | (own_words or frozenset()))
     return LanguageModel(lm, lexicon, SAMPLE_WORDS, lines, len(exam_words), weight)
 
 

@@ -11,6 +11,10 @@ wordfreq folds case with Unicode's rules, which write German "ß" as "ss": its G
 "ausserdem" and "heisst", never "außerdem". Debian's German word lists (today's spelling and the
 spelling before 1996, installed by ``make setup``) say which words are written with "ß"; the general
 text is sampled in that spelling and the word list holds both, so that the decoder can read "ß".
+
+German joins words into new ones ("Ruhrkampf", "Thesenanschlag") that no frequency list holds;
+:class:`Lexicon` counts a compound of two known words as known, so that the class's subject words
+are neither penalised nor flagged.
 """
 
 from __future__ import annotations
@@ -32,6 +36,15 @@ TEXT_VOCABULARY = 100_000
 WORD_LIST_SIZE = 200_000
 #: After a word: P(","), P("."); P(a number instead of a word).
 COMMA, FULL_STOP, NUMBER = 0.06, 0.05, 0.01
+#: Languages that join words into compounds -> the linking letters between the parts ("Fugen").
+COMPOUND_LINKS = {"de": ("", "s", "es", "n", "en", "er", "e")}
+#: The shortest part of a compound: shorter parts would make most misreadings a "compound" (measured
+#: on 2,900 German words with one or two letters changed: 4 % of them pass at 4, 35 % at 3).
+COMPOUND_PART = 4
+#: A compound costs the decoder this share of an unknown word's penalty, and is not flagged as
+#: unknown. At 0 a misread "Drittenberg" (dritten + berg) beat "Wittenberg"; drawn German lines with
+#: one unlisted compound each read 162 of 200 compounds right without the rule, 166 at 0.5, 164 at 0.7.
+COMPOUND_DOUBT = 0.7
 #: Word lists that spell what wordfreq folds (Debian's wngerman and wogerman, for "ß").
 SPELLING_LISTS = {"de": (Path("/usr/share/dict/ngerman"), Path("/usr/share/dict/ogerman"))}
 
@@ -121,3 +134,47 @@ def written(word: str, spellings: dict[str, tuple[str, ...]]) -> str:
 def spelling_sources(lang: str) -> list[str]:
     """The installed word lists that restore folded spellings for ``lang`` (for ``ocr status``)."""
     return [str(path) for code in wordfreq_codes(lang) for path in SPELLING_LISTS.get(code, ()) if path.is_file()]
+
+
+class Lexicon:
+    """The words the decoder knows (lower case). In a compounding language a word made of two known
+    words of at least :data:`COMPOUND_PART` letters, with a linking letter or two between, is half
+    known: it costs less than an unknown word (:meth:`doubt`)."""
+
+    def __init__(self, words: frozenset[str], links: tuple[str, ...] = ()) -> None:
+        self.words = words
+        self.links = links
+        self._compounds: dict[str, bool] = {}
+
+    @classmethod
+    def of(cls, lang: str, words: frozenset[str]) -> Lexicon:
+        links = sorted({link for code in wordfreq_codes(lang) for link in COMPOUND_LINKS.get(code, ())})
+        return cls(words, tuple(links))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def doubt(self, word: str) -> float:
+        """1 for a word the lexicon does not hold; :data:`COMPOUND_DOUBT` for a compound of two it holds."""
+        if not self.links or len(word) < 2 * COMPOUND_PART:
+            return 1.0
+        compound = self._compounds.get(word)
+        if compound is None:
+            if len(self._compounds) > 100_000:
+                self._compounds.clear()
+            compound = self._compounds[word] = self._is_compound(word)
+        return COMPOUND_DOUBT if compound else 1.0
+
+    def _is_compound(self, word: str) -> bool:
+        for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+            if word[cut:] not in self.words:
+                continue
+            head = word[:cut]
+            for link in self.links:
+                if head.endswith(link) and len(head) - len(link) >= COMPOUND_PART \
+                        and head[:len(head) - len(link)] in self.words:
+                    return True
+        return False

@@ -9,7 +9,7 @@ import pytest
 
 from examkit.errors import UserInputError
 from ocr.charlm import CharLM, Mixture, case_logprob
-from ocr.ctc_beam import BeamParams, beam_search, is_known, restrict
+from ocr.ctc_beam import BeamParams, beam_search, doubt, is_known, restrict
 from ocr.learn.recogniser import greedy_decode
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyzäöüß .,"
@@ -109,6 +109,45 @@ def test_restrict_keeps_blank_and_latin_and_renormalises() -> None:
                                              ("Kaiser-Karl", True), ("Kaiser-Kxrl", False)])
 def test_known_words(word: str, known: bool) -> None:
     assert is_known(word, frozenset({"kaiser", "karl"})) is known
+
+
+@pytest.mark.parametrize(("word", "known"), [
+    ("ruhrkampf", True),  # ruhr + kampf
+    ("thesenanschlag", True),  # thesen + anschlag
+    ("sündenstrafen", True),
+    ("hitlerputsches", False),  # the second part is no word
+    ("kampfruhrx", False),
+    ("amkampf", False),  # a part shorter than four letters
+    ("kampfskampf", True),  # linking s
+])
+def test_german_compounds_of_known_words_are_known(word: str, known: bool) -> None:
+    from ocr.language import COMPOUND_DOUBT, Lexicon
+
+    lexicon = Lexicon.of("deu", frozenset({"ruhr", "kampf", "thesen", "anschlag", "sünden", "strafen", "hitler",
+                                           "putsch", "am"}))
+    assert word not in lexicon  # a compound is not a listed word ...
+    assert is_known(word.capitalize() + ",", lexicon) is known  # ... but it is not flagged as unknown
+    assert doubt(word, lexicon) == (COMPOUND_DOUBT if known else 1.0)  # and costs the search less
+    assert 0 < COMPOUND_DOUBT < 1
+
+
+def test_english_has_no_compound_rule() -> None:
+    from ocr.language import Lexicon
+
+    assert is_known("kampfruhr", Lexicon.of("deu+eng", frozenset({"ruhr", "kampf"})))
+    assert not is_known("kampfruhr", Lexicon.of("eng", frozenset({"ruhr", "kampf"})))
+    assert len(Lexicon.of("eng", frozenset({"ruhr", "kampf"}))) == 2
+
+
+def test_a_compound_costs_the_search_less_than_an_unknown_word() -> None:
+    from ocr.language import Lexicon
+
+    scores = frames({"K": 0.95}, {}, {"a": 0.95}, {}, {"l": 0.55, "i": 0.43}, {}, {"s": 0.95}, {},
+                    {"e": 0.95}, {}, {"r": 0.95}, {}, {"r": 0.95}, {}, {"a": 0.95}, {}, {"s": 0.95}, {}, {"t": 0.95})
+    words = frozenset({"kaiser", "rast"})
+    params = BeamParams(beta=0.0, gamma=2.0)
+    assert beam_search(scores, CLASSES, None, Lexicon.of("deu", words), params).text == "Kaiserrast"
+    assert beam_search(scores, CLASSES, None, Lexicon.of("eng", words), params).text == "Kalserrast"  # as read
 
 
 def test_language_codes_map_to_wordfreq_and_unknown_ones_are_one_line() -> None:

@@ -216,7 +216,7 @@ def test_decoder_options_reach_the_engine_and_the_exam_text_reaches_its_language
     beam = RapidOcrEngine(lang="deu", exam_texts=("Die Wormser Reichstagsakte nennt Luther.",),
                           word_list=frozenset({"ablasshandel"}))
     language = beam.line_decoder().language
-    assert {"reichstagsakte", "ablasshandel"} <= language.lexicon and language.exam_words == 5
+    assert {"reichstagsakte", "ablasshandel"} <= language.lexicon.words and language.exam_words == 5
     assert "5 words" in language.describe()
 
 
