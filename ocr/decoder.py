@@ -129,7 +129,7 @@ def status(ws) -> dict:
     return {"decoder": options.decoder, "lang": ws.config.ocr.lang,
             "general": f"{SAMPLE_WORDS:,} words sampled from wordfreq's {TEXT_VOCABULARY:,} most frequent",
             "word_list": f"wordfreq's {WORD_LIST_SIZE:,} most frequent words per language"
-                         + "".join(f", spelt as in {path}" for path in spelling),
+                         + (f", ß as {' and '.join(spelling)} spell it" if spelling else ""),
             "spelling": spelling, **known.describe()}
 
 

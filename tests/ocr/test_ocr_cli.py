@@ -36,6 +36,7 @@ def test_scan_status_show_export(cli, ws_path: Path, exam_folder: Path, tmp_path
     lm = status["language_model"]  # what the decoder's language model is built from (issue 29)
     assert (lm["decoder"], lm["lang"], lm["task_sheets"], lm["confirmed_lines"]) == ("beam", "deu", 0, 2)
     assert "wordfreq" in lm["general"] and lm["words"] == 4  # cem's typed answer
+    assert lm["spelling"] == ["/usr/share/dict/ngerman", "/usr/share/dict/ogerman"]  # "ß" (make setup)
     from examkit.workspace import Workspace
 
     with Workspace.open(ws_path) as ws:  # handed to the annotate stage as an imported analysis
