@@ -45,7 +45,7 @@ from ocr.ctc_beam import BeamParams
 from ocr.decoder import LineDecoder, confidence, general_model, language_model, unsure
 from ocr.engine import EngineBase, EngineContext, EngineInput
 from ocr.flags import should_flag
-from ocr.learn.recogniser import batch_width, line_width
+from ocr.learn.recogniser import batch_width, line_width, soften_ink
 
 #: The model files examkit uses from rapidocr's wheel (rapidocr 3.10), with their SHA-256.
 BUNDLED_MODELS: dict[str, tuple[str, str]] = {
@@ -225,7 +225,7 @@ class RapidOcrEngine(EngineBase):
 
     # -- reading -------------------------------------------------------------------------------
     def recognize(self, image: np.ndarray, *, lang: str) -> PageOCR:
-        bgr = _bgr(image)
+        bgr = soften_ink(_bgr(image))
         height, width = bgr.shape[:2]
         quads = self.detect(bgr)
         pieces = self._read_pieces(bgr, quads)
@@ -250,15 +250,15 @@ class RapidOcrEngine(EngineBase):
         return result
 
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
-        """The detector's text pieces as 4x2 quadrilaterals in the page's pixels."""
-        found = self.reader()(bgr, use_det=True, use_cls=False, use_rec=False, return_word_box=False,
+        """The detector's text pieces as 4x2 quadrilaterals in the page's pixels (ink softened first)."""
+        found = self.reader()(soften_ink(bgr), use_det=True, use_cls=False, use_rec=False, return_word_box=False,
                               box_thresh=self.box_thresh, unclip_ratio=self.unclip_ratio)
         boxes = getattr(found, "boxes", None)
         return [] if boxes is None else [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in boxes]
 
     def read_line(self, crop: np.ndarray, *, lang: str) -> Line:
         """One line from its crop, no detection; word boxes in the crop's pixels."""
-        bgr = _bgr(crop)
+        bgr = soften_ink(_bgr(crop))
         h, w = bgr.shape[:2]
         quad = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
         piece = self._read_pieces(bgr, [quad])[0]

@@ -256,3 +256,22 @@ def test_a_scan_with_a_non_tesseract_engine_does_not_need_tesseract(ws, exam_fol
         TesseractEngine().check()
     report = scan(ws, [exam_folder], engine=FakeEngine(), options=ScanOptions(workers=1))
     assert report.pages_read == 3 and not report.failed
+
+
+def test_the_detector_and_the_greedy_reader_see_softened_ink(monkeypatch):
+    """Both models read the page with its ink lightened (`soften_ink`), on every path into them."""
+    from ocr.learn.recogniser import INK_DEPTH
+
+    seen = []
+
+    class Pipeline:
+        def __call__(self, image, **kwargs):
+            seen.append(image.min())
+            return type("Found", (), {"boxes": None})()
+
+    engine = RapidOcrEngine()
+    monkeypatch.setattr(engine, "reader", lambda: Pipeline())
+    page = draw_page(["Luther schrieb seine Thesen"], font=HAND_FONT, size=44, width=1000).bgr()
+    assert page.min() < 40
+    assert engine.detect(page) == [] and engine.recognize(page, lang="deu").lines == []
+    assert seen and min(seen) >= 255 - INK_DEPTH - 10  # the darkest 0.5 % at the set depth, a few pixels darker
