@@ -1,7 +1,7 @@
-"""Reading single line images with a RapidOCR-format recognition model, exactly as RapidOCR does.
+"""Reading single line images with a RapidOCR-format recognition model, as RapidOCR does, ink softened.
 
-The line is scaled to height 48 keeping its aspect ratio, normalised to [-1, 1] and padded on the
-right to at least 320 pixels; the model's class scores are decoded greedily (CTC: repeats merged,
+The line's ink is softened (:func:`soften_ink`, examkit's own step), the line scaled to height 48
+keeping its aspect ratio, normalised to [-1, 1] and padded on the right to at least 320 pixels; the model's class scores are decoded greedily (CTC: repeats merged,
 blank dropped). The dictionary lives in the ONNX metadata under ``character``; class 0 is the CTC
 blank and the last class a space, as in RapidOCR's ``CTCLabelDecode``. Training uses the same
 :func:`line_tensor` so that what the model learns is what the reader sees. No torch here.
@@ -43,9 +43,9 @@ def soften_ink(image: np.ndarray) -> np.ndarray:
 
     Why: after the illumination step pen ink is near black on pure white, and the detector and the
     recogniser both read real scans better with ink about a quarter as dark (page CER on 41 HN2021
-    pages: the shared 10 0.239 -> 0.210, the collection's other 31 0.242 -> 0.234; BENCHMARKS.md);
-    the detector then also leaves bleed-through and paper texture alone. Ink that is already that
-    light (pencil) is left as it is; softening twice changes nothing."""
+    pages, beam (a): the shared 10 0.239 -> 0.213, the collection's other 31 0.242 -> 0.234; samples
+    0.022 -> 0.025, still half of greedy; BENCHMARKS.md); the detector then finds fewer stray
+    pieces. Ink that is already that light (pencil) is left as it is; softening twice changes nothing."""
     values = image[:: max(1, image.shape[0] // 256), :: max(1, image.shape[1] // 256)]
     darkest = float(np.percentile(values, INK_PERCENTILE))
     factor = INK_DEPTH / max(255.0 - darkest, 1.0)
