@@ -13,8 +13,8 @@ spelling before 1996, installed by ``make setup``) say which words are written w
 text is sampled in that spelling and the word list holds both, so that the decoder can read "ß".
 
 German joins words into new ones ("Ruhrkampf", "Thesenanschlag") that no frequency list holds;
-:class:`Lexicon` counts a compound of two known words as known, so that the class's subject words
-are neither penalised nor flagged.
+:class:`Lexicon` counts a compound of two known words as half known, so that the class's subject
+words are not flagged and cost the decoder less than a word it has never seen.
 """
 
 from __future__ import annotations
