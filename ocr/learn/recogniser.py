@@ -1,7 +1,7 @@
 """Reading single line images with a RapidOCR-format recognition model, as RapidOCR does, ink softened.
 
 The line's ink is softened (:func:`soften_ink`) and the line blurred as much as shrinking it needs
-(:func:`shrink_smoothly`), both examkit's own steps; then, as RapidOCR does, it is scaled to height
+(:func:`blur_for_shrinking`), both examkit's own steps; then, as RapidOCR does, it is scaled to height
 48 keeping its aspect ratio, normalised to [-1, 1] and padded on the right to at least 320 pixels;
 the model's class scores are decoded greedily (CTC: repeats merged, blank dropped). The
 dictionary lives in the ONNX metadata under ``character``; class 0 is the CTC blank and the last
@@ -58,22 +58,21 @@ def soften_ink(image: np.ndarray) -> np.ndarray:
     return (255.0 - (255.0 - image.astype(np.float32)) * factor).astype(np.uint8)
 
 
-def shrink_smoothly(image: np.ndarray) -> np.ndarray:
-    """The line blurred as much as shrinking it to :data:`HEIGHT` needs, so that it does not alias.
+def blur_for_shrinking(image: np.ndarray, shrink: float) -> np.ndarray:
+    """``image`` blurred as much as shrinking it ``shrink`` times needs, so that it does not alias.
 
-    Why: a 300 dpi line is 2-4 times the model's height, and shrinking it by plain interpolation
-    folds the paper's fine grain (laid, textured or recycled paper, scanner noise) into speckles
-    the reader takes for strokes. A Gaussian of half the shrink factor first (the usual prefilter)
-    read the shared real pages at 0.181 instead of 0.211 (beam (a), engine end to end), the
-    textured-paper letter i091 at 0.42 instead of 0.58; samples unchanged (BENCHMARKS.md)."""
-    shrink = image.shape[0] / HEIGHT
+    Why: a 300 dpi line is 2-4 times the recogniser's height, and shrinking it by plain
+    interpolation folds the paper's fine grain (laid, textured or recycled paper, scanner noise)
+    into speckles the reader takes for strokes. A Gaussian of half the shrink factor first (the
+    usual prefilter) read the shared real pages at 0.181 instead of 0.211 (beam (a), engine end to
+    end; the textured-paper letter i091 0.42 instead of 0.58); samples unchanged (BENCHMARKS.md)."""
     return cv2.GaussianBlur(image, (0, 0), ANTI_ALIAS * shrink) if shrink > 1 else image
 
 
 def line_tensor(image: np.ndarray, width: int) -> np.ndarray:
     """A line image (grey or BGR, 8 bit) as the model's 3×48×``width`` float input (ink softened,
     blurred before it is shrunk)."""
-    image = shrink_smoothly(soften_ink(image))
+    image = blur_for_shrinking(soften_ink(image), image.shape[0] / HEIGHT)
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     resized_w = min(line_width(image), width)
