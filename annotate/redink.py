@@ -39,10 +39,11 @@ if TYPE_CHECKING:
     from annotate.sheets import Settings
     from examkit.workspace import Workspace
 
-#: The student's task headings: ``Aufgabe 2`` (also misread, ``Aufsabe 2``), ``Aufg. 2:``, ``Nr. 2``,
-#: ``2)``, ``2a)``, a line that is only ``2`` or ``1B`` (a stray character after it allowed).
+#: The student's task headings: ``Aufgabe 2`` (also misread, ``Aufsabe 2``, ``Auf gabe 2``), ``Aufg. 2:``,
+#: ``Nr. 2``, ``Aufgabe II``, ``2)``, ``2a)``, a line that is only ``2`` or ``1B`` (a stray character
+#: after it allowed).
 _HEADING = (
-    re.compile(r"^\s*(\w{3,8})\.?\s*(\d{1,2})(?!\d)"),
+    re.compile(r"^\s*(\w{2,8}(?: [a-zäöüß]{1,5})?)\.?\s*(\d{1,2}|[IVX]{1,4})(?![\dIVX])"),
     re.compile(r"^\s*()(\d{1,2})\s*[a-zA-Z]?\s*[):]"),
     re.compile(r"^\s*()(\d{1,2})\s*[a-zA-Z]?\S{0,2}\s*$"),
 )
@@ -104,22 +105,30 @@ def deduction_of(mark: Mark) -> float | None:
     return number(found[2]) * (1 if found[1] == "-" else -1) if found else None
 
 
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+#: Handwritten digits the reader takes for others: a "1" with its upstroke reads as "7".
+_LOOKALIKE = {7: 1}
+
+
 def heading_number(line: Line) -> int | None:
     """The task number a student line starts with, if it is a task heading."""
     for pattern in _HEADING:
         found = pattern.match(line.text)
         if found and (not found[1] or max(fuzz.ratio(found[1].lower(), w) for w in _HEADING_WORDS) >= 75):
-            return int(found[2])
+            return int(found[2]) if found[2].isdigit() else _ROMAN.get(found[2])
     return None
 
 
 def _in_sequence(number: int, previous: int | None) -> int:
-    """A heading number read with a stray digit (``21`` for ``2``, the reader saw a stroke as a 1)
-    is taken as its first digit where that continues the sequence."""
+    """A heading number that breaks the sequence is taken as the number it was likely misread
+    from where that continues it: its first digit (``21`` for ``2``, a stroke after it read as a
+    1; ``1b)`` read ``16)``), or the digit it looks like (``Aufgabe 7`` first: a handwritten 1)."""
     expected = {1} if previous is None else {previous, previous + 1}
-    if number not in expected and number >= 10 and int(str(number)[0]) in expected:
+    if number in expected:
+        return number
+    if number >= 10 and int(str(number)[0]) in expected:
         return int(str(number)[0])
-    return number
+    return _LOOKALIKE[number] if _LOOKALIKE.get(number) in expected else number
 
 
 def read_document(pages: list[tuple[int, PageOCR]], labels: list[tuple[str, float]] | None = None) -> RedInk:

@@ -132,3 +132,28 @@ def test_annotate_check_scans_lists_a_red_total_that_differs(cli, ws) -> None:
     assert [(p["code"], p["severity"]) for p in record["problems"]] == [("red-total-mismatch", "warning")]
     assert "red ink on the scan says 12/20, the analysis adds up to 18/20" in result.stderr
     assert cli("annotate", "check").exit_code != 0  # nothing to check: one line, not a traceback
+
+
+def test_headings_misread_as_a_handwritten_one_would_be_still_start_their_tasks():
+    lines = ["Lina Hoffmann", "Aufgabe 7:", "Frankreich besetzte das Ruhrgebiet", "Auf gabe 2)", "Die Inflation",
+             "Aufgabe III", "Ich denke"]
+    marks = [note("4/5", "score", at(2)), note("7/9", "score", at(4)), note("5/6", "score", at(6))]
+    ink = read_document([(1, page(lines, marks))])
+    assert ink.tasks == [("Aufgabe 1", 5, 4), ("Aufgabe 2", 9, 7), ("Aufgabe 3", 6, 5)]
+    assert {n.mark.text: n.rule for n in ink.notes} == {"4/5": "heading", "7/9": "heading", "5/6": "heading"}
+
+
+def test_a_sub_task_heading_read_with_a_stray_digit_stays_in_its_task():
+    lines = ["Sophie Lange", "Auf gebe 16)", "Bei M1 handelt es sich", "Auf gebe 16)", "Der Student schreibt",
+             "Aufgabe 2)", "Der Ablass war"]
+    marks = [note("6,5/8", "score", at(4)), note("4/6", "score", at(6))]
+    ink = read_document([(1, page(lines, marks))])
+    assert ink.tasks == [("Aufgabe 1", 8, 6.5), ("Aufgabe 2", 6, 4)]
+
+
+def test_a_sentence_that_starts_with_a_word_and_a_number_is_no_heading():
+    from annotate.redink import heading_number
+
+    for text in ("Bei M1 handelt es sich", "Im Jahr 1923 war", "Laut M 2 stieg", "Insgesamt 12 Punkte"):
+        assert heading_number(line(100, text)) is None, text
+    assert heading_number(line(100, "Aufg. 3:")) == 3 and heading_number(line(100, "Nr. II")) == 2
