@@ -53,3 +53,15 @@ def test_no_red_no_marks(marked_page: DrawnPage):
 def test_hue_ranges_are_configurable(marked_page: DrawnPage):
     assert ink.red_mask(marked_page.bgr(), hues=[(100, 130)]).any()  # the student's blue, if asked for
     assert not ink.separate(marked_page.bgr(), hues=[(40, 60)]).teacher.any()  # nothing green on the page
+
+
+def test_a_stroke_on_the_baseline_underlines_and_one_through_the_middle_strikes():
+    from examkit.models import Line, Word
+    from ocr.marks import _line_stroke
+
+    words = [Word(text=t, conf=90, bbox=(100 + 200 * i, 100, 280 + 200 * i, 200)) for i, t in enumerate(["Edikt", "von"])]
+    lines = [Line(bbox=(100, 100, 480, 200), words=words)]
+    stroke = (100, 0, 480, 0)  # spans both words; only its row (ys) differs below
+    assert _line_stroke(stroke, 150, lines, 100)[0] == "strike"  # through the middle of the letters
+    assert _line_stroke(stroke, 175, lines, 100)[0] == "underline"  # on the baseline, three quarters down
+    assert _line_stroke(stroke, 215, lines, 100) == ("underline", words)  # under the descenders
