@@ -88,9 +88,9 @@ def _line_stroke(bbox: BBox, ys: float, lines: list[Line], word_h: float) -> tup
     """Classify a flat stroke against the words it spans: ``strike``, ``underline`` or nothing.
 
     A word's box runs from its ascenders to its descenders; the baseline lies about three quarters
-    down. A stroke through the middle band (:data:`STRIKE_BAND`) strikes the word; one lower, on the baseline
-    or under it, underlines it (with the band to 80 %, underlines drawn on the baseline were taken
-    for strikes: samples' underlines recovered 26 -> 29 of 36, strikes unchanged; BENCHMARKS.md)."""
+    down. A stroke through the middle band (:data:`STRIKE_BAND`) strikes the word; one lower, on the
+    baseline or under it, underlines it (with the band to 80 %, underlines drawn on the baseline were
+    taken for strikes: samples' underlines recovered 26 -> 29 of 36, strikes unchanged; BENCHMARKS.md)."""
     best: tuple[float, str, list[Word]] | None = None
     for line in lines:
         spanned = [w for w in line.words if _overlap(bbox, w.bbox) >= 0.4 * (w.bbox[2] - w.bbox[0])]
@@ -99,9 +99,10 @@ def _line_stroke(bbox: BBox, ys: float, lines: list[Line], word_h: float) -> tup
         top = float(np.median([w.bbox[1] for w in spanned]))
         bottom = float(np.median([w.bbox[3] for w in spanned]))
         height = max(bottom - top, 1.0)
-        if top + STRIKE_BAND[0] * height <= ys <= top + STRIKE_BAND[1] * height:
+        strike_top, strike_bottom = (top + share * height for share in STRIKE_BAND)
+        if strike_top <= ys <= strike_bottom:
             candidate = (abs(ys - (top + bottom) / 2) / height, "strike", spanned)
-        elif top + STRIKE_BAND[1] * height < ys <= bottom + 0.8 * word_h:
+        elif strike_bottom < ys <= bottom + 0.8 * word_h:
             candidate = (0.5 + (ys - bottom) / word_h, "underline", spanned)
         else:
             continue
