@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import os
 import pickle
 import sys
@@ -43,6 +44,7 @@ from ocr.decoder import LineDecoder, language_model, unsure  # noqa: E402
 from ocr.engine import EngineContext  # noqa: E402
 from ocr.evaluate import normalise, score  # noqa: E402
 from ocr.intake import discover  # noqa: E402
+from ocr.language import LOOKALIKES, lookalikes  # noqa: E402
 from ocr.learn.recogniser import bundled_model, greedy_decode  # noqa: E402
 from ocr.page import ScanOptions  # noqa: E402
 from ocr.page import prepare as prepare_page  # noqa: E402
@@ -142,7 +144,8 @@ def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, opt
     greedy_lines = []
     for group in layout.group_pieces(quads, grey.shape[1]):
         scores = [decoder.scores(_crop(grey, grown(quads[i], margin))) for i in group.members]
-        page.pieces.append([restrict(s, decoder.classes)[0].astype(np.float32) for s in scores])
+        page.pieces.append([restrict(s, decoder.classes, lookalikes=lookalikes(options.lang))[0].astype(np.float32)
+                            for s in scores])
         greedy_lines.append(" ".join(filter(None, (greedy_decode(s, decoder.classes).strip() for s in scores))))
     page.greedy = "\n".join(greedy_lines)
     page.seconds = {"prepare": prepared - started, "detect": detected - prepared,
@@ -153,7 +156,7 @@ def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, opt
 def load_pages(args, cache: Path) -> list[Page]:
     reader = args.reader or bundled_model()
     key = cache / (f"pages-{args.crop_margin}-{args.box_thresh}-{args.unclip_ratio}-{sha256_file(reader)[:12]}"
-                   f"{'-collection' if args.collection else ''}.pickle")
+                   f"-{hashlib.sha256(repr(LOOKALIKES).encode()).hexdigest()[:6]}{'-collection' if args.collection else ''}.pickle")
     if key.is_file():
         return pickle.loads(key.read_bytes())
     config = Config()

@@ -17,7 +17,7 @@ beams that read the same word at the same place (N-best agreement, a confidence 
 from __future__ import annotations
 
 import math
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -67,10 +67,19 @@ class Decoded:
     words: list[DecodedWord] = field(default_factory=list)
 
 
-def restrict(scores: np.ndarray, classes: list[str], allowed: str = LATIN) -> tuple[np.ndarray, list[str]]:
-    """Keep the blank and the ``allowed`` characters' columns, renormalised: (steps × kept) probs."""
+def restrict(scores: np.ndarray, classes: list[str], allowed: str = LATIN,
+             lookalikes: Mapping[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
+    """Keep the blank and the ``allowed`` characters' columns, renormalised: (steps × kept) probs.
+    A character of ``lookalikes`` (``{"ß": "Bβ"}``) first gets the best score of the characters the
+    reader writes for it, so that the language model can choose it where the reader cannot."""
     keep = [0] + [i for i, c in enumerate(classes) if i and c in allowed]
     probs = scores[:, keep].astype(np.float64)
+    column = {c: i for i, c in enumerate(classes) if i}
+    for char, others in (lookalikes or {}).items():
+        sources = [column[c] for c in others if c in column]
+        if char in column and column[char] in keep and sources:
+            target = keep.index(column[char])
+            probs[:, target] = np.maximum(probs[:, target], scores[:, sources].max(axis=1))
     probs /= np.maximum(probs.sum(axis=1, keepdims=True), 1e-30)
     return probs, [classes[i] for i in keep]
 

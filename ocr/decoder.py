@@ -17,7 +17,7 @@ import hashlib
 import os
 import pickle
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class LanguageModel:
     exam_lines: int
     exam_words: int
     domain_weight: float
+    lookalikes: dict[str, str] = field(default_factory=dict)  #: see :data:`ocr.language.LOOKALIKES`
 
     def describe(self) -> str:
         """One line for ``ocr status``."""
@@ -103,7 +104,7 @@ def language_model(lang: str, exam_texts: tuple[str, ...] = (),
                    own_words: frozenset[str] | None = None) -> LanguageModel:
     """The general model of ``lang`` with ``exam_texts`` interpolated in, and the lexicon: wordfreq's
     list, the exam's words and ``own_words`` (a person's ``--word-list``, lower case)."""
-    from ocr.language import SAMPLE_WORDS, word_list
+    from ocr.language import SAMPLE_WORDS, lookalikes, word_list
 
     general = general_model(lang)
     exam_words = [w.lower() for text in exam_texts for w in WORD.findall(text)]
@@ -111,7 +112,7 @@ def language_model(lang: str, exam_texts: tuple[str, ...] = (),
     lm = Mixture(general, CharLM(exam_texts, LM_ALPHABET, general.order), weight) if exam_words else general
     lines = sum(len([x for x in text.splitlines() if x.strip()]) for text in exam_texts)
     lexicon = Lexicon.of(lang, word_list(lang) | frozenset(exam_words) | (own_words or frozenset()))
-    return LanguageModel(lm, lexicon, SAMPLE_WORDS, lines, len(exam_words), weight)
+    return LanguageModel(lm, lexicon, SAMPLE_WORDS, lines, len(exam_words), weight, lookalikes(lang))
 
 
 def status(ws) -> dict:
@@ -156,8 +157,8 @@ class LineDecoder:
         return session.run(None, {session.get_inputs()[0].name: x})[0][0]
 
     def decode(self, scores: np.ndarray) -> Decoded:
-        probs, classes = restrict(scores, self.classes)
         language = self.language
+        probs, classes = restrict(scores, self.classes, lookalikes=language.lookalikes if language else None)
         return beam_search(probs, classes, language.lm if language else None,
                            language.lexicon if language else None, self.params)
 

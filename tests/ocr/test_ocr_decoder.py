@@ -105,6 +105,36 @@ def test_restrict_keeps_blank_and_latin_and_renormalises() -> None:
     assert probs[1, 1] == pytest.approx(0.5)
 
 
+def test_lookalikes_let_the_language_model_choose_an_eszett_the_reader_writes_as_b() -> None:
+    """The reader writes "ß" as "B" (or Greek "β"); with "ß" given their score, the language model
+    and the case rule read "Straße", and a word that starts with "B" keeps it."""
+    classes = ["", "S", "t", "r", "a", "B", "e", "u", "g", "ß", "β", " "]
+
+    def line(*chars: str) -> np.ndarray:
+        out = np.zeros((2 * len(chars), len(classes)))
+        for t, char in enumerate(chars):
+            out[2 * t, classes.index(char)] = 0.95
+        out[:, 0] = 1 - out.sum(axis=1)
+        return out
+
+    lm = CharLM(["die straße zur burg", "straße burg straße"] * 5, ALPHABET, order=4)
+    read = line("S", "t", "r", "a", "B", "e", " ", "B", "u", "r", "g")
+    plain, kept = restrict(read, classes)
+    assert beam_search(plain, kept, lm).text == "StraBe Burg"  # no "ß" from the reader: nothing to choose
+    probs, kept = restrict(read, classes, lookalikes={"ß": "Bβ"})
+    assert "β" not in kept
+    assert beam_search(probs, kept, lm).text == "Straße Burg"
+    greek = line("S", "t", "r", "a", "β", "e")
+    assert beam_search(*restrict(greek, classes, lookalikes={"ß": "Bβ"}), lm).text == "Straße"
+
+
+def test_only_german_has_lookalikes() -> None:
+    from ocr.language import lookalikes
+
+    assert lookalikes("deu") == {"ß": "Bβ"} == lookalikes("deu+eng")
+    assert lookalikes("eng") == {}
+
+
 @pytest.mark.parametrize(("word", "known"), [("Kaiser,", True), ("Kalser", False), ("1905", True), ("-", True),
                                              ("Kaiser-Karl", True), ("Kaiser-Kxrl", False)])
 def test_known_words(word: str, known: bool) -> None:
