@@ -8,7 +8,7 @@ search keeps the ``beam`` best prefixes and scores each as
     words in neither the word list nor the exam's text; numbers exempt)
 
 ``beta`` rewards each emitted letter, or the model would drop letters to please the language
-model. Digits and signs are left to the recogniser (no language model, no reward): a margin's
+model (not a space right after a word's hyphen, where the reward only splits a hyphenated word). Digits and signs are left to the recogniser (no language model, no reward): a margin's
 ``-1`` is no word of any language. Every emitted character keeps its time step and probability (word boxes and confidences),
 and the final beams give each word of the best reading its *agreement*: the posterior share of
 beams that read the same word at the same place (N-best agreement, a confidence for flags).
@@ -144,7 +144,7 @@ def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: Contain
         previous = parent.text[-1:] or " "
         score = parent.lm
         if char.isalpha() or char == " ":  # digits and signs are the recogniser's call ("-1" in a margin)
-            score += params.beta
+            score += 0.0 if char == " " and _hyphenated(parent.text) else params.beta
             if lm is not None and lm_index[k] >= 0:
                 score += params.alpha * (math.log(lm.probs(parent.text)[lm_index[k]]) + case_logprob(char, previous))
         if char == " " and previous != " ":
@@ -193,6 +193,13 @@ def beam_search(probs: np.ndarray, classes: list[str], lm=None, lexicon: Contain
         finals.append((_lse(pb, pnb) + prefixes[text].lm - penalty, prefixes[text]))
     finals.sort(key=lambda item: item[0], reverse=True)
     return _with_words(finals, lexicon)
+
+
+def _hyphenated(text: str) -> bool:
+    """The text ends in a hyphen joined to a word (``Hitler-``): a space there gets no reward, or the
+    search splits hyphenated words the reader wrote whole (``Gülitz- Reetz``; on 1,194 German
+    handwritten names 69 such spaces, 38 without the reward, against 1 in the names)."""
+    return len(text) > 1 and text[-1] == "-" and text[-2].isalpha()
 
 
 def _peak(prefix: _Prefix, step: int, prob: float) -> None:

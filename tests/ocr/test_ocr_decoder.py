@@ -128,6 +128,24 @@ def test_lookalikes_let_the_language_model_choose_an_eszett_the_reader_writes_as
     assert beam_search(*restrict(greek, classes, lookalikes={"ß": "Bβ"}), lm).text == "Straße"
 
 
+def test_a_hyphenated_word_is_not_split_for_the_reward_of_a_space() -> None:
+    """A faint space after a word's hyphen is not rewarded (``Gülitz- Reetz``); after a dash it is."""
+    classes = ["", "a", "b", "-", " ", "c", "d"]
+
+    def line(*steps: dict[str, float]) -> np.ndarray:
+        out = np.zeros((len(steps), len(classes)))
+        for t, step in enumerate(steps):
+            for char, p in step.items():
+                out[t, classes.index(char)] = p
+            out[t, 0] = 1 - out[t].sum()
+        return out
+
+    hyphen = line({"a": 0.95}, {"b": 0.95}, {"-": 0.95}, {" ": 0.3}, {"c": 0.95}, {"d": 0.95})
+    assert beam_search(hyphen, classes).text == "ab-cd"
+    dash = line({"a": 0.95}, {" ": 0.95}, {"-": 0.95}, {" ": 0.3}, {"c": 0.95}, {"d": 0.95})
+    assert beam_search(dash, classes).text == "a - cd"
+
+
 def test_only_german_has_lookalikes() -> None:
     from ocr.language import lookalikes
 
