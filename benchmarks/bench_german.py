@@ -12,7 +12,8 @@ Two public sets, fetched outside the repository (neither is copied in):
 - ``--dhsd DIR``: a clone of nauman-riaz/DHSD (German Handwriting Street-name Dataset, 37 writers,
   CC BY 4.0): its test split's word images, each read as one line crop.
 
-Run: .venv/bin/python benchmarks/bench_german.py [--zuse DIR] [--dhsd DIR]
+Run: .venv/bin/python benchmarks/bench_german.py [--zuse DIR] [--dhsd DIR]; without either (nor
+$ZUSE_DATA, $DHSD_DATA) it says so and skips, as ``make bench`` runs it.
 """
 
 from __future__ import annotations
@@ -32,9 +33,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_decoder import decode_page, pooled, pooled_wer, read_page  # noqa: E402
+from benchmarks.bench_decoder import decode_page, pooled, pooled_wer, read_page  # noqa: E402
 from examkit.config import Config  # noqa: E402
 from ocr import images  # noqa: E402
 from ocr.ctc_beam import BeamParams, beam_search, restrict  # noqa: E402
@@ -130,11 +130,13 @@ def measure_dhsd(folder: Path) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--zuse", type=Path, help="clone of jojom4n98/zuse_handwriting_semantic_digital_libraries")
-    parser.add_argument("--dhsd", type=Path, help="clone of nauman-riaz/DHSD")
+    parser.add_argument("--zuse", type=Path, default=os.environ.get("ZUSE_DATA"),
+                        help="clone of jojom4n98/zuse_handwriting_semantic_digital_libraries (or $ZUSE_DATA)")
+    parser.add_argument("--dhsd", type=Path, default=os.environ.get("DHSD_DATA"), help="clone of nauman-riaz/DHSD (or $DHSD_DATA)")
     args = parser.parse_args()
     if not args.zuse and not args.dhsd:
-        print("Nothing to measure: give --zuse DIR and/or --dhsd DIR (public sets, outside the repository).")
+        print("Nothing to measure: give --zuse DIR and/or --dhsd DIR, or $ZUSE_DATA / $DHSD_DATA (public sets, "
+              "outside the repository).")
         return 0
     started = time.monotonic()
     out = [f"German handwriting benchmark, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start\n"]
