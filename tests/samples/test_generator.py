@@ -14,9 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
-from pdf2image import pdfinfo_from_path
+from pdf2image import convert_from_path, pdfinfo_from_path
+from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -46,6 +48,32 @@ def _hashes(root: Path) -> dict[str, str]:
 def _manifest() -> dict[str, str]:
     rows = [line.split("  ", 1) for line in MANIFEST.read_text().splitlines() if line]
     return {path: digest for digest, path in rows}
+
+
+def _pictures(path: Path) -> list[np.ndarray]:
+    if path.suffix == ".pdf":
+        return [np.asarray(page.convert("L"), np.int16) for page in convert_from_path(path, dpi=100)]
+    return [np.asarray(Image.open(path).convert("L"), np.int16)]
+
+
+def _same_picture(made: Path, committed: Path) -> bool:
+    """The same picture, to the last bits of rounding: the phone photographs are warped and blurred
+    by OpenCV, whose results differ by a grey level here and there from one CPU's instructions to
+    another's (measured: mean difference 0.002 levels, at most 12), so their bytes cannot match on
+    every machine."""
+    if made.suffix not in (".jpg", ".pdf") or not committed.is_file():
+        return False
+    ours, theirs = _pictures(made), _pictures(committed)
+    return len(ours) == len(theirs) and all(
+        a.shape == b.shape and np.abs(a - b).mean() < 0.05 and np.percentile(np.abs(a - b), 99.99) <= 16
+        for a, b in zip(ours, theirs))
+
+
+def _differences(root: Path, made: dict[str, str]) -> list[str]:
+    """The generated files that differ from the committed ones (a photograph only if it looks different)."""
+    committed = _manifest()
+    return [path for path, digest in made.items()
+            if committed.get(path) != digest and not _same_picture(root / path, SAMPLES / path)]
 
 
 def _students() -> list[tuple[str, str, Path]]:
@@ -207,16 +235,19 @@ def test_generator_is_deterministic_and_matches_the_committed_files(tmp_path: Pa
     first = _generate(tmp_path / "a", *subset)
     second = _generate(tmp_path / "b", *subset)
     assert first == second
-    committed = _manifest()
     assert len(first) > 10
-    assert {k: committed.get(k) for k in first} == first
+    assert set(first) <= set(_manifest())
+    assert _differences(tmp_path / "a", first) == []
 
 
 @pytest.mark.slow
 @needs_fonts
 def test_full_generation_reproduces_the_manifest(tmp_path: Path) -> None:
-    assert _generate(tmp_path) == _manifest()
-    assert (tmp_path / "MANIFEST.sha256").read_text() == MANIFEST.read_text()
+    made = _generate(tmp_path)
+    assert set(made) == set(_manifest())
+    assert _differences(tmp_path, made) == []
+    written = [line.split("  ", 1) for line in (tmp_path / "MANIFEST.sha256").read_text().splitlines() if line]
+    assert {path: digest for digest, path in written} == made
 
 
 def test_annotate_reads_every_sheet_with_the_same_points() -> None:
