@@ -16,12 +16,12 @@ ALPHABET = "abcdefghijklmnopqrstuvwxyzäöüß .,"
 CLASSES = ["", "K", "a", "i", "l", "s", "e", "r", " ", "d", "t"]
 
 
-def frames(*steps: dict[str, float]) -> np.ndarray:
+def frames(*steps: dict[str, float], classes: list[str] = CLASSES) -> np.ndarray:
     """(steps × classes) probabilities; what a step does not name is blank."""
-    out = np.zeros((len(steps), len(CLASSES)))
+    out = np.zeros((len(steps), len(classes)))
     for t, step in enumerate(steps):
         for char, p in step.items():
-            out[t, CLASSES.index(char)] = p
+            out[t, classes.index(char)] = p
         out[t, 0] = 1 - out[t].sum()
     return out
 
@@ -110,12 +110,8 @@ def test_lookalikes_let_the_language_model_choose_an_eszett_the_reader_writes_as
     and the case rule read "Straße", and a word that starts with "B" keeps it."""
     classes = ["", "S", "t", "r", "a", "B", "e", "u", "g", "ß", "β", " "]
 
-    def line(*chars: str) -> np.ndarray:
-        out = np.zeros((2 * len(chars), len(classes)))
-        for t, char in enumerate(chars):
-            out[2 * t, classes.index(char)] = 0.95
-        out[:, 0] = 1 - out.sum(axis=1)
-        return out
+    def line(*chars: str) -> np.ndarray:  # each character sure, a blank after it
+        return frames(*(step for c in chars for step in ({c: 0.95}, {})), classes=classes)
 
     lm = CharLM(["die straße zur burg", "straße burg straße"] * 5, ALPHABET, order=4)
     read = line("S", "t", "r", "a", "B", "e", " ", "B", "u", "r", "g")
@@ -131,18 +127,9 @@ def test_lookalikes_let_the_language_model_choose_an_eszett_the_reader_writes_as
 def test_a_hyphenated_word_is_not_split_for_the_reward_of_a_space() -> None:
     """A faint space after a word's hyphen is not rewarded (``Gülitz- Reetz``); after a dash it is."""
     classes = ["", "a", "b", "-", " ", "c", "d"]
-
-    def line(*steps: dict[str, float]) -> np.ndarray:
-        out = np.zeros((len(steps), len(classes)))
-        for t, step in enumerate(steps):
-            for char, p in step.items():
-                out[t, classes.index(char)] = p
-            out[t, 0] = 1 - out[t].sum()
-        return out
-
-    hyphen = line({"a": 0.95}, {"b": 0.95}, {"-": 0.95}, {" ": 0.3}, {"c": 0.95}, {"d": 0.95})
+    hyphen = frames({"a": 0.95}, {"b": 0.95}, {"-": 0.95}, {" ": 0.3}, {"c": 0.95}, {"d": 0.95}, classes=classes)
     assert beam_search(hyphen, classes).text == "ab-cd"
-    dash = line({"a": 0.95}, {" ": 0.95}, {"-": 0.95}, {" ": 0.3}, {"c": 0.95}, {"d": 0.95})
+    dash = frames({"a": 0.95}, {" ": 0.95}, {"-": 0.95}, {" ": 0.3}, {"c": 0.95}, {"d": 0.95}, classes=classes)
     assert beam_search(dash, classes).text == "a - cd"
 
 
