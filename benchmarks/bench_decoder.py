@@ -142,10 +142,10 @@ def read_page(engine: RapidOcrEngine, decoder: LineDecoder, bgr: np.ndarray, opt
     detected = time.perf_counter()
     page = Page("", "", "", "")
     greedy_lines = []
+    lent = lookalikes(options.lang)
     for group in layout.group_pieces(quads, grey.shape[1]):
         scores = [decoder.scores(_crop(grey, grown(quads[i], margin))) for i in group.members]
-        page.pieces.append([restrict(s, decoder.classes, lookalikes=lookalikes(options.lang))[0].astype(np.float32)
-                            for s in scores])
+        page.pieces.append([restrict(s, decoder.classes, lookalikes=lent)[0].astype(np.float32) for s in scores])
         greedy_lines.append(" ".join(filter(None, (greedy_decode(s, decoder.classes).strip() for s in scores))))
     page.greedy = "\n".join(greedy_lines)
     page.seconds = {"prepare": prepared - started, "detect": detected - prepared,

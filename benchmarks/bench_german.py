@@ -34,14 +34,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_decoder import decode_page, pooled, pooled_wer, read_page  # noqa: E402
+from benchmarks.bench_decoder import decode_page, pooled, pooled_wer, read_page, restricted_classes  # noqa: E402
 from examkit.config import Config  # noqa: E402
 from ocr import images  # noqa: E402
 from ocr.ctc_beam import BeamParams, beam_search, restrict  # noqa: E402
 from ocr.decoder import LineDecoder, language_model  # noqa: E402
 from ocr.engine import EngineContext  # noqa: E402
 from ocr.evaluate import score  # noqa: E402
-from ocr.language import lookalikes  # noqa: E402
 from ocr.learn.recogniser import bundled_model, greedy_decode  # noqa: E402
 from ocr.page import ScanOptions  # noqa: E402
 from ocr.rapidocr import RapidOcrEngine, RapidOcrOptions  # noqa: E402
@@ -79,7 +78,7 @@ def measure_zuse(folder: Path) -> list[str]:
     options = ScanOptions.from_config(config, lang="deu")
     engine = RapidOcrEngine.build(EngineContext(lang="deu"), RapidOcrOptions())
     decoder = LineDecoder(bundled_model(), None)
-    classes = restrict(np.ones((1, len(decoder.classes))), decoder.classes)[1]
+    classes = restricted_classes(decoder.classes)
     with tempfile.TemporaryDirectory() as scratch:
         found = zuse_pages(folder, Path(scratch))
         pages = []
@@ -114,7 +113,7 @@ def measure_dhsd(folder: Path) -> list[str]:
         bgr = (rgba[..., :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
         scores = decoder.scores(bgr)
         read = {"greedy": greedy_decode(scores, decoder.classes).strip()}
-        for label, table in (("beam", lookalikes("deu")), ("beam, no lookalikes", None)):
+        for label, table in (("beam", language.lookalikes), ("beam, no lookalikes", None)):
             probs, classes = restrict(scores, decoder.classes, lookalikes=table)
             read[label] = beam_search(probs, classes, language.lm, language.lexicon, BeamParams()).text
         truth = item["text"]
